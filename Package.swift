@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+// MixupKit — Mixup-family regularization and mixup-based semi-supervised learning as interchangeable plugins.
+//
+// Dependencies flow one way:
+//   CMixupKernels → MixupTensor → MixupNN → MixupMixing → MixupModels → MixupTraining → plugins → MixupSemiSupervised
+//   MixupFormats → MixupData → MixupTraining;  everything → MixupKit (umbrella) → recipes → executables.
+// No package dependencies and no unsafeFlags: other packages can depend on this one.
+import PackageDescription
+
+let pluginNames = ["InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin"]
+
+let package = Package(
+    name: "MixupKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MixupKit", targets: ["MixupKit"]),
+        .library(name: "MixupRecipes", targets: ["MixupRecipes"]),
+        .executable(name: "mixup", targets: ["MixupCLI"]),
+        .executable(name: "mixbench", targets: ["mixbench"]),
+    ],
+    targets: [
+        // Engine
+        .target(name: "CMixupKernels"),
+        .target(name: "MixupTensor", dependencies: ["CMixupKernels"]),
+        .target(name: "MixupNN", dependencies: ["MixupTensor"]),
+        // Data
+        .target(name: "MixupFormats"),
+        .target(name: "MixupData", dependencies: ["MixupTensor", "MixupFormats"]),
+        // Regularizer API, models, trainer
+        .target(name: "MixupMixing", dependencies: ["MixupTensor", "MixupNN"]),
+        .target(name: "MixupModels", dependencies: ["MixupNN", "MixupMixing"]),
+        .target(name: "MixupTraining", dependencies: ["MixupNN", "MixupMixing", "MixupModels", "MixupData", "MixupFormats"]),
+    ]
+        // Built-in plugins: ordinary library targets that use only the public API.
+        + pluginNames.map { .target(name: $0, dependencies: ["MixupMixing"], path: "Plugins/\($0)") }
+        + [
+            .target(name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing"]),
+            .target(
+                name: "MixupKit",
+                dependencies: [
+                    "MixupTensor", "MixupNN", "MixupFormats", "MixupData", "MixupMixing", "MixupModels",
+                    "MixupTraining", "MixupSemiSupervised",
+                ] + pluginNames.map { .target(name: $0) }),
+            .target(name: "MixupRecipes", dependencies: ["MixupKit"], path: "recipes"),
+            .executableTarget(name: "MixupCLI", dependencies: ["MixupRecipes"]),
+            .executableTarget(name: "mixbench", dependencies: ["MixupKit"], path: "Benchmarks/mixbench"),
+            // Shared test helpers (tolerance asserts, finite-difference gradient checks).
+            .target(name: "_MixupTestSupport", dependencies: ["MixupTensor"]),
+            // Tests: one target per module, named after it.
+            .testTarget(name: "MixupTensorTests", dependencies: ["MixupTensor", "_MixupTestSupport"]),
+            .testTarget(name: "MixupNNTests", dependencies: ["MixupNN", "_MixupTestSupport"]),
+            .testTarget(name: "MixupFormatsTests", dependencies: ["MixupFormats"]),
+            .testTarget(name: "MixupDataTests", dependencies: ["MixupData", "_MixupTestSupport"]),
+            .testTarget(name: "MixupMixingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(name: "MixupTrainingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(name: "MixupSemiSupervisedTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(name: "MixupRecipesTests", dependencies: ["MixupRecipes", "_MixupTestSupport"]),
+            // The proof that third parties can extend the library: only public API, no @testable.
+            .testTarget(name: "ThirdPartyMixerTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+        ]
+)

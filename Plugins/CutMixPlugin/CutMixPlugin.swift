@@ -1,0 +1,1 @@
+// `CutMixPlugin`: see the files in this folder.

@@ -1,0 +1,1 @@
+// `FMixPlugin`: see the files in this folder.

@@ -1,0 +1,1 @@
+// `InputMixupPlugin`: see the files in this folder.

@@ -1,0 +1,1 @@
+// `ManifoldMixupPlugin`: see the files in this folder.

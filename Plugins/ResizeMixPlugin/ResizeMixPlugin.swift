@@ -1,0 +1,1 @@
+// `ResizeMixPlugin`: see the files in this folder.

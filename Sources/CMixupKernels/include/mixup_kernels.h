@@ -1,0 +1,31 @@
+// CMixupKernels — the few hot loops of MixupKit written in C so that they can use AVX2/FMA (x86_64) or NEON (arm64)
+// chosen at run time, without unsafeFlags. Everything is row-major float32.
+#ifndef MIXUP_KERNELS_H
+#define MIXUP_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Sets how many threads the kernels may use (clamped to at least 1). Default: the number of online CPUs.
+void mk_set_num_threads(int threads);
+/// The thread count the kernels use.
+int mk_get_num_threads(void);
+
+/// C[M×N] = alpha · op(A) · op(B) + beta · C, row-major.
+/// op(A) is A (M×K, leading dimension lda) when transA == 0, else Aᵀ where A is stored K×M.
+/// op(B) is B (K×N, leading dimension ldb) when transB == 0, else Bᵀ where B is stored N×K.
+/// beta == 0 means C is written without being read (it may hold garbage or NaN).
+/// Deterministic: the same inputs and thread count give bit-identical results.
+void mk_sgemm(int transA, int transB, long M, long N, long K, float alpha, const float *A, long lda,
+              const float *B, long ldb, float beta, float *C, long ldc);
+
+/// A short name of the micro-kernel in use ("avx2-fma", "neon", "portable"), for benchmark reports.
+const char *mk_kernel_name(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1 @@
+// `MixupData` module: see the files in this folder.

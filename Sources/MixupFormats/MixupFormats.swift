@@ -1,0 +1,1 @@
+// `MixupFormats` module: see the files in this folder.

@@ -1,0 +1,1 @@
+// `MixupMixing` module: see the files in this folder.

@@ -1,0 +1,1 @@
+// `MixupModels` module: see the files in this folder.

@@ -1,0 +1,1 @@
+// `MixupNN` module: see the files in this folder.

@@ -1,0 +1,1 @@
+// `MixupSemiSupervised` module: see the files in this folder.

@@ -1,0 +1,1 @@
+// `MixupTraining` module: see the files in this folder.
