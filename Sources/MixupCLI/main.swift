@@ -1,0 +1,1 @@
+print("mixup: not yet implemented")
