@@ -1,1 +1,0 @@
-// `MixupNN` module: see the files in this folder.

@@ -1,0 +1,75 @@
+import MixupTensor
+
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, as in PyTorch:
+/// g ← ∇ + wd·θ; v ← μ·v + g; θ ← θ − lr·(nesterov ? g + μ·v : v).
+public final class SGD: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    /// Momentum coefficient μ ∈ [0, 1).
+    public let momentum: Float
+    /// Use Nesterov's look-ahead form.
+    public let nesterov: Bool
+    /// L2 penalty added to the gradient.
+    public let weightDecay: Float
+    private var velocities: [[Float]?]
+
+    /// Creates the optimizer.
+    ///
+    /// - Precondition: `learningRate > 0`, `momentum` ∈ [0, 1), `weightDecay ≥ 0`, and Nesterov needs momentum.
+    public init(
+        parameters: [Parameter], learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0
+    ) {
+        precondition(learningRate > 0 && learningRate.isFinite, "SGD: learningRate must be positive, got \(learningRate)")
+        precondition(momentum >= 0 && momentum < 1, "SGD: momentum must be in [0, 1), got \(momentum)")
+        precondition(weightDecay >= 0, "SGD: weightDecay must be non-negative, got \(weightDecay)")
+        precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        velocities = Array(repeating: nil, count: parameters.count)
+    }
+
+    public func step() {
+        let lr = learningRate, mu = momentum, wd = weightDecay, useNesterov = nesterov
+        for (index, parameter) in parameters.enumerated() {
+            guard let gradient = parameter.gradient else { continue }
+            var theta = parameter.value.scalars
+            var velocity = velocities[index] ?? [Float](repeating: 0, count: theta.count)
+            let isFirst = velocities[index] == nil
+            theta.withUnsafeMutableBufferPointer { t in
+                velocity.withUnsafeMutableBufferPointer { v in
+                    gradient.scalars.withUnsafeBufferPointer { g in
+                        for i in 0..<t.count {
+                            let d = g[i] + wd * t[i]
+                            if mu == 0 {
+                                t[i] -= lr * d
+                                continue
+                            }
+                            v[i] = isFirst ? d : mu * v[i] + d
+                            t[i] -= lr * (useNesterov ? d + mu * v[i] : v[i])
+                        }
+                    }
+                }
+            }
+            if mu > 0 { velocities[index] = velocity }
+            parameter.value = Tensor(shape: parameter.value.shape, scalars: theta)
+        }
+    }
+
+    public func state() -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for (index, velocity) in velocities.enumerated() {
+            if let velocity { result["velocity.\(index)"] = Tensor(shape: parameters[index].value.shape, scalars: velocity) }
+        }
+        return result
+    }
+
+    public func load(state: [String: Tensor]) throws(OptimizerStateError) {
+        for (index, parameter) in parameters.enumerated() {
+            let name = "velocity.\(index)"
+            velocities[index] = state[name] == nil ? nil : try restoreSlot(state, name, shape: parameter.value.shape).scalars
+        }
+    }
+}
