@@ -1,1 +1,0 @@
-// `MixupMixing` module: see the files in this folder.

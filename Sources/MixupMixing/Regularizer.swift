@@ -1,0 +1,130 @@
+import MixupNN
+import MixupTensor
+
+/// A complete mixing regularizer: *what* to mix (a ``MixingStrategy``), *where* (a ``LayerSelector``) and how the
+/// targets follow (a ``LabelMixer``), plus when to apply it.
+///
+/// Recipes hold one `Regularizer`; swapping Mixup for Manifold Mixup or CutMix is a one-line change
+/// (`.mixup(alpha: 1)` → `.manifoldMixup(alpha: 2)` → `.cutMix(alpha: 1)`, factories the plugins add).
+public struct Regularizer: Sendable {
+    /// A short name for logs and results (`"erm"`, `"mixup"`, …).
+    public var name: String
+    /// How batches are combined.
+    public var strategy: any MixingStrategy
+    /// Where in the network they are combined.
+    public var selector: any LayerSelector
+    /// How targets follow.
+    public var labelMixer: any LabelMixer
+    /// The probability of mixing a given batch (timm's `prob`).
+    public private(set) var probability: Double
+    /// The last epoch (counting from 0) in which mixing is applied; `nil` for all epochs.
+    public private(set) var lastMixingEpoch: Int?
+
+    /// Creates a regularizer.
+    ///
+    /// - Throws: ``MixingError`` if `probability` is outside [0, 1] or `lastMixingEpoch` is negative.
+    public init(
+        name: String, strategy: any MixingStrategy, selector: any LayerSelector = InputSelector(),
+        labelMixer: any LabelMixer = InterpolatedLabels(), probability: Double = 1, lastMixingEpoch: Int? = nil
+    ) throws(MixingError) {
+        try MixingValidation.checkProbability(probability)
+        if let lastMixingEpoch, lastMixingEpoch < 0 {
+            throw MixingError("lastMixingEpoch must be non-negative, got \(lastMixingEpoch)")
+        }
+        self.name = name
+        self.strategy = strategy
+        self.selector = selector
+        self.labelMixer = labelMixer
+        self.probability = probability
+        self.lastMixingEpoch = lastMixingEpoch
+    }
+
+    /// Empirical risk minimisation: no mixing.
+    public static var erm: Regularizer {
+        Regularizer(unchecked: "erm", strategy: IdentityStrategy(), selector: NoMixingSelector())
+    }
+
+    private init(unchecked name: String, strategy: any MixingStrategy, selector: any LayerSelector) {
+        self.name = name
+        self.strategy = strategy
+        self.selector = selector
+        self.labelMixer = InterpolatedLabels()
+        self.probability = 1
+        self.lastMixingEpoch = nil
+    }
+
+    /// The same regularizer applied to each batch with probability `p`.
+    public func applied(withProbability p: Double) throws(MixingError) -> Regularizer {
+        try MixingValidation.checkProbability(p)
+        var copy = self
+        copy.probability = p
+        return copy
+    }
+
+    /// The same regularizer, switched off after `epoch` (counting from 0).
+    public func disabled(afterEpoch epoch: Int) throws(MixingError) -> Regularizer {
+        guard epoch >= 0 else { throw MixingError("disabled(afterEpoch:) needs a non-negative epoch, got \(epoch)") }
+        var copy = self
+        copy.lastMixingEpoch = epoch
+        return copy
+    }
+
+    /// The same regularizer mixing at the points chosen by `selector`.
+    public func mixing(at selector: any LayerSelector) -> Regularizer {
+        var copy = self
+        copy.selector = selector
+        return copy
+    }
+
+    /// The same regularizer with another label mixer.
+    public func labels(_ labelMixer: any LabelMixer) -> Regularizer {
+        var copy = self
+        copy.labelMixer = labelMixer
+        return copy
+    }
+
+    /// Runs `model` on a batch with this regularizer: picks the mix point, runs up to it, draws a plan for the
+    /// hidden state's shape, mixes, finishes the forward pass, and mixes the targets by the realised weights.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, ...]` model input.
+    ///   - labels: `[batch, classes]` targets (one-hot or soft).
+    ///   - epoch: the current epoch, counting from 0 (for ``lastMixingEpoch``).
+    /// - Throws: ``MixingError`` from the selector, strategy or label mixer.
+    public func forward(
+        _ model: any MixableModel, input: Tensor, labels: Tensor, epoch: Int, context: inout ForwardContext,
+        using generator: inout some RandomNumberGenerator
+    ) throws(MixingError) -> MixedForward {
+        let batch = input.shape.first ?? 0
+        guard labels.rank == 2, labels.shape[0] == batch else {
+            throw MixingError("labels of shape \(labels.shape) do not match a batch of \(batch) inputs \(input.shape)")
+        }
+        var point: MixPoint? = nil
+        let isActive = lastMixingEpoch.map { epoch <= $0 } ?? true
+        if isActive && (probability >= 1 || (probability > 0 && generator.nextBernoulli(probability))) {
+            point = try selector.select(from: model.mixPoints, using: &generator)
+        }
+        guard let point else {
+            let output = model.forward(input, from: .input, to: nil, context: &context)
+            return MixedForward(output: output, targets: MixedTargets(unmixed: labels), point: nil, plan: nil)
+        }
+        let hidden = model.forward(input, from: .input, to: point, context: &context)
+        let plan = try strategy.plan(batchSize: batch, sampleShape: Array(hidden.shape.dropFirst()), using: &generator)
+        let mixed = try strategy.apply(plan, to: hidden)
+        let output = model.forward(mixed, from: point, to: nil, context: &context)
+        let targets = try labelMixer.targets(for: plan, labels: labels)
+        return MixedForward(output: output, targets: targets, point: point, plan: plan)
+    }
+}
+
+/// The result of ``Regularizer/forward(_:input:labels:epoch:context:using:)``.
+public struct MixedForward {
+    /// The model's output on the mixed batch, `[batch, classes]` logits.
+    public let output: Tensor
+    /// The targets of the mixed batch.
+    public let targets: MixedTargets
+    /// Where the batch was mixed, or `nil` if it was not.
+    public let point: MixPoint?
+    /// The plan that mixed it, or `nil` if it was not mixed.
+    public let plan: MixPlan?
+}
