@@ -32,7 +32,12 @@ let package = Package(
         .target(name: "MixupTraining", dependencies: ["MixupNN", "MixupMixing", "MixupModels", "MixupData", "MixupFormats"]),
     ]
         // Built-in plugins: ordinary library targets that use only the public API.
-        + pluginNames.map { .target(name: $0, dependencies: ["MixupMixing"], path: "Plugins/\($0)") }
+        + pluginNames.map { name in
+            .target(
+                name: name,
+                dependencies: ["MixupTensor", "MixupNN", "MixupMixing"] + (name == "ManifoldMixupPlugin" ? ["InputMixupPlugin"] : []),
+                path: "Plugins/\(name)")
+        }
         + [
             .target(name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing"]),
             .target(

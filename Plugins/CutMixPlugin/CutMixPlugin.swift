@@ -1,1 +1,0 @@
-// `CutMixPlugin`: see the files in this folder.

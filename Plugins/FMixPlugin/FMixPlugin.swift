@@ -1,1 +1,0 @@
-// `FMixPlugin`: see the files in this folder.

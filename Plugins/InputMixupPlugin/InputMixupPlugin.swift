@@ -1,1 +1,0 @@
-// `InputMixupPlugin`: see the files in this folder.

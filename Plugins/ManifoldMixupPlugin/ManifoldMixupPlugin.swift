@@ -1,1 +1,0 @@
-// `ManifoldMixupPlugin`: see the files in this folder.

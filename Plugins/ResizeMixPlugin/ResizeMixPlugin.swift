@@ -1,1 +1,0 @@
-// `ResizeMixPlugin`: see the files in this folder.
