@@ -1,1 +1,0 @@
-// `MixupModels` module: see the files in this folder.
