@@ -1,0 +1,124 @@
+import MixupTensor
+
+/// An in-memory dataset: samples of a fixed shape with optional integer class labels.
+///
+/// Samples are stored contiguously as `Float`s (`count × sampleShape` row-major). An unlabelled split is a `Dataset`
+/// whose ``labels`` is `nil`, so code that needs labels cannot read them by accident.
+public struct Dataset: Sendable {
+    /// The shape of one sample, e.g. `[1, 28, 28]` for MNIST or `[2]` for two spirals.
+    public let sampleShape: [Int]
+    /// All samples, `count × sampleShape` row-major.
+    public let samples: [Float]
+    /// One class index per sample, or `nil` for an unlabelled split.
+    public let labels: [Int]?
+    /// The number of classes.
+    public let classCount: Int
+    /// A name for logs and errors (e.g. `"mnist-train"`).
+    public let name: String
+
+    /// Creates a dataset.
+    ///
+    /// - Throws: ``DataError`` if the sample count does not divide evenly, the label count differs from the sample
+    ///   count, or a label is outside `0..<classCount`.
+    public init(name: String, sampleShape: [Int], samples: [Float], labels: [Int]?, classCount: Int) throws(DataError) {
+        let sampleSize = sampleShape.reduce(1, *)
+        guard sampleSize > 0, samples.count % sampleSize == 0 else {
+            throw DataError("\(name): \(samples.count) values do not form samples of shape \(sampleShape)")
+        }
+        let count = samples.count / sampleSize
+        if let labels {
+            guard labels.count == count else {
+                throw DataError("\(name): \(labels.count) labels for \(count) samples")
+            }
+            if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
+                throw DataError("\(name): label \(labels[bad]) at index \(bad) is not in 0..<\(classCount)")
+            }
+        }
+        self.name = name
+        self.sampleShape = sampleShape
+        self.samples = samples
+        self.labels = labels
+        self.classCount = classCount
+    }
+
+    /// The number of samples.
+    public var count: Int { samples.count / sampleShape.reduce(1, *) }
+    /// The number of values in one sample.
+    public var sampleSize: Int { sampleShape.reduce(1, *) }
+    /// Whether the dataset carries labels.
+    public var isLabelled: Bool { labels != nil }
+
+    /// The samples at `indices` as a `[indices.count] + sampleShape` tensor.
+    public func inputs(at indices: [Int]) -> Tensor {
+        let size = sampleSize
+        var values = [Float](repeating: 0, count: indices.count * size)
+        samples.withUnsafeBufferPointer { source in
+            values.withUnsafeMutableBufferPointer { destination in
+                for (row, index) in indices.enumerated() {
+                    precondition(index >= 0 && index < count, "\(name): sample index \(index) out of range 0..<\(count)")
+                    for i in 0..<size { destination[row * size + i] = source[index * size + i] }
+                }
+            }
+        }
+        return Tensor(shape: [indices.count] + sampleShape, scalars: values)
+    }
+
+    /// The labels at `indices`.
+    ///
+    /// - Precondition: the dataset is labelled.
+    public func labels(at indices: [Int]) -> [Int] {
+        guard let labels else { preconditionFailure("\(name) is unlabelled") }
+        return indices.map { labels[$0] }
+    }
+
+    /// A new dataset with the samples at `indices`, in that order.
+    public func subset(_ indices: [Int], name: String? = nil) -> Dataset {
+        let picked = inputs(at: indices).scalars
+        // Labels were validated at creation, so the subset is valid by construction.
+        return Dataset(
+            unchecked: name ?? self.name, sampleShape: sampleShape, samples: picked,
+            labels: labels.map { l in indices.map { l[$0] } }, classCount: classCount)
+    }
+
+    /// The same samples without labels (the unlabelled split of a semi-supervised problem).
+    public func removingLabels(name: String? = nil) -> Dataset {
+        Dataset(unchecked: name ?? self.name, sampleShape: sampleShape, samples: samples, labels: nil, classCount: classCount)
+    }
+
+    /// The same samples with every sample transformed to `newShape` (e.g. flattening images for an MLP).
+    ///
+    /// - Throws: ``DataError`` when the element counts differ.
+    public func reshapingSamples(to newShape: [Int]) throws(DataError) -> Dataset {
+        guard newShape.reduce(1, *) == sampleSize else {
+            throw DataError("\(name): samples of shape \(sampleShape) cannot be reshaped to \(newShape)")
+        }
+        return Dataset(unchecked: name, sampleShape: newShape, samples: samples, labels: labels, classCount: classCount)
+    }
+
+    init(unchecked name: String, sampleShape: [Int], samples: [Float], labels: [Int]?, classCount: Int) {
+        self.name = name
+        self.sampleShape = sampleShape
+        self.samples = samples
+        self.labels = labels
+        self.classCount = classCount
+    }
+
+    /// How many samples of each class, `[classCount]`.
+    ///
+    /// - Precondition: the dataset is labelled.
+    public func classCounts() -> [Int] {
+        guard let labels else { preconditionFailure("\(name) is unlabelled") }
+        var counts = [Int](repeating: 0, count: classCount)
+        for label in labels { counts[label] += 1 }
+        return counts
+    }
+}
+
+/// A problem with bad data: a wrong shape, a missing file, a label out of range. The message names the dataset or file
+/// and the offending value.
+public struct DataError: Error, CustomStringConvertible, Equatable {
+    /// What was wrong.
+    public let description: String
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}

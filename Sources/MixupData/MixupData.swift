@@ -1,1 +1,0 @@
-// `MixupData` module: see the files in this folder.
