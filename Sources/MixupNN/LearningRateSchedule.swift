@@ -86,7 +86,8 @@ public struct LinearWarmup<Base: LearningRateSchedule>: LearningRateSchedule {
         let remaining = max(totalSteps - warmupSteps, 1)
         if step < warmupSteps {
             let target = base.learningRate(atStep: 0, totalSteps: remaining)
-            let fraction = Float(step + 1) / Float(warmupSteps)
+            // Step 0 is `startFactor` of the base's first rate; the ramp reaches it at step `warmupSteps`.
+            let fraction = Float(step) / Float(warmupSteps)
             return target * (startFactor + (1 - startFactor) * fraction)
         }
         return base.learningRate(atStep: step - warmupSteps, totalSteps: remaining)
