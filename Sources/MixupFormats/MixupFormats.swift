@@ -1,1 +1,0 @@
-// `MixupFormats` module: see the files in this folder.

@@ -1,0 +1,108 @@
+import MixupFormats
+import Testing
+
+@Suite struct CSVTableTests {
+    @Test func headerIsDetectedAndIntegerLabelsAreUsedDirectly() throws {
+        let table = try CSVTable(text: "x,y,label\n1,2,0\n3.5,-4,2\n")
+        #expect(table.featureNames == ["x", "y"])
+        #expect(table.labelName == "label")
+        #expect(table.featureCount == 2)
+        #expect(table.rowCount == 2)
+        #expect(table.features == [1, 2, 3.5, -4])
+        #expect(table.labels == [0, 2])
+        #expect(table.classNames == nil)
+        #expect(table.featureRow(1) == [3.5, -4])
+    }
+
+    @Test func noHeaderIsDetectedForNumericFirstRow() throws {
+        let table = try CSVTable(text: "1,2,1\n3,4,0")
+        #expect(table.featureNames == nil)
+        #expect(table.labelName == nil)
+        #expect(table.features == [1, 2, 3, 4])
+        #expect(table.labels == [1, 0])
+    }
+
+    @Test func stringLabelsAreMappedToSortedClassIndices() throws {
+        // The string label in the first row must not make it look like a header.
+        let table = try CSVTable(text: "5.1,3.5,setosa\n6.3,3.3,virginica\n5.9,3.0,versicolor\n5.0,3.4,setosa\n")
+        #expect(table.featureNames == nil)
+        #expect(table.classNames == ["setosa", "versicolor", "virginica"])
+        #expect(table.labels == [0, 2, 1, 0])
+    }
+
+    @Test func negativeNumericLabelsAreSortedNumerically() throws {
+        let table = try CSVTable(text: "1,10\n2,-1\n3,2\n4,-1\n")
+        #expect(table.classNames == ["-1", "2", "10"])
+        #expect(table.labels == [2, 0, 1, 0])
+    }
+
+    @Test func quotedFieldsDelimitersAndBlankLines() throws {
+        let text =
+            "\u{FEFF}\"a;1\" ; \"b \"\"2\"\"\" ; class\r\n\r\n 1.5 ; \"2\" ; \"cat; dog\"\r\n\n   \n-3;4e2;bird\r\n"
+        let table = try CSVTable(text: text, options: .init(delimiter: ";"))
+        #expect(table.featureNames == ["a;1", "b \"2\""])
+        #expect(table.labelName == "class")
+        #expect(table.features == [1.5, 2, -3, 400])
+        #expect(table.classNames == ["bird", "cat; dog"])
+        #expect(table.labels == [1, 0])
+    }
+
+    @Test func quotedFieldsMaySpanLines() throws {
+        let table = try CSVTable(text: "f,label\n1,\"multi\nline\"\n2,b\n")
+        #expect(table.classNames == ["b", "multi\nline"])
+        let error = try #require(formatError { try CSVTable(text: "f,label\n1,\"multi\nline\"\nx,b\n") })
+        #expect(error == .invalidCSV(file: nil, line: 4, reason: "column 1: \"x\" is not a number"))
+    }
+
+    @Test func labelColumnByNameAndByIndex() throws {
+        let text = "id,label,value\n7,1,0.5\n8,0,0.25\n"
+        let byName = try CSVTable(text: text, options: .init(labelColumn: .name("label")))
+        #expect(byName.featureNames == ["id", "value"])
+        #expect(byName.features == [7, 0.5, 8, 0.25])
+        #expect(byName.labels == [1, 0])
+        let byIndex = try CSVTable(text: text, options: .init(labelColumn: .index(1)))
+        #expect(byIndex == byName)
+        let missing = try #require(formatError { try CSVTable(text: text, options: .init(labelColumn: .name("y"))) })
+        #expect(missing.caseName == "invalidCSV")
+        let outOfRange = formatError { try CSVTable(text: text, options: .init(labelColumn: .index(3))) }
+        #expect(outOfRange?.caseName == "invalidCSV")
+    }
+
+    @Test func explicitHeaderPolicy() throws {
+        let absent = try CSVTable(text: "1,2,3\n4,5,6\n", options: .init(header: .absent))
+        #expect(absent.rowCount == 2)
+        let present = try CSVTable(text: "1,2,3\n4,5,6\n", options: .init(header: .present))
+        #expect(present.rowCount == 1)
+        #expect(present.featureNames == ["1", "2"])
+        let error = formatError { try CSVTable(text: "a,b,c\n1,2,3\n", options: .init(header: .absent)) }
+        #expect(error == .invalidCSV(file: nil, line: 1, reason: "column 1: \"a\" is not a number"))
+    }
+
+    @Test func badValueNamesLineAndValue() throws {
+        let error = try #require(formatError { try CSVTable(text: "x,y,label\n1,2,0\n\n3,abc,1\n") })
+        #expect(error == .invalidCSV(file: nil, line: 4, reason: "column 2: \"abc\" is not a number"))
+        #expect(error.description == "<memory>:4: invalid CSV: column 2: \"abc\" is not a number")
+        let empty = formatError { try CSVTable(text: "1,2,0\n1,,0\n") }
+        #expect(empty == .invalidCSV(file: nil, line: 2, reason: "column 2: empty field"))
+    }
+
+    @Test func structuralErrors() throws {
+        #expect(
+            formatError { try CSVTable(text: "1,2,0\n3,4\n") }
+                == .invalidCSV(file: nil, line: 2, reason: "expected 3 fields, found 2"))
+        #expect(formatError { try CSVTable(text: "1,\"2,0\n") }?.description.contains("unterminated") == true)
+        #expect(formatError { try CSVTable(text: "\n  \n") }?.caseName == "invalidCSV")
+        #expect(formatError { try CSVTable(text: "a,b\n") }?.caseName == "invalidCSV")
+        #expect(formatError { try CSVTable(text: "1\n2\n") }?.caseName == "invalidCSV")
+    }
+
+    @Test func errorsFromAFileNameThePath() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("data.csv")
+        try BinaryFile.writeAtomically(Array("a,label\n1,0\nnope,1\n".utf8), to: path)
+        let error = try #require(formatError { try CSVTable(path: path) })
+        #expect(error == .invalidCSV(file: path, line: 3, reason: "column 1: \"nope\" is not a number"))
+        #expect(error.description.hasPrefix("\(path):3: "))
+    }
+}
