@@ -1,1 +1,0 @@
-// `MixupTraining` module: see the files in this folder.
