@@ -83,7 +83,9 @@ extension Tensor {
                 }
             }
         }
-        return Tensor(shape: target, scalars: out)
+        guard Tensor.needsRecord(self) else { return Tensor(shape: target, scalars: out) }
+        let originalShape = shape
+        return Tensor.recording(target, out, [(self, { $0.broadcast(to: originalShape) })])
     }
 
     /// This tensor broadcast to `target` (a copy).

@@ -9,7 +9,8 @@ final class GradNode {
         let pullback: (Tensor) -> Tensor
     }
 
-    let edges: [Edge]
+    /// Emptied only by `deinit`, which takes the parents over to release long chains without recursion.
+    private(set) var edges: [Edge]
     /// Set on leaf nodes: the parameter that receives the gradient.
     let parameter: Parameter?
     /// The gradient accumulated during one backward pass; cleared afterwards.
@@ -23,5 +24,20 @@ final class GradNode {
     init(leafFor parameter: Parameter) {
         self.edges = []
         self.parameter = parameter
+    }
+
+    /// Releases the ancestors iteratively. The default release is recursive (each node frees its parents from inside
+    /// its own deinit), which overflows the stack for graphs a few hundred thousand nodes deep — fewer on threads
+    /// with small stacks. Nodes still referenced elsewhere are left alone.
+    deinit {
+        guard !edges.isEmpty else { return }
+        var pending = edges.map(\.parent)
+        edges = []
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) {
+                pending.append(contentsOf: node.edges.lazy.map(\.parent))
+                node.edges = []
+            }
+        }
     }
 }

@@ -7,6 +7,9 @@ extension Tensor {
     static func recording(
         _ shape: [Int], _ scalars: [Float], _ inputs: [(Tensor, (Tensor) -> Tensor)]
     ) -> Tensor {
+        // Inside `withoutGradients` nothing is recorded, even for inputs that were tracked before recording was
+        // turned off (ops that skip the `needsRecord` fast path still rely on this).
+        if GradientMode.isDisabled { return Tensor(shape: shape, scalars: scalars, node: nil) }
         var edges: [GradNode.Edge] = []
         for (input, pullback) in inputs {
             if let node = input.node { edges.append(GradNode.Edge(parent: node, pullback: pullback)) }

@@ -24,10 +24,15 @@ extension Tensor {
             preconditionFailure("where: shapes \(condition.shape), \(a.shape) and \(b.shape) do not broadcast")
         }
         let c = condition.detached().broadcast(to: shape)
-        let notC = c.mapScalars { $0 != 0 ? 0 : 1 }
         let cMask = Tensor(shape: shape, scalars: c.mapScalars { $0 != 0 ? 1 : 0 })
-        let notMask = Tensor(shape: shape, scalars: notC)
-        return a.broadcast(to: shape) * cMask + b.broadcast(to: shape) * notMask
+        let notMask = Tensor(shape: shape, scalars: c.mapScalars { $0 != 0 ? 0 : 1 })
+        let selectedA = a.broadcast(to: shape), selectedB = b.broadcast(to: shape)
+        // Select rather than blend (a·mask + b·(1 − mask)), so that an inf or NaN in the branch not taken cannot leak
+        // into the result as 0·inf = NaN.
+        var out = [Float](repeating: 0, count: c.count)
+        for i in 0..<out.count { out[i] = c.scalars[i] != 0 ? selectedA.scalars[i] : selectedB.scalars[i] }
+        guard needsRecord(selectedA, selectedB) else { return Tensor(shape: shape, scalars: out) }
+        return recording(shape, out, [(selectedA, { $0 * cMask }), (selectedB, { $0 * notMask })])
     }
 }
 

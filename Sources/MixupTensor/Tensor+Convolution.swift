@@ -25,7 +25,10 @@ extension Tensor {
         let geometry = ConvolutionGeometry(
             batch: n, channels: c, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
         let (oh, ow) = (geometry.outHeight, geometry.outWidth)
-        precondition(oh > 0 && ow > 0, "conv2d: kernel \(kh)×\(kw) does not fit input \(h)×\(w) with padding \(padding)")
+        // Checked on the padded extents: (h + 2p − kh) / stride truncates towards zero, so a kernel slightly larger
+        // than the padded input would otherwise give oh == 1 and silently read out-of-range cells as zeros.
+        precondition(
+            h + 2 * padding >= kh && w + 2 * padding >= kw && oh > 0 && ow > 0, "conv2d: kernel \(kh)×\(kw) does not fit input \(h)×\(w) with padding \(padding)")
         let og = o / groups
         let rowsPerGroup = cg * kh * kw
         let spatial = oh * ow

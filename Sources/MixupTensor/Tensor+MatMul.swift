@@ -45,9 +45,12 @@ extension Tensor {
             [
                 (a, { g in
                     // d(op(A)) = G · op(B)ᵀ; if A was transposed, dA = (G · op(B)ᵀ)ᵀ = op(B) · Gᵀ.
-                    transposeA
-                        ? matmul(cb, g, transposeA: transposeB, transposeB: true)
-                        : matmul(g, cb, transposeA: false, transposeB: !transposeB)
+                    if !transposeA { return matmul(g, cb, transposeA: false, transposeB: !transposeB) }
+                    // A batched G with a shared rank-2 B cannot be the right operand: transpose G · op(B)ᵀ instead.
+                    if g.rank == 3 && cb.rank == 2 {
+                        return matmul(g, cb, transposeA: false, transposeB: !transposeB).transposed()
+                    }
+                    return matmul(cb, g, transposeA: transposeB, transposeB: true)
                 }),
                 (b, { g in
                     // d(op(B)) = op(A)ᵀ · G; if B was transposed, dB = Gᵀ · op(A).

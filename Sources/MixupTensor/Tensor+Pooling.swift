@@ -24,7 +24,7 @@ extension Tensor {
         precondition(k >= 1 && s >= 1 && p >= 0 && p <= k / 2, "\(name): kernel \(k), stride \(s), padding \(p) are invalid")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
-        precondition(oh > 0 && ow > 0, "\(name): window \(k) does not fit input \(h)×\(w)")
+        precondition(h + 2 * p >= k && w + 2 * p >= k && oh > 0 && ow > 0, "\(name): window \(k) does not fit input \(h)×\(w)")
         let planes = n * c
         var out = [Float](repeating: 0, count: planes * oh * ow)
         var winners = isMax ? [Int32](repeating: -1, count: planes * oh * ow) : []

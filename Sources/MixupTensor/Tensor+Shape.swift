@@ -165,7 +165,7 @@ extension Tensor {
         precondition(rank >= 2, "padded: needs [..., height, width], got \(shape)")
         precondition(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "padded: negative padding \([top, bottom, left, right])")
         let h = shape[rank - 2], w = shape[rank - 1]
-        let planes = count / Swift.max(h * w, 1)
+        let planes = shape.dropLast(2).reduce(1, *)
         let oh = h + top + bottom, ow = w + left + right
         var out = [Float](repeating: value, count: planes * oh * ow)
         scalars.withUnsafeBufferPointer { src in
@@ -188,7 +188,7 @@ extension Tensor {
         precondition(
             top >= 0 && left >= 0 && height >= 0 && width >= 0 && top + height <= h && left + width <= w,
             "cropped: window top \(top) left \(left) size \(height)×\(width) does not fit in \(h)×\(w)")
-        let planes = count / Swift.max(h * w, 1)
+        let planes = shape.dropLast(2).reduce(1, *)
         var out = [Float](repeating: 0, count: planes * height * width)
         scalars.withUnsafeBufferPointer { src in
             for p in 0..<planes {

@@ -35,8 +35,10 @@ public func expectGradientsMatchFiniteDifferences(
             let exact = analytic[inputIndex].scalars[element]
             let error = abs(exact - numeric)
             let allowed = absoluteTolerance + relativeTolerance * abs(numeric)
-            if error - allowed > worst {
-                worst = error - allowed
+            // A NaN or infinite analytic or numeric value is a failure too (a plain `>` would let NaN through).
+            let excess = error.isFinite ? error - allowed : .infinity
+            if excess > worst {
+                worst = excess
                 worstDescription = "input \(inputIndex) element \(element): analytic \(exact), numeric \(numeric)"
             }
         }
@@ -62,8 +64,11 @@ public func expectClose(
     var worst: Float = 0
     var worstIndex = -1
     for i in 0..<min(a.count, b.count) {
-        let d = abs(a[i] - b[i])
-        if !(d <= worst) {
+        // NaN compares false both ways: count it as an infinite difference so a later element cannot hide it
+        // (equal infinities match).
+        let difference = abs(a[i] - b[i])
+        let d: Float = a[i] == b[i] ? 0 : (difference.isNaN ? .infinity : difference)
+        if d > worst {
             worst = d
             worstIndex = i
         }

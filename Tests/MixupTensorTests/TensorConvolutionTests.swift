@@ -1,0 +1,110 @@
+import MixupTensor
+import Testing
+import _MixupTestSupport
+
+/// Cross-correlation by its definition, for reference.
+private func naiveConv2d(_ x: Tensor, _ f: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int) -> Tensor {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (o, cg, kh, kw) = (f.shape[0], f.shape[1], f.shape[2], f.shape[3])
+    let oh = (h + 2 * padding - kh) / stride + 1, ow = (w + 2 * padding - kw) / stride + 1
+    let og = o / groups
+    precondition(cg * groups == c)
+    var out = [Float](repeating: 0, count: n * o * oh * ow)
+    for s in 0..<n {
+        for oc in 0..<o {
+            let group = oc / og
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var total: Float = bias?.scalars[oc] ?? 0
+                    for ic in 0..<cg {
+                        for ky in 0..<kh {
+                            for kx in 0..<kw {
+                                let y = oy * stride - padding + ky, xx = ox * stride - padding + kx
+                                guard y >= 0, y < h, xx >= 0, xx < w else { continue }
+                                total += x[s, group * cg + ic, y, xx] * f[oc, ic, ky, kx]
+                            }
+                        }
+                    }
+                    out[offset([s, oc, oy, ox], in: [n, o, oh, ow])] = total
+                }
+            }
+        }
+    }
+    return Tensor(shape: [n, o, oh, ow], scalars: out)
+}
+
+struct ConvolutionCase: CustomTestStringConvertible, Sendable {
+    let stride: Int, padding: Int, groups: Int, hasBias: Bool
+    var testDescription: String { "stride \(stride) padding \(padding) groups \(groups) bias \(hasBias)" }
+
+    static let all: [ConvolutionCase] = [1, 2].flatMap { stride in
+        [0, 1].flatMap { padding in
+            [1, 2].flatMap { groups in [false, true].map { ConvolutionCase(stride: stride, padding: padding, groups: groups, hasBias: $0) } }
+        }
+    }
+}
+
+@Suite struct TensorConvolutionTests {
+    @Test func handComputedValue() {
+        // One 3×3 image, a 2×2 filter of ones: each output is the sum of its window.
+        let x = Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        let y = Tensor.conv2d(x, filter: Tensor.ones([1, 1, 2, 2]), bias: Tensor([0.5]))
+        #expect(y.shape == [1, 1, 2, 2])
+        #expect(y.scalars == [12.5, 16.5, 24.5, 28.5])
+        let padded = Tensor.conv2d(x, filter: Tensor.ones([1, 1, 3, 3]), padding: 1)
+        #expect(padded.shape == [1, 1, 3, 3])
+        #expect(padded.scalars == [12, 21, 16, 27, 45, 33, 24, 39, 28])
+        let strided = Tensor.conv2d(x, filter: Tensor.ones([1, 1, 1, 1]), stride: 2)
+        #expect(strided.scalars == [1, 3, 7, 9])
+    }
+
+    @Test(arguments: ConvolutionCase.all)
+    func matchesNaiveConvolution(_ config: ConvolutionCase) {
+        let x = randomTensor([2, 4, 5, 6], seed: 91)
+        let f = randomTensor([4, 4 / config.groups, 3, 3], seed: 92)
+        let bias = config.hasBias ? randomTensor([4], seed: 93) : nil
+        let y = Tensor.conv2d(x, filter: f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups)
+        let expected = naiveConv2d(x, f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups)
+        expectClose(y, expected, tolerance: 1e-5)
+    }
+
+    @Test func depthwiseMatchesNaive() {
+        let x = randomTensor([1, 3, 4, 4], seed: 94)
+        let f = randomTensor([6, 1, 2, 2], seed: 95)  // channel multiplier 2
+        let y = Tensor.conv2d(x, filter: f, stride: 1, padding: 1, groups: 3)
+        expectClose(y, naiveConv2d(x, f, bias: nil, stride: 1, padding: 1, groups: 3), tolerance: 1e-5)
+    }
+
+    @Test(arguments: ConvolutionCase.all)
+    func gradients(_ config: ConvolutionCase) {
+        let x = randomTensor([2, 2, 4, 5], seed: 96)
+        let f = randomTensor([2, 2 / config.groups, 3, 2], seed: 97)
+        let bias = randomTensor([2], seed: 98)
+        if config.hasBias {
+            expectGradientsMatchFiniteDifferences(at: [x, f, bias]) {
+                weightedSum(
+                    Tensor.conv2d(
+                        $0[0], filter: $0[1], bias: $0[2], stride: config.stride, padding: config.padding, groups: config.groups))
+            }
+        } else {
+            expectGradientsMatchFiniteDifferences(at: [x, f]) {
+                weightedSum(
+                    Tensor.conv2d($0[0], filter: $0[1], stride: config.stride, padding: config.padding, groups: config.groups))
+            }
+        }
+    }
+
+    @Test func gradientWithConstantFilter() {
+        // Only the input is tracked (e.g. an adversarial / input-gradient step).
+        let x = randomTensor([1, 2, 4, 4], seed: 99)
+        let f = randomTensor([3, 2, 3, 3], seed: 100)
+        expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum(Tensor.conv2d($0[0], filter: f, padding: 1)) }
+    }
+
+    @Test func kernelLargerThanPaddedInputStops() async {
+        // Regression: (2 − 3) / 2 + 1 truncates to 1, which used to pass the size check.
+        await #expect(processExitsWith: .failure) {
+            _ = Tensor.conv2d(Tensor.zeros([1, 1, 2, 2]), filter: Tensor.zeros([1, 1, 3, 3]), stride: 2)
+        }
+    }
+}
