@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "MixupKit", targets: ["MixupKit"]),
+        .library(name: "MixupRunner", targets: ["MixupRunner"]),
         .library(name: "MixupRecipes", targets: ["MixupRecipes"]),
         .executable(name: "mixup", targets: ["MixupCLI"]),
         .executable(name: "mixbench", targets: ["mixbench"]),
@@ -46,7 +47,10 @@ let package = Package(
                     "MixupTensor", "MixupNN", "MixupFormats", "MixupData", "MixupMixing", "MixupModels",
                     "MixupTraining", "MixupSemiSupervised",
                 ] + pluginNames.map { .target(name: $0) }),
-            .target(name: "MixupRecipes", dependencies: ["MixupKit"], path: "recipes"),
+            // The recipe runner behind `mixup` (CLI parsing, strategy catalogue, result tables, plots); user packages
+            // call it to run their own recipes with the same flags and outputs.
+            .target(name: "MixupRunner", dependencies: ["MixupKit"]),
+            .target(name: "MixupRecipes", dependencies: ["MixupRunner"], path: "recipes"),
             .executableTarget(name: "MixupCLI", dependencies: ["MixupRecipes"]),
             .executableTarget(name: "mixbench", dependencies: ["MixupKit"], path: "Benchmarks/mixbench"),
             // Shared test helpers (tolerance asserts, finite-difference gradient checks).
@@ -59,6 +63,7 @@ let package = Package(
             .testTarget(name: "MixupMixingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupTrainingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupSemiSupervisedTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(name: "MixupRunnerTests", dependencies: ["MixupRunner", "_MixupTestSupport"]),
             .testTarget(name: "MixupRecipesTests", dependencies: ["MixupRecipes", "_MixupTestSupport"]),
             // The proof that third parties can extend the library: only public API, no @testable.
             .testTarget(name: "ThirdPartyMixerTests", dependencies: ["MixupKit", "_MixupTestSupport"]),

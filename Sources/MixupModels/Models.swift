@@ -26,7 +26,8 @@ public enum Models {
     /// A multilayer perceptron `[batch, inputSize]` → `[batch, classCount]` logits.
     ///
     /// Each hidden block is Linear(-BatchNorm)-activation(-Dropout); the mix points are the input and the output of
-    /// every hidden block (`"hidden1"`, `"hidden2"`, …). Image inputs should be flattened first.
+    /// every hidden block (`"hidden1"`, `"hidden2"`, …). Inputs of any shape `[batch, ...]` are flattened by the first
+    /// block, so an image batch can be mixed spatially (CutMix) at the input of an MLP.
     /// - Precondition: sizes are positive; `dropout` ∈ [0, 1).
     public static func mlp(
         inputSize: Int, hiddenSizes: [Int], classCount: Int, activation: Activation = .relu, batchNorm: Bool = false,
@@ -37,7 +38,8 @@ public enum Models {
         var points: [MixPoint] = [.input]
         var width = inputSize
         for (index, size) in hiddenSizes.enumerated() {
-            var layers: [any Layer] = [Linear(inputSize: width, outputSize: size, using: &generator)]
+            var layers: [any Layer] = index == 0 ? [Flatten()] : []
+            layers.append(Linear(inputSize: width, outputSize: size, using: &generator))
             if batchNorm { layers.append(BatchNorm(featureCount: size)) }
             layers.append(activation.makeLayer())
             if dropout > 0 { layers.append(Dropout(probability: dropout)) }

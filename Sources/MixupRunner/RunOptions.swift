@@ -1,0 +1,32 @@
+/// The flags of `mixup run`, parsed by ``RecipeCommand``.
+public struct RunOptions: Sendable, Equatable {
+    /// `--epochs N`: overrides the recipe's epochs.
+    public var epochs: Int?
+    /// `--seed S` (default 0).
+    public var seed: UInt64 = 0
+    /// `--data PATH`: where the recipe's files are.
+    public var dataPath: String?
+    /// `--out DIR`: the output folder (default `runs/<recipe>-<strategy>-seed<S>`).
+    public var outputDirectory: String?
+    /// `--strategy NAME`: erm, mixup, manifold, cutmix, fmix, resizemix, mixup-cutmix.
+    public var strategy: String?
+    /// `--alpha A`: the strategy's Beta concentration.
+    public var alpha: Double?
+    /// `--labels N`: labelled samples for semi-supervised recipes.
+    public var labels: Int?
+    /// `--batch-size B`: overrides the recipe's batch size.
+    public var batchSize: Int?
+    /// `--steps N`: stop after N optimizer steps (smoke runs).
+    public var maximumSteps: Int?
+    /// `--limit N`: read at most N samples per split.
+    public var limit: Int?
+    /// `--threads T`: kernel threads.
+    public var threads: Int?
+    /// `--resume`: continue from the checkpoint in the output folder.
+    public var resume = false
+    /// `--quiet`: no progress output.
+    public var quiet = false
+
+    /// Options with every default.
+    public init() {}
+}
