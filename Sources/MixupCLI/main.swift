@@ -1,1 +1,4 @@
-print("mixup: not yet implemented")
+// `mixup`: list and run the built-in recipes. See `mixup --help`.
+import MixupRecipes
+
+RecipeCommand.main(recipes: BuiltinRecipes.all)

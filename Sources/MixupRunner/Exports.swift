@@ -1,0 +1,2 @@
+// Recipes written against the runner see the whole library.
+@_exported import MixupKit
