@@ -38,7 +38,7 @@ enum BuiltinData {
         var testGenerator = SeededGenerator(seed: 2000 + request.seed)
         let perClass = min(request.limit ?? 500, 500)
         return RecipeData(
-            train: SyntheticData.twoSpirals(pointsPerClass: perClass, noise: 0.1, turns: 1.75, using: &trainGenerator),
-            test: SyntheticData.twoSpirals(pointsPerClass: perClass, noise: 0.1, turns: 1.75, using: &testGenerator))
+            train: SyntheticData.twoSpirals(pointsPerClass: perClass, noise: 0.04, turns: 1.5, using: &trainGenerator),
+            test: SyntheticData.twoSpirals(pointsPerClass: perClass, noise: 0.04, turns: 1.5, using: &testGenerator))
     }
 }

@@ -17,7 +17,7 @@ extension Recipe {
             comparison: [.erm, Self.manifoldForSpirals],
             optimizer: .adam(learningRate: 3e-3, weightDecay: 0, decoupled: false),
             schedule: .cosine,
-            epochs: 60, batchSize: 100,
+            epochs: 150, batchSize: 100,
             report: { report in
                 let svg = try DecisionBoundaryPlot().render(
                     panels: report.runs.map { run in

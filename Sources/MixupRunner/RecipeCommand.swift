@@ -180,19 +180,19 @@ public enum RecipeCommand {
         try recipe.report?(RecipeReport(outputDirectory: root, data: data, runs: runs))
         var summary: [String: Any] = [
             "recipe": recipe.name, "strategy": strategyLabel, "seed": options.seed, "epochs": epochs,
-            "seconds": (Date().timeIntervalSince(start) * 100).rounded() / 100, "output": root,
+            "seconds": rounded(Date().timeIntervalSince(start)), "output": root,
         ]
         if let labels = options.labels { summary["labels"] = labels }
         if let last = runs.last?.result.test {
-            summary["test_error"] = last.error
-            summary["test_nll"] = last.negativeLogLikelihood
+            summary["test_error"] = rounded(last.error)
+            summary["test_nll"] = rounded(last.negativeLogLikelihood)
         }
         if runs.count > 1 {
             summary["results"] = runs.map { run -> [String: Any] in
-                var entry: [String: Any] = ["strategy": run.regularizer.name, "seconds": run.result.seconds]
+                var entry: [String: Any] = ["strategy": run.regularizer.name, "seconds": rounded(run.result.seconds)]
                 if let test = run.result.test {
-                    entry["test_error"] = test.error
-                    entry["test_nll"] = test.negativeLogLikelihood
+                    entry["test_error"] = rounded(test.error)
+                    entry["test_nll"] = rounded(test.negativeLogLikelihood)
                 }
                 return entry
             }
@@ -203,4 +203,7 @@ public enum RecipeCommand {
     }
 
     static func write(_ text: String) { print(text) }
+
+    /// Six decimals: enough for error rates and NLLs, without binary noise like 0.0020000000000000018.
+    static func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
 }

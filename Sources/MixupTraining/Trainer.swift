@@ -175,9 +175,11 @@ public final class Trainer {
 
                 lossSum += Double(value)
                 steps += 1
+                // Accuracy against the dominant class of each (possibly mixed) target: for unmixed batches, the label.
                 let predictions = result.logits.argmax(alongAxis: 1)
-                if predictions.count == batch.labels.count {
-                    correct += zip(predictions, batch.labels).filter { $0 == $1 }.count
+                let dominant = result.targets.soft.argmax(alongAxis: 1)
+                if predictions.count == dominant.count {
+                    correct += zip(predictions, dominant).filter { $0 == $1 }.count
                 }
                 seen += indices.count
                 for (key, metric) in result.metrics { extraSums[key, default: 0] += metric }

@@ -27,7 +27,7 @@ public struct EpochReport: Sendable, Codable, Equatable {
     public let epoch: Int
     /// Mean training loss over the epoch's steps.
     public let trainLoss: Double
-    /// Training accuracy against the original (unmixed) labels.
+    /// Training accuracy against the dominant class of each training target (the label itself when not mixed).
     public let trainAccuracy: Double
     /// The test evaluation, when one was run.
     public let test: Evaluation?
