@@ -40,7 +40,7 @@ let package = Package(
                 path: "Plugins/\(name)")
         }
         + [
-            .target(name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing"]),
+            .target(name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing", "MixupNN", "MixupTensor"]),
             .target(
                 name: "MixupKit",
                 dependencies: [

@@ -8,5 +8,5 @@ public enum BuiltinRecipes {
     }
 
     /// The semi-supervised recipes (see SemiSupervised.swift).
-    static var semiSupervised: [Recipe] { [] }
+    static var semiSupervised: [Recipe] { SemiSupervisedRecipes.all }
 }

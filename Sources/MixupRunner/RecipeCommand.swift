@@ -159,7 +159,10 @@ public enum RecipeCommand {
             var generator = SeededGenerator(seed: options.seed)
             let model = recipe.model(&generator)
             let optimizer = recipe.optimizer.make(parameters: model.allParameters)
-            let stepsPerEpoch = (data.train.count + batchSize - 1) / batchSize
+            // An epoch is a pass over the unlabelled set when there is one (see `Trainer.stepsPerEpoch`).
+            let epochSamples = data.unlabelled?.count ?? data.train.count
+            let epochBatch = data.unlabelled == nil ? batchSize : (recipe.unlabelledBatchSize ?? batchSize)
+            let stepsPerEpoch = (epochSamples + epochBatch - 1) / epochBatch
             let totalSteps = min(stepsPerEpoch * epochs, options.maximumSteps ?? Int.max)
             let configuration = TrainerConfiguration(
                 epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize, seed: options.seed,

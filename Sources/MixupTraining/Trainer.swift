@@ -63,10 +63,28 @@ public final class Trainer {
         configuration.outputDirectory.map { ($0 as NSString).appendingPathComponent("metrics.jsonl") }
     }
 
-    /// The number of optimizer steps in one epoch.
+    /// The number of optimizer steps in one epoch: a pass over the labelled set, or — when there is unlabelled data,
+    /// typically far larger — a pass over the unlabelled set, with labelled batches cycling through reshuffled passes.
     public var stepsPerEpoch: Int {
-        let n = trainingSet.count, b = configuration.batchSize
+        let (n, b) = unlabelledSet.map { ($0.count, configuration.unlabelledBatchSize ?? configuration.batchSize) }
+            ?? (trainingSet.count, configuration.batchSize)
         return configuration.dropLastBatch ? n / b : (n + b - 1) / b
+    }
+
+    /// The labelled index batches of `epoch`.
+    func labelledBatches(epoch: Int) -> [[Int]] {
+        var generator = SeededGenerator(seed: Self.streamSeed(configuration.seed, epoch: epoch, step: -1))
+        guard unlabelledSet != nil else {
+            return BatchSchedule(
+                count: trainingSet.count, batchSize: configuration.batchSize, shuffle: true,
+                dropLast: configuration.dropLastBatch, using: &generator
+            ).batches
+        }
+        // Semi-supervised: every step gets a full labelled batch from consecutive reshuffled passes.
+        let needed = stepsPerEpoch * configuration.batchSize
+        var order: [Int] = []
+        while order.count < needed { order += generator.nextPermutation(trainingSet.count) }
+        return (0..<stepsPerEpoch).map { Array(order[($0 * configuration.batchSize)..<(($0 + 1) * configuration.batchSize)]) }
     }
 
     /// A generator for one stream of the run, derived from the seed by SplitMix-style mixing.
@@ -123,10 +141,7 @@ public final class Trainer {
 
         for epoch in startEpoch..<configuration.epochs {
             guard globalStep < totalSteps else { break }
-            var shuffleGenerator = SeededGenerator(seed: Self.streamSeed(configuration.seed, epoch: epoch, step: -1))
-            let schedule = BatchSchedule(
-                count: trainingSet.count, batchSize: configuration.batchSize, shuffle: true,
-                dropLast: configuration.dropLastBatch, using: &shuffleGenerator)
+            let batches = labelledBatches(epoch: epoch)
             let unlabelledOrder = unlabelledSet.map { set in
                 var g = SeededGenerator(seed: Self.streamSeed(configuration.seed, epoch: epoch, step: -2))
                 return g.nextPermutation(set.count)
@@ -135,13 +150,13 @@ public final class Trainer {
             var extraSums: [String: Double] = [:]
             let epochStart = Date()
             let firstStep = epoch == startEpoch ? startStep : 0
-            for step in firstStep..<schedule.batches.count {
+            for step in firstStep..<batches.count {
                 if globalStep >= totalSteps { break }
                 if monitor.isInterrupted {
                     let path = try saveCheckpoint(epoch: epoch, step: step, globalStep: globalStep)
                     throw .interrupted(epoch: epoch, step: step, checkpoint: path)
                 }
-                let indices = schedule.batches[step]
+                let indices = batches[step]
                 var generator = SeededGenerator(seed: Self.streamSeed(configuration.seed, epoch: epoch, step: step))
                 var inputs = trainingSet.inputs(at: indices)
                 var unlabelled: Tensor? = nil
@@ -187,7 +202,7 @@ public final class Trainer {
                 let rate = Double(seen) / max(elapsed, 1e-9)
                 let remaining = Double(totalSteps - globalStep) * Double(configuration.batchSize) / max(rate, 1e-9)
                 progress.update(
-                    epoch: epoch + 1, epochs: configuration.epochs, step: step + 1, steps: schedule.batches.count,
+                    epoch: epoch + 1, epochs: configuration.epochs, step: step + 1, steps: batches.count,
                     loss: lossSum / Double(steps), accuracy: Double(correct) / Double(max(seen, 1)), samplesPerSecond: rate,
                     secondsLeft: remaining)
             }

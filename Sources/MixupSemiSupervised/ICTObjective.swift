@@ -1,0 +1,74 @@
+import MixupMixing
+import MixupNN
+import MixupTensor
+import MixupTraining
+
+/// Interpolation Consistency Training (Verma et al., IJCAI 2019, "Interpolation Consistency Training for
+/// Semi-Supervised Learning").
+///
+/// A student and an EMA teacher. On unlabelled samples the student's prediction on a mix of two samples is pulled
+/// (squared error on probabilities) towards the same mix of the teacher's predictions; the consistency weight ramps up
+/// with a sigmoid. The mixing is the recipe's ``Regularizer`` applied to the unlabelled batch with the teacher's
+/// predictions as its targets, so its ``LayerSelector`` gives hidden-layer ICT and swapping the strategy (CutMix,
+/// FMix, …) is the usual one-line change. Labelled batches get plain cross-entropy (or the supervised regularizer).
+public final class ICTObjective: TrainingObjective {
+    /// Mixes unlabelled samples (and the teacher's predictions).
+    public let unlabelledMixing: Regularizer
+    /// Applied to labelled batches (`.erm` in the paper).
+    public let supervisedRegularizer: Regularizer
+    /// The EMA teacher.
+    public let teacher: EMATeacher
+    /// The consistency weight by step.
+    public let consistencyWeight: SigmoidRampUp
+
+    /// Creates the objective.
+    ///
+    /// - Parameters:
+    ///   - mixing: the regularizer mixing unlabelled samples (e.g. `.mixup(alpha: 1)`, `.manifoldMixup(alpha: 2)`).
+    ///   - teacherModel: a freshly built network of the student's architecture (its weights are replaced).
+    public init(
+        mixing: Regularizer, supervised: Regularizer = .erm, teacherModel: any MixableModel, teacherDecay: Float = 0.999,
+        consistencyWeight: SigmoidRampUp
+    ) {
+        self.unlabelledMixing = mixing
+        self.supervisedRegularizer = supervised
+        self.teacher = EMATeacher(model: teacherModel, decay: teacherDecay)
+        self.consistencyWeight = consistencyWeight
+    }
+
+    public var name: String { "ict-\(unlabelledMixing.name)" }
+
+    public func loss(
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+    ) throws(TrainingError) -> ObjectiveResult {
+        guard let unlabelled = batch.unlabelled else {
+            throw .invalidConfiguration("ICT needs unlabelled data; the run has none")
+        }
+        do {
+            let supervised = try supervisedRegularizer.forward(
+                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context, using: &generator)
+            let classLoss = softmaxCrossEntropy(logits: supervised.output, softTargets: supervised.targets.soft)
+            let guesses = teacher.probabilities(unlabelled, student: model)
+            let mixed = try unlabelledMixing.forward(
+                model, input: unlabelled, labels: guesses, epoch: batch.epoch, context: &context, using: &generator)
+            let consistency = SemiSupervisedLosses.probabilityMSE(logits: mixed.output, targets: mixed.targets.soft)
+            let weight = Float(consistencyWeight.weight(atStep: batch.globalStep))
+            return ObjectiveResult(
+                loss: classLoss + consistency * weight, logits: supervised.output, targets: supervised.targets,
+                mixPoint: mixed.point,
+                metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])
+        } catch {
+            throw .mixing(error.description)
+        }
+    }
+
+    public func didUpdate(model: any MixableModel, globalStep: Int) {
+        teacher.update(from: model, globalStep: globalStep)
+    }
+
+    public func checkpointTensors() -> [String: Tensor] { teacher.checkpointTensors() }
+
+    public func restore(checkpointTensors: [String: Tensor]) throws(TrainingError) {
+        if let problem = teacher.restore(checkpointTensors) { throw .checkpoint(problem) }
+    }
+}

@@ -1,0 +1,66 @@
+import MixupMixing
+import MixupNN
+import MixupTensor
+import MixupTraining
+
+/// The Mean Teacher baseline (Tarvainen & Valpola 2017): cross-entropy on labelled samples plus a ramped squared-error
+/// consistency between the student's and the EMA teacher's predictions on two independently perturbed copies of each
+/// unlabelled sample. No mixing on the unlabelled part.
+public final class MeanTeacherObjective: TrainingObjective {
+    /// The EMA teacher.
+    public let teacher: EMATeacher
+    /// The consistency weight by step.
+    public let consistencyWeight: SigmoidRampUp
+    /// The perturbation applied to each copy (e.g. Gaussian noise, crops).
+    public let perturbation: @Sendable (Tensor, inout SeededGenerator) -> Tensor
+    /// Applied to labelled batches.
+    public let supervisedRegularizer: Regularizer
+
+    /// Creates the objective.
+    public init(
+        teacherModel: any MixableModel, teacherDecay: Float = 0.999, consistencyWeight: SigmoidRampUp,
+        supervised: Regularizer = .erm, perturbation: @escaping @Sendable (Tensor, inout SeededGenerator) -> Tensor
+    ) {
+        self.teacher = EMATeacher(model: teacherModel, decay: teacherDecay)
+        self.consistencyWeight = consistencyWeight
+        self.perturbation = perturbation
+        self.supervisedRegularizer = supervised
+    }
+
+    public var name: String { "mean-teacher" }
+
+    public func loss(
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+    ) throws(TrainingError) -> ObjectiveResult {
+        guard let unlabelled = batch.unlabelled else {
+            throw .invalidConfiguration("Mean Teacher needs unlabelled data; the run has none")
+        }
+        let supervised: MixedForward
+        do {
+            supervised = try supervisedRegularizer.forward(
+                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context, using: &generator)
+        } catch {
+            throw .mixing(error.description)
+        }
+        let classLoss = softmaxCrossEntropy(logits: supervised.output, softTargets: supervised.targets.soft)
+        let studentView = perturbation(unlabelled, &generator)
+        let teacherView = perturbation(unlabelled, &generator)
+        let targets = teacher.probabilities(teacherView, student: model)
+        let studentLogits = model(studentView, context: &context)
+        let consistency = SemiSupervisedLosses.probabilityMSE(logits: studentLogits, targets: targets)
+        let weight = Float(consistencyWeight.weight(atStep: batch.globalStep))
+        return ObjectiveResult(
+            loss: classLoss + consistency * weight, logits: supervised.output, targets: supervised.targets,
+            metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])
+    }
+
+    public func didUpdate(model: any MixableModel, globalStep: Int) {
+        teacher.update(from: model, globalStep: globalStep)
+    }
+
+    public func checkpointTensors() -> [String: Tensor] { teacher.checkpointTensors() }
+
+    public func restore(checkpointTensors: [String: Tensor]) throws(TrainingError) {
+        if let problem = teacher.restore(checkpointTensors) { throw .checkpoint(problem) }
+    }
+}

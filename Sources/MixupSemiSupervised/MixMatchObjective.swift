@@ -1,0 +1,105 @@
+import MixupMixing
+import MixupNN
+import MixupTensor
+import MixupTraining
+
+/// MixMatch (Berthelot et al., NeurIPS 2019, "MixMatch: A Holistic Approach to Semi-Supervised Learning").
+///
+/// For each unlabelled sample, K augmented views are drawn; the model's predictions on them (without gradients) are
+/// averaged and sharpened with temperature T into a label guess. Labelled samples (one-hot) and all unlabelled views
+/// (the guess) are concatenated into one batch W, and the recipe's ``Regularizer`` mixes it with itself shuffled. Use
+/// a λ distribution `.keepingOriginalDominant()` for the paper's λ′ = max(λ, 1 − λ), so each mixed sample stays closest
+/// to its own original. The loss is cross-entropy on the labelled part plus a ramped squared error on the unlabelled
+/// part.
+///
+/// **BatchNorm choice.** The mixed labelled and unlabelled samples go through the network in *one* forward pass, so
+/// batch statistics are computed over the whole mixed batch, as they will be seen at test time on a mixture of both;
+/// this is what the reference implementation's "interleave" trick emulates across devices. Label guessing runs in
+/// training mode without gradients, as in the reference code, so running statistics also see unlabelled data.
+public final class MixMatchObjective: TrainingObjective {
+    /// Mixes the concatenated labelled + unlabelled batch.
+    public let mixing: Regularizer
+    /// K, the number of augmented views per unlabelled sample.
+    public let augmentationCount: Int
+    /// The sharpening temperature T.
+    public let temperature: Float
+    /// The unlabelled-loss weight by step.
+    public let unlabelledWeight: SigmoidRampUp
+    /// The stochastic augmentation producing each view.
+    public let augmentation: @Sendable (Tensor, inout SeededGenerator) -> Tensor
+
+    /// Creates the objective.
+    ///
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` if K < 1 or T ≤ 0, naming the value.
+    public init(
+        mixing: Regularizer, augmentationCount: Int = 2, temperature: Float = 0.5, unlabelledWeight: SigmoidRampUp,
+        augmentation: @escaping @Sendable (Tensor, inout SeededGenerator) -> Tensor
+    ) throws(TrainingError) {
+        guard augmentationCount >= 1 else {
+            throw .invalidConfiguration("MixMatch needs at least one augmentation (K ≥ 1), got \(augmentationCount)")
+        }
+        guard temperature > 0 && temperature.isFinite else {
+            throw .invalidConfiguration("MixMatch temperature must be positive, got \(temperature)")
+        }
+        self.mixing = mixing
+        self.augmentationCount = augmentationCount
+        self.temperature = temperature
+        self.unlabelledWeight = unlabelledWeight
+        self.augmentation = augmentation
+    }
+
+    public var name: String { "mixmatch-\(mixing.name)" }
+
+    /// The sharpened average prediction over the views, `[batch, classes]`, without gradients.
+    public func guessLabels(
+        model: any MixableModel, views: [Tensor], context: inout ForwardContext
+    ) -> Tensor {
+        withoutGradients {
+            var total: Tensor? = nil
+            for view in views {
+                let probabilities = model(view, context: &context).softmax()
+                total = total.map { $0 + probabilities } ?? probabilities
+            }
+            let average = (total ?? Tensor.zeros([0, 0])).scaled(by: 1 / Float(max(views.count, 1)))
+            return average.sharpened(temperature: temperature)
+        }
+    }
+
+    public func loss(
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+    ) throws(TrainingError) -> ObjectiveResult {
+        guard let unlabelled = batch.unlabelled else {
+            throw .invalidConfiguration("MixMatch needs unlabelled data; the run has none")
+        }
+        let views = (0..<augmentationCount).map { _ in augmentation(unlabelled, &generator) }
+        let guesses = guessLabels(model: model, views: views, context: &context)
+        let labelledCount = batch.inputs.shape[0]
+        let combinedInputs = Tensor.concatenate([batch.inputs] + views, alongAxis: 0)
+        let combinedTargets = Tensor.concatenate(
+            [batch.targets] + Array(repeating: guesses, count: augmentationCount), alongAxis: 0)
+        let mixed: MixedForward
+        do {
+            mixed = try mixing.forward(
+                model, input: combinedInputs, labels: combinedTargets, epoch: batch.epoch, context: &context,
+                using: &generator)
+        } catch {
+            throw .mixing(error.description)
+        }
+        let total = combinedInputs.shape[0]
+        let labelledLogits = mixed.output.slice(0..<labelledCount)
+        let labelledTargets = mixed.targets.soft.slice(0..<labelledCount)
+        let classLoss = softmaxCrossEntropy(logits: labelledLogits, softTargets: labelledTargets)
+        let unlabelledLogits = mixed.output.slice(labelledCount..<total)
+        let unlabelledTargets = mixed.targets.soft.slice(labelledCount..<total)
+        // The paper's L_U = 1/(L·|U′|) Σ ‖q − p‖²: the mean over classes and samples.
+        let consistency = meanSquaredError(predictions: unlabelledLogits.softmax(), targets: unlabelledTargets)
+        let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep))
+        let originalTargets = MixedTargets(
+            original: mixed.targets.original.slice(0..<labelledCount), partner: mixed.targets.partner.slice(0..<labelledCount),
+            weights: Array(mixed.targets.weights.prefix(labelledCount)))
+        return ObjectiveResult(
+            loss: classLoss + consistency * weight, logits: labelledLogits, targets: originalTargets,
+            mixPoint: mixed.point,
+            metrics: ["unlabelled_loss": Double(consistency.scalar), "unlabelled_weight": Double(weight)])
+    }
+}

@@ -1,1 +1,0 @@
-// `MixupSemiSupervised` module: see the files in this folder.

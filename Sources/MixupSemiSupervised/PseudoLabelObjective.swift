@@ -1,0 +1,68 @@
+import MixupMixing
+import MixupNN
+import MixupTensor
+import MixupTraining
+
+/// Pseudo-labelling with mixup (Arazo et al., IJCNN 2020, "Pseudo-Labeling and Confirmation Bias in Deep
+/// Semi-Supervised Learning"): the model's own soft predictions on unlabelled samples (without gradients) become
+/// their targets; labelled and pseudo-labelled samples are concatenated and mixed by the recipe's ``Regularizer``,
+/// which is what keeps the model from confirming its own mistakes. The pseudo-labelled part is weighted by a ramp.
+public final class PseudoLabelObjective: TrainingObjective {
+    /// Mixes the concatenated labelled + pseudo-labelled batch.
+    public let mixing: Regularizer
+    /// Only unlabelled samples whose top predicted probability reaches this are used (0 uses all).
+    public let confidenceThreshold: Float
+    /// The weight of pseudo-labelled samples by step.
+    public let unlabelledWeight: SigmoidRampUp
+
+    /// Creates the objective.
+    ///
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` if the threshold is outside [0, 1].
+    public init(mixing: Regularizer, confidenceThreshold: Float = 0, unlabelledWeight: SigmoidRampUp) throws(TrainingError) {
+        guard confidenceThreshold >= 0 && confidenceThreshold <= 1 else {
+            throw .invalidConfiguration("pseudo-label confidence threshold must be in [0, 1], got \(confidenceThreshold)")
+        }
+        self.mixing = mixing
+        self.confidenceThreshold = confidenceThreshold
+        self.unlabelledWeight = unlabelledWeight
+    }
+
+    public var name: String { "pseudo-label-\(mixing.name)" }
+
+    public func loss(
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+    ) throws(TrainingError) -> ObjectiveResult {
+        guard let unlabelled = batch.unlabelled else {
+            throw .invalidConfiguration("pseudo-labelling needs unlabelled data; the run has none")
+        }
+        let probabilities = model.inferring(unlabelled).softmax()
+        let classes = probabilities.shape[1]
+        var kept: [Int] = []
+        for row in 0..<probabilities.shape[0] {
+            let top = probabilities.scalars[(row * classes)..<((row + 1) * classes)].max() ?? 0
+            if top >= confidenceThreshold { kept.append(row) }
+        }
+        let labelledCount = batch.inputs.shape[0]
+        let inputs = kept.isEmpty ? batch.inputs : Tensor.concatenate([batch.inputs, unlabelled.gathering(rows: kept)])
+        let targets = kept.isEmpty ? batch.targets : Tensor.concatenate([batch.targets, probabilities.gathering(rows: kept)])
+        let mixed: MixedForward
+        do {
+            mixed = try mixing.forward(
+                model, input: inputs, labels: targets, epoch: batch.epoch, context: &context, using: &generator)
+        } catch {
+            throw .mixing(error.description)
+        }
+        let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep))
+        let sampleWeights = Tensor(
+            shape: [inputs.shape[0]],
+            scalars: (0..<inputs.shape[0]).map { $0 < labelledCount ? 1 : weight })
+        let perSample = SemiSupervisedLosses.crossEntropyPerSample(logits: mixed.output, targets: mixed.targets.soft)
+        let loss = (perSample * sampleWeights).sum().scaled(by: 1 / Float(labelledCount))
+        let labelledTargets = MixedTargets(
+            original: mixed.targets.original.slice(0..<labelledCount), partner: mixed.targets.partner.slice(0..<labelledCount),
+            weights: Array(mixed.targets.weights.prefix(labelledCount)))
+        return ObjectiveResult(
+            loss: loss, logits: mixed.output.slice(0..<labelledCount), targets: labelledTargets, mixPoint: mixed.point,
+            metrics: ["pseudo_labelled": Double(kept.count), "unlabelled_weight": Double(weight)])
+    }
+}
