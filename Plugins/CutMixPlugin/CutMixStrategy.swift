@@ -95,7 +95,8 @@ public struct CutMixStrategy: MixingStrategy {
             for y in box.top..<box.bottom {
                 for x in box.left..<box.right { mask[(i * height + y) * width + x] = 0 }
             }
-            realised[i] = 1 - Float(box.area) / Float(height * width)
+            // The kept-pixel count over the pixel count, computed exactly (1 − area/pixels can be off by an ulp).
+            realised[i] = Float(height * width - box.area) / Float(height * width)
         }
         return try MixPlan(partners: partners, weights: .mask(height: height, width: width, values: mask), labelWeights: realised)
     }

@@ -51,9 +51,10 @@ public struct InterpolationStrategy: MixingStrategy {
                 drawn[partners[i]] = true
             }
         }
-        // A sample paired with itself is unchanged whatever λ says; its realised own weight is 1.
+        // A sample paired with itself is unchanged whatever λ says; its realised own weight is 1. Use 1 as its mixing
+        // weight too, so that λ·x + (1 − λ)·x cannot drift from x by float rounding.
         let realised = (0..<batchSize).map { partners[$0] == $0 ? Float(1) : lambdas[$0] }
-        return try MixPlan(partners: partners, weights: .perSample(lambdas), labelWeights: realised)
+        return try MixPlan(partners: partners, weights: .perSample(realised), labelWeights: realised)
     }
 }
 

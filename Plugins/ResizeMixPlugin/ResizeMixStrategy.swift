@@ -43,7 +43,7 @@ public struct ResizeMixStrategy: MixingStrategy {
             for y in top..<(top + boxHeight) {
                 for x in left..<(left + boxWidth) { values[(i * height + y) * width + x] = 0 }
             }
-            realised[i] = 1 - Float(boxHeight * boxWidth) / Float(height * width)
+            realised[i] = Float(height * width - boxHeight * boxWidth) / Float(height * width)
         }
         return try MixPlan(partners: partners, weights: .mask(height: height, width: width, values: values), labelWeights: realised)
     }

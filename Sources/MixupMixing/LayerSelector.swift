@@ -67,6 +67,9 @@ public struct RandomLayerSelector: LayerSelector {
             }
         }
         guard !candidates.isEmpty else { throw MixingError("no eligible mix points to choose from") }
+        // A single candidate needs no draw: leaving the generator untouched keeps e.g. Manifold Mixup restricted to
+        // the input bit-identical to input Mixup with the same seed.
+        if candidates.count == 1 { return candidates[0] }
         return candidates[generator.nextIndex(below: candidates.count)]
     }
 }

@@ -53,6 +53,9 @@ public struct MixPlan: Sendable, Equatable {
             guard h > 0, w > 0, values.count == batch * h * w else {
                 throw MixingError("mask of \(values.count) values does not fit [\(batch), \(h), \(w)]")
             }
+            guard values.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
+                throw MixingError("mask weights must be in [0, 1], got \(values.filter { !($0 >= 0 && $0 <= 1) }.prefix(8))")
+            }
         }
         self.batchSize = batch
         self.partners = partners

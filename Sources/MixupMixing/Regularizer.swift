@@ -106,7 +106,10 @@ public struct Regularizer: Sendable {
         }
         guard let point else {
             let output = model.forward(input, from: .input, to: nil, context: &context)
-            return MixedForward(output: output, targets: MixedTargets(unmixed: labels), point: nil, plan: nil)
+            // Unmixed batches still go through the label mixer (with the identity plan), so label transforms such as
+            // smoothing apply to every batch, not only to the mixed ones.
+            let targets = try labelMixer.targets(for: .identity(batchSize: batch), labels: labels)
+            return MixedForward(output: output, targets: targets, point: nil, plan: nil)
         }
         let hidden = model.forward(input, from: .input, to: point, context: &context)
         let plan = try strategy.plan(batchSize: batch, sampleShape: Array(hidden.shape.dropFirst()), using: &generator)

@@ -26,7 +26,9 @@ public struct SwitchingStrategy: MixingStrategy {
     {
         let u = generator.nextUnitDouble()
         var cumulative = 0.0
-        var chosen = options.count - 1
+        // When rounding leaves the cumulative sum just below 1 and u falls in the gap, fall back to the last option
+        // that can actually be picked, never to a trailing zero-probability one.
+        var chosen = options.lastIndex { $0.probability > 0 } ?? options.count - 1
         for (index, option) in options.enumerated() {
             cumulative += option.probability
             if u < cumulative {

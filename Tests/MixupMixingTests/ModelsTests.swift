@@ -1,0 +1,107 @@
+import MixupKit
+import Testing
+
+@Suite struct ModelsTests {
+    static func expectSplitForwardMatches(
+        _ model: MixableSequential, input: Tensor, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        var context = ForwardContext(isTraining: false)
+        let full = model(input, context: &context)
+        for point in model.mixPoints {
+            var c = ForwardContext(isTraining: false)
+            let hidden = model.forward(input, from: .input, to: point, context: &c)
+            let rest = model.forward(hidden, from: point, to: nil, context: &c)
+            #expect(rest.scalars == full.scalars, "split at \(point) differs", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: Models.Activation.allCases, [false, true])
+    func mlpMixPointsShapesAndSplits(activation: Models.Activation, batchNorm: Bool) {
+        var generator = SeededGenerator(seed: 1)
+        let model = Models.mlp(
+            inputSize: 5, hiddenSizes: [7, 6, 4], classCount: 3, activation: activation, batchNorm: batchNorm, dropout: 0.2,
+            using: &generator)
+        #expect(model.mixPoints.map(\.name) == ["input", "hidden1", "hidden2", "hidden3"])
+        #expect(model.mixPoints.map(\.boundary) == [0, 1, 2, 3])
+        let input = randomBatch([4, 5], seed: 2)
+        var context = ForwardContext(isTraining: false)
+        #expect(model(input, context: &context).shape == [4, 3])
+        var c = ForwardContext(isTraining: false)
+        #expect(model.forward(input, from: .input, to: model.mixPoints[2], context: &c).shape == [4, 6])
+        Self.expectSplitForwardMatches(model, input: input)
+    }
+
+    @Test func mlpWithoutHiddenLayersIsLinear() {
+        var generator = SeededGenerator(seed: 1)
+        let model = Models.mlp(inputSize: 3, hiddenSizes: [], classCount: 2, using: &generator)
+        #expect(model.mixPoints == [.input])
+        #expect(model.parameterCount == 3 * 2 + 2)
+        #expect(model.inferring(randomBatch([2, 3], seed: 1)).shape == [2, 2])
+    }
+
+    @Test func cnnMixPointsShapesAndSplits() {
+        var generator = SeededGenerator(seed: 3)
+        let model = Models.cnn(inputChannels: 2, imageSize: 8, classCount: 5, widths: (4, 6), using: &generator)
+        #expect(model.mixPoints.map(\.name) == ["input", "block1", "block2"])
+        let input = randomBatch([3, 2, 8, 8], seed: 4)
+        var c = ForwardContext(isTraining: false)
+        #expect(model.forward(input, from: .input, to: model.mixPoints[1], context: &c).shape == [3, 4, 4, 4])
+        #expect(model.forward(input, from: .input, to: model.mixPoints[2], context: &c).shape == [3, 6, 2, 2])
+        #expect(model.inferring(input).shape == [3, 5])
+        Self.expectSplitForwardMatches(model, input: input)
+    }
+
+    @Test func preActResNet20MixPointsShapesAndSplits() {
+        var generator = SeededGenerator(seed: 5)
+        let model = Models.preActResNet20(classCount: 4, using: &generator)
+        #expect(model.mixPoints.map(\.name) == ["input", "stage1", "stage2", "stage3"])
+        let input = randomBatch([2, 3, 8, 8], seed: 6)
+        var c = ForwardContext(isTraining: false)
+        #expect(model.forward(input, from: .input, to: model.mixPoints[1], context: &c).shape == [2, 16, 8, 8])
+        #expect(model.forward(input, from: .input, to: model.mixPoints[2], context: &c).shape == [2, 32, 4, 4])
+        #expect(model.forward(input, from: .input, to: model.mixPoints[3], context: &c).shape == [2, 64, 2, 2])
+        #expect(model.inferring(input).shape == [2, 4])
+        Self.expectSplitForwardMatches(model, input: input)
+    }
+
+    @Test func preActResNetCustomLayoutAndTrainingMode() throws {
+        var generator = SeededGenerator(seed: 7)
+        let model = Models.preActResNet(blocksPerStage: [1, 1], widths: [4, 8], inputChannels: 1, classCount: 3, using: &generator)
+        #expect(model.mixPoints.map(\.name) == ["input", "stage1", "stage2"])
+        let input = randomBatch([2, 1, 4, 4], seed: 8)
+        let labels = randomOneHot(batch: 2, classes: 3, seed: 9)
+        var context = ForwardContext(isTraining: true)
+        let out = try Regularizer.manifoldMixup(alpha: 2, mixPoints: ["stage1"]).forward(
+            model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        #expect(out.output.shape == [2, 3])
+        let loss = softmaxCrossEntropy(logits: out.output, softTargets: out.targets.soft)
+        loss.backward()
+        // The head's last Linear always receives gradient.
+        #expect(model.allParameters.suffix(2).allSatisfy { $0.gradient != nil })
+        // The stem convolution (before stage1) should too, but MixupTensor's `sum(alongAxes:)` (hence
+        // `globalAveragePooled()`, used by the head's GlobalAvgPool) records no autodiff history, so nothing before
+        // the pooling gets a gradient. Remove `withKnownIssue` once MixupTensor is fixed.
+        withKnownIssue("MixupTensor: sum(alongAxes:)/mean(alongAxes:)/globalAveragePooled() are not differentiable") {
+            let stem = try #require(model.body.layers[0] as? Conv2D)
+            #expect(stem.allParameters.allSatisfy { $0.gradient != nil })
+        }
+    }
+
+    @Test func preActivationBlockShapes() {
+        var generator = SeededGenerator(seed: 9)
+        let same = PreActivationBlock(inChannels: 4, outChannels: 4, stride: 1, using: &generator)
+        #expect(!same.children.map(\.name).contains("shortcut"))
+        #expect(same.inferring(randomBatch([1, 4, 4, 4], seed: 1)).shape == [1, 4, 4, 4])
+        let down = PreActivationBlock(inChannels: 4, outChannels: 8, stride: 2, using: &generator)
+        #expect(down.children.map(\.name).contains("shortcut"))
+        #expect(down.inferring(randomBatch([1, 4, 4, 4], seed: 1)).shape == [1, 8, 2, 2])
+    }
+
+    @Test func sameSeedSameWeights() {
+        var a = SeededGenerator(seed: 11)
+        var b = SeededGenerator(seed: 11)
+        let m1 = Models.cnn(imageSize: 8, widths: (2, 3), using: &a)
+        let m2 = Models.cnn(imageSize: 8, widths: (2, 3), using: &b)
+        #expect(m1.allParameters.map(\.value.scalars) == m2.allParameters.map(\.value.scalars))
+    }
+}

@@ -1,0 +1,156 @@
+import MixupKit
+import Testing
+
+@Suite struct RegularizerTests {
+    static func mlp(seed: UInt64 = 1) -> MixableSequential {
+        var generator = SeededGenerator(seed: seed)
+        return Models.mlp(inputSize: 6, hiddenSizes: [8, 8, 8], classCount: 4, using: &generator)
+    }
+
+    static func run(
+        _ regularizer: Regularizer, model: MixableSequential, batch: Int = 5, epoch: Int = 0, seed: UInt64 = 2,
+        generator: inout SeededGenerator
+    ) throws -> MixedForward {
+        var context = ForwardContext(isTraining: true)
+        return try regularizer.forward(
+            model, input: randomBatch([batch, 6], seed: seed), labels: randomOneHot(batch: batch, classes: 4, seed: seed + 1),
+            epoch: epoch, context: &context, using: &generator)
+    }
+
+    @Test func ermNeverMixesAndReturnsTheLabels() throws {
+        let model = Self.mlp()
+        let labels = randomOneHot(batch: 5, classes: 4, seed: 3)
+        let input = randomBatch([5, 6], seed: 2)
+        var generator = SeededGenerator(seed: 1)
+        var context = ForwardContext(isTraining: false)
+        let out = try Regularizer.erm.forward(model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        #expect(out.point == nil)
+        #expect(out.plan == nil)
+        #expect(out.targets.soft.scalars == labels.scalars)
+        #expect(out.targets.original.scalars == labels.scalars)
+        #expect(out.targets.weights == [1, 1, 1, 1, 1])
+        var context2 = ForwardContext(isTraining: false)
+        #expect(out.output.scalars == model(input, context: &context2).scalars)
+        #expect(Regularizer.erm.name == "erm")
+    }
+
+    @Test func probabilityZeroNeverMixes() throws {
+        let regularizer = try Regularizer.mixup(alpha: 1).applied(withProbability: 0)
+        #expect(regularizer.probability == 0)
+        var generator = SeededGenerator(seed: 1)
+        let model = Self.mlp()
+        for _ in 0..<20 {
+            let out = try Self.run(regularizer, model: model, generator: &generator)
+            #expect(out.point == nil)
+            #expect(out.plan == nil)
+        }
+    }
+
+    @Test func probabilityIsTheFrequencyOfMixing() throws {
+        let regularizer = try Regularizer.mixup(alpha: 1).applied(withProbability: 0.3)
+        var generator = SeededGenerator(seed: 4)
+        let model = Self.mlp()
+        var mixed = 0
+        for _ in 0..<400 where try Self.run(regularizer, model: model, batch: 2, generator: &generator).point != nil { mixed += 1 }
+        #expect(abs(Double(mixed) / 400 - 0.3) < 0.1, "mixed \(mixed) of 400 batches")
+    }
+
+    @Test func disabledAfterEpochStopsMixing() throws {
+        let regularizer = try Regularizer.mixup(alpha: 1).disabled(afterEpoch: 2)
+        #expect(regularizer.lastMixingEpoch == 2)
+        var generator = SeededGenerator(seed: 1)
+        let model = Self.mlp()
+        for epoch in 0...2 { #expect(try Self.run(regularizer, model: model, epoch: epoch, generator: &generator).point == .input) }
+        for epoch in 3...4 {
+            let out = try Self.run(regularizer, model: model, epoch: epoch, generator: &generator)
+            #expect(out.point == nil)
+            #expect(out.plan == nil)
+        }
+    }
+
+    @Test func gradientsReachLayersBeforeTheMixingPoint() throws {
+        let model = Self.mlp(seed: 7)
+        let regularizer = try Regularizer.mixup(alpha: 1).mixing(at: FixedLayerSelector("hidden2"))
+        var generator = SeededGenerator(seed: 8)
+        let out = try Self.run(regularizer, model: model, batch: 6, generator: &generator)
+        #expect(out.point?.name == "hidden2")
+        let plan = try #require(out.plan)
+        #expect(plan.labelWeights.contains { $0 < 1 }, "the batch should really be mixed")
+        let loss = softmaxCrossEntropy(logits: out.output, softTargets: out.targets.soft)
+        #expect(loss.scalar.isFinite)
+        loss.backward()
+        let firstBlock = try #require(model.body.layers[0] as? Sequential)
+        let firstLinear = try #require(firstBlock.layers[0] as? Linear)
+        let gradient = try #require(firstLinear.weight.gradient)
+        #expect(gradient.shape == firstLinear.weight.value.shape)
+        #expect(gradient.scalars.allSatisfy { $0.isFinite })
+        #expect(gradient.scalars.contains { $0 != 0 })
+        // Every parameter of the network (before and after the mix point) receives a gradient.
+        for (name, parameter) in model.namedParameters() { #expect(parameter.gradient != nil, "\(name) has no gradient") }
+    }
+
+    @Test func labelSmoothingComposesWithAnyRegularizer() throws {
+        let regularizer = try Regularizer.erm.labels(InterpolatedLabels().smoothed(0.2))
+        var generator = SeededGenerator(seed: 1)
+        let out = try Self.run(regularizer, model: Self.mlp(), generator: &generator)
+        // Unmixed batches are smoothed too: (1 − ε)·y + ε/C.
+        #expect(out.plan == nil)
+        let labels = randomOneHot(batch: 5, classes: 4, seed: 3)
+        let expected = labels.scalars.map { 0.8 * $0 + 0.05 }
+        #expect(zip(out.targets.soft.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(out.targets.soft)")
+        // Also when a batch is skipped by probability or epoch.
+        let skipped = try Self.run(
+            Regularizer.mixup().labels(InterpolatedLabels().smoothed(0.2)).disabled(afterEpoch: 0), model: Self.mlp(),
+            epoch: 1, generator: &generator)
+        #expect(skipped.plan == nil)
+        #expect(zip(skipped.targets.soft.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-6 })
+        let mixup = try Regularizer.mixup(alpha: 1).labels(InterpolatedLabels().smoothed(0.2))
+        let mixed = try Self.run(mixup, model: Self.mlp(), generator: &generator)
+        let soft = mixed.targets.soft.scalars
+        for i in 0..<5 { #expect(abs(soft[(i * 4)..<(i * 4 + 4)].reduce(0, +) - 1) <= 1e-5) }
+        #expect(soft.allSatisfy { $0 >= 0.05 - 1e-6 })
+    }
+
+    @Test func customComposition() throws {
+        let regularizer = try Regularizer(
+            name: "custom", strategy: InterpolationStrategy.mixup(alpha: 1), selector: RandomLayerSelector(among: ["hidden3"]),
+            labelMixer: InterpolatedLabels(), probability: 1, lastMixingEpoch: 5)
+        var generator = SeededGenerator(seed: 2)
+        #expect(try Self.run(regularizer, model: Self.mlp(), generator: &generator).point?.name == "hidden3")
+        #expect(regularizer.name == "custom")
+    }
+
+    @Test func labelsMustMatchTheBatch() throws {
+        var generator = SeededGenerator(seed: 1)
+        var context = ForwardContext(isTraining: true)
+        expectMixingError(containing: "[4, 4]") {
+            _ = try Regularizer.mixup().forward(
+                Self.mlp(), input: randomBatch([5, 6], seed: 1), labels: randomOneHot(batch: 4, classes: 4, seed: 1), epoch: 0,
+                context: &context, using: &generator)
+        }
+    }
+
+    @Test func invalidSettingsThrowNamingTheValue() throws {
+        expectMixingError(containing: "0.0") { _ = try Regularizer.mixup(alpha: 0) }
+        expectMixingError(containing: "-1") { _ = try Regularizer.mixup(alpha: -1) }
+        expectMixingError(containing: "2.0") { _ = try Regularizer.mixup().applied(withProbability: 2) }
+        expectMixingError(containing: "-0.5") { _ = try Regularizer.mixup().applied(withProbability: -0.5) }
+        expectMixingError(containing: "-3") { _ = try Regularizer.mixup().disabled(afterEpoch: -3) }
+        expectMixingError(containing: "1.5") {
+            _ = try Regularizer(name: "x", strategy: IdentityStrategy(), probability: 1.5)
+        }
+        expectMixingError(containing: "-1") {
+            _ = try Regularizer(name: "x", strategy: IdentityStrategy(), lastMixingEpoch: -1)
+        }
+        expectMixingError(containing: "1.5") { _ = try MixWeightDistribution.fixed(1.5) }
+        expectMixingError(containing: "2.0") { _ = try InterpolatedLabels().smoothed(2) }
+        expectMixingError(containing: "0.75") {
+            _ = try SwitchingStrategy([(InterpolationStrategy.mixup(alpha: 1), 0.5), (CutMixStrategy.cutMix(alpha: 1), 0.25)])
+        }
+    }
+
+    @Test func identityStrategyDrawsIdentityPlans() throws {
+        let plan = try drawPlan(IdentityStrategy(), batch: 3, sampleShape: [2], seed: 0)
+        #expect(plan == .identity(batchSize: 3))
+    }
+}
