@@ -80,7 +80,7 @@ import Testing
         #expect(loss.scalar.isFinite)
         loss.backward()
         let firstBlock = try #require(model.body.layers[0] as? Sequential)
-        let firstLinear = try #require(firstBlock.layers[0] as? Linear)
+        let firstLinear = try #require(firstBlock.layers.compactMap { $0 as? Linear }.first)
         let gradient = try #require(firstLinear.weight.gradient)
         #expect(gradient.shape == firstLinear.weight.value.shape)
         #expect(gradient.scalars.allSatisfy { $0.isFinite })
