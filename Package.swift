@@ -66,6 +66,6 @@ let package = Package(
             .testTarget(name: "MixupRunnerTests", dependencies: ["MixupRunner", "_MixupTestSupport"]),
             .testTarget(name: "MixupRecipesTests", dependencies: ["MixupRecipes", "_MixupTestSupport"]),
             // The proof that third parties can extend the library: only public API, no @testable.
-            .testTarget(name: "ThirdPartyMixerTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(name: "ThirdPartyMixerTests", dependencies: ["MixupKit", "MixupRunner", "_MixupTestSupport"]),
         ]
 )

@@ -1,0 +1,113 @@
+// The README's "Write your own mixer" example, verbatim (a test below checks that README.md still contains it).
+import MixupKit
+
+/// Mixup with λ drawn uniformly from [lower, upper], one λ per sample.
+struct UniformMixup: MixingStrategy {
+    var lower = 0.3
+    var upper = 0.7
+    var name: String { "uniform-mixup" }
+
+    func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError) -> MixPlan
+    {
+        let partners = Pairing.permutation.partners(batchSize: batchSize, using: &generator)
+        let lambdas = (0..<batchSize).map { i in
+            partners[i] == i ? Float(1) : Float(generator.nextUniform(lower, upper))
+        }
+        return try MixPlan(partners: partners, weights: .perSample(lambdas), labelWeights: lambdas)
+    }
+}
+
+func uniformManifoldMixup() throws -> Regularizer {
+    try Regularizer(
+        name: "uniform-manifold-mixup", strategy: UniformMixup(),
+        selector: .random(among: ["input", "hidden1"]))
+}
+
+// MARK: - Tests of the README example
+
+import Foundation
+import MixupRunner
+import Testing
+
+@Suite struct ReadmeExampleTests {
+    /// The package root, found from this file's path.
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    @Test func readmeContainsThisExampleVerbatim() throws {
+        let readme = try String(contentsOf: Self.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+        let start = try #require(source.range(of: "import MixupKit\n"))
+        let end = try #require(source.range(of: "\n// MARK: - Tests of the README example"))
+        let example = String(source[start.lowerBound..<end.lowerBound])
+        #expect(readme.contains(example), "README.md's custom-mixer example differs from ReadmeExampleTests.swift")
+    }
+
+    @Test func uniformMixupTrainsAnMLPThroughHiddenLayers() throws {
+        var generator = SeededGenerator(seed: 5)
+        let model = Models.mlp(inputSize: 2, hiddenSizes: [8, 8], classCount: 2, using: &generator)
+        let regularizer = try uniformManifoldMixup()
+        let data = SyntheticData.twoMoons(pointsPerClass: 16, noise: 0.1, using: &generator)
+        let input = data.inputs(at: Array(0..<32))
+        let labels = Tensor.oneHot(data.labels(at: Array(0..<32)), classCount: 2)
+        var context = ForwardContext(isTraining: true)
+        let out = try regularizer.forward(model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        let plan = try #require(out.plan)
+        for (i, w) in plan.labelWeights.enumerated() where plan.partners[i] != i {
+            #expect(w >= 0.3 && w <= 0.7)
+        }
+        for row in 0..<32 {
+            let sum = out.targets.soft.scalars[(row * 2)..<(row * 2 + 2)].reduce(0, +)
+            #expect(abs(sum - 1) < 1e-5)
+        }
+        let loss = softmaxCrossEntropy(logits: out.output, softTargets: out.targets.soft)
+        loss.backward()
+        #expect(loss.scalar.isFinite)
+        #expect(model.allParameters.allSatisfy { $0.gradient != nil })
+    }
+
+    /// The README's composition example.
+    @Test func readmeCompositionExampleBuilds() throws {
+        let regularizer = try Regularizer.cutMix(alpha: 1)
+            .mixing(at: .random(among: ["input", "block1"]))
+            .labels(InterpolatedLabels().smoothed(0.1))
+            .applied(withProbability: 0.8)
+            .disabled(afterEpoch: 150)
+        let mixupOrCutMix = try SwitchingStrategy([
+            (strategy: InterpolationStrategy.mixup(alpha: 0.8), probability: 0.5),
+            (strategy: CutMixStrategy.cutMix(alpha: 1), probability: 0.5),
+        ])
+        #expect(regularizer.probability == 0.8)
+        #expect(regularizer.lastMixingEpoch == 150)
+        #expect(mixupOrCutMix.options.count == 2)
+    }
+
+    /// The README's "A recipe in Swift" example (inside a function instead of top-level code), run for one epoch.
+    @Test func readmeRecipeRunsThroughTheRunner() throws {
+        let moons = Recipe(
+            name: "moons", summary: "two moons, MLP, Manifold Mixup",
+            data: { request in
+                var generator = SeededGenerator(seed: request.seed)
+                return RecipeData(
+                    train: SyntheticData.twoMoons(pointsPerClass: 500, noise: 0.1, using: &generator),
+                    test: SyntheticData.twoMoons(pointsPerClass: 500, noise: 0.1, using: &generator))
+            },
+            model: { generator in Models.mlp(inputSize: 2, hiddenSizes: [64, 64], classCount: 2, using: &generator) },
+            regularizer: try .manifoldMixup(alpha: 2),
+            optimizer: .adam(learningRate: 3e-3, weightDecay: 0, decoupled: false),
+            epochs: 20, batchSize: 64)
+        var options = RunOptions()
+        options.epochs = 1
+        options.maximumSteps = 3
+        options.quiet = true
+        options.outputDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mixupkit-readme-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: options.outputDirectory ?? "") }
+        let summary = try RecipeCommand.execute(moons, options: options)
+        #expect(summary["recipe"] as? String == "moons")
+        #expect(summary["strategy"] as? String == "manifold-mixup")
+        #expect((summary["test_error"] as? Double).map { $0 >= 0 && $0 <= 1 } == true)
+    }
+}
