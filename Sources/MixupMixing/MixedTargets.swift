@@ -34,6 +34,11 @@ public struct MixedTargets {
         self.init(original: labels, partner: labels, weights: Array(repeating: 1, count: labels.shape[0]))
     }
 
+    /// The targets of the samples in `range` (e.g. the labelled part of a concatenated labelled + unlabelled batch).
+    public func slice(_ range: Range<Int>) -> MixedTargets {
+        MixedTargets(original: original.slice(range), partner: partner.slice(range), weights: Array(weights[range]))
+    }
+
     /// The λ-weighted combination of a per-sample loss evaluated on both label sets:
     /// mean over i of w_i·L(original)_i + (1 − w_i)·L(partner)_i.
     ///

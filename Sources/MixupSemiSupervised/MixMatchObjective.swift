@@ -94,9 +94,7 @@ public final class MixMatchObjective: TrainingObjective {
         // The paper's L_U = 1/(L·|U′|) Σ ‖q − p‖²: the mean over classes and samples.
         let consistency = meanSquaredError(predictions: unlabelledLogits.softmax(), targets: unlabelledTargets)
         let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep))
-        let originalTargets = MixedTargets(
-            original: mixed.targets.original.slice(0..<labelledCount), partner: mixed.targets.partner.slice(0..<labelledCount),
-            weights: Array(mixed.targets.weights.prefix(labelledCount)))
+        let originalTargets = mixed.targets.slice(0..<labelledCount)
         return ObjectiveResult(
             loss: classLoss + consistency * weight, logits: labelledLogits, targets: originalTargets,
             mixPoint: mixed.point,

@@ -58,9 +58,7 @@ public final class PseudoLabelObjective: TrainingObjective {
             scalars: (0..<inputs.shape[0]).map { $0 < labelledCount ? 1 : weight })
         let perSample = SemiSupervisedLosses.crossEntropyPerSample(logits: mixed.output, targets: mixed.targets.soft)
         let loss = (perSample * sampleWeights).sum().scaled(by: 1 / Float(labelledCount))
-        let labelledTargets = MixedTargets(
-            original: mixed.targets.original.slice(0..<labelledCount), partner: mixed.targets.partner.slice(0..<labelledCount),
-            weights: Array(mixed.targets.weights.prefix(labelledCount)))
+        let labelledTargets = mixed.targets.slice(0..<labelledCount)
         return ObjectiveResult(
             loss: loss, logits: mixed.output.slice(0..<labelledCount), targets: labelledTargets, mixPoint: mixed.point,
             metrics: ["pseudo_labelled": Double(kept.count), "unlabelled_weight": Double(weight)])
