@@ -36,7 +36,8 @@ enum BuiltinData {
     static func spirals(_ request: DataRequest) throws -> RecipeData {
         var trainGenerator = SeededGenerator(seed: 1000 + request.seed)
         var testGenerator = SeededGenerator(seed: 2000 + request.seed)
-        let perClass = min(request.limit ?? 500, 500)
+        // `--limit N` caps the samples per split (N / 2 per class, at least one).
+        let perClass = max(1, min(request.limit ?? 1000, 1000) / 2)
         return RecipeData(
             train: SyntheticData.twoSpirals(pointsPerClass: perClass, noise: 0.04, turns: 1.5, using: &trainGenerator),
             test: SyntheticData.twoSpirals(pointsPerClass: perClass, noise: 0.04, turns: 1.5, using: &testGenerator))

@@ -18,7 +18,7 @@ public struct DecisionBoundaryPlot {
 
     /// Renders one panel per `(title, model)` over `data`'s bounding box (2-D samples, 2 classes) as SVG text.
     ///
-    /// - Throws: ``RunnerError`` unless samples are 2-D and labelled.
+    /// - Throws: ``RunnerError`` unless samples are 2-D and labelled and every model outputs two classes.
     public func render(panels: [(title: String, model: any Layer)], data: Dataset) throws -> String {
         guard data.sampleShape == [2], let labels = data.labels else {
             throw RunnerError("decision boundaries need labelled 2-D samples, got shape \(data.sampleShape)")
@@ -48,9 +48,13 @@ public struct DecisionBoundaryPlot {
         let cell = Double(size) / Double(n)
         for (index, panel) in panels.enumerated() {
             let x0 = gap + index * (size + gap)
-            svg += "<text x=\"\(x0 + size / 2)\" y=\"20\" text-anchor=\"middle\">\(panel.title)</text>\n"
-            svg += "<g transform=\"translate(\(x0),\(top))\">\n"
             let probabilities = panel.model.inferring(gridTensor).softmax()
+            guard probabilities.shape == [n * n, 2] else {
+                throw RunnerError(
+                    "decision boundaries need a two-class model, but \(panel.title) outputs shape \(Array(probabilities.shape.dropFirst()))")
+            }
+            svg += "<text x=\"\(x0 + size / 2)\" y=\"20\" text-anchor=\"middle\">\(Self.escaped(panel.title))</text>\n"
+            svg += "<g transform=\"translate(\(x0),\(top))\">\n"
             for row in 0..<n {
                 for column in 0..<n {
                     let p = Double(probabilities.scalars[(row * n + column) * 2 + 1])
@@ -71,6 +75,12 @@ public struct DecisionBoundaryPlot {
         svg += "<text x=\"\(gap)\" y=\"\(size + top + gap + 8)\" font-size=\"11\" fill=\"#444\">"
             + "shading: predicted probability of the red class (white = 0.5, uncertain)</text>\n</svg>\n"
         return svg
+    }
+
+    /// `text` with the characters XML gives meaning to replaced by entities, so any title keeps the SVG valid.
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// Blue for class 0, red for class 1, white at p = 0.5.

@@ -23,7 +23,10 @@ public enum RecipeCommand {
                 write(usage(recipes: recipes))
                 return arguments.isEmpty ? 2 : 0
             case "list":
-                for recipe in recipes { write("\(recipe.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(recipe.summary)") }
+                // Pad short names into a column; never cut a long one (`padding(toLength:)` truncates).
+                for recipe in recipes {
+                    write(recipe.name + String(repeating: " ", count: max(0, 22 - recipe.name.count)) + " \(recipe.summary)")
+                }
                 return 0
             case "run":
                 guard arguments.count >= 2, !arguments[1].hasPrefix("-") else {

@@ -105,15 +105,26 @@ public struct Checkpoint {
             }
             values.append((parameter, saved))
         }
+        // Optimizers load slot by slot, so a failure part-way would leave a mix of old and new state: keep the old
+        // state and put it back if anything below fails.
+        let previousOptimizerState = optimizer.state()
         let optimizerState = tensors.filter { $0.key.hasPrefix("optimizer.") }
         do {
             try optimizer.load(state: Dictionary(uniqueKeysWithValues: optimizerState.map { (String($0.key.dropFirst(10)), $0.value) }))
         } catch {
+            try? optimizer.load(state: previousOptimizerState)
             throw .checkpoint(error.description)
         }
+        let previousValues = values.map { ($0.0, $0.0.value) }
         for (parameter, value) in values { parameter.value = value }
         let objectiveState = tensors.filter { $0.key.hasPrefix("objective.") }
-        try objective?.restore(
-            checkpointTensors: Dictionary(uniqueKeysWithValues: objectiveState.map { (String($0.key.dropFirst(10)), $0.value) }))
+        do {
+            try objective?.restore(
+                checkpointTensors: Dictionary(uniqueKeysWithValues: objectiveState.map { (String($0.key.dropFirst(10)), $0.value) }))
+        } catch {
+            for (parameter, value) in previousValues { parameter.value = value }
+            try? optimizer.load(state: previousOptimizerState)
+            throw error
+        }
     }
 }

@@ -127,9 +127,24 @@ public final class Trainer {
             guard checkpoint.seed == configuration.seed else {
                 throw .checkpoint("\(path) was written with seed \(checkpoint.seed), but this run uses seed \(configuration.seed)")
             }
+            guard checkpoint.epoch >= 0, checkpoint.stepInEpoch >= 0, checkpoint.globalStep >= 0,
+                checkpoint.stepInEpoch <= stepsPerEpoch
+            else {
+                throw .checkpoint(
+                    "\(path) resumes at epoch \(checkpoint.epoch + 1), step \(checkpoint.stepInEpoch), but an epoch of this run "
+                        + "has \(stepsPerEpoch) steps (was the batch size or the data changed?)")
+            }
             try checkpoint.restore(model: model, optimizer: optimizer, objective: objective)
             (startEpoch, startStep, globalStep) = (checkpoint.epoch, checkpoint.stepInEpoch, checkpoint.globalStep)
             lastCheckpoint = path
+            try truncateMetrics(keepingEpochsThrough: checkpoint.epoch)
+        } else if let path = metricsPath, FileManager.default.fileExists(atPath: path) {
+            // A fresh run starts a fresh log (one line per epoch of this run), not an append to an old run's lines.
+            do {
+                try FileManager.default.removeItem(atPath: path)
+            } catch {
+                throw .invalidConfiguration("cannot replace the old \(path): \(error.localizedDescription)")
+            }
         }
         let totalSteps = min(stepsPerEpoch * configuration.epochs, configuration.maximumSteps ?? Int.max)
         let monitor = InterruptMonitor()
@@ -139,7 +154,8 @@ public final class Trainer {
         let runStart = Date()
         let unlabelledBatch = configuration.unlabelledBatchSize ?? configuration.batchSize
 
-        for epoch in startEpoch..<configuration.epochs {
+        // A checkpoint of a longer run (epoch ≥ epochs) leaves nothing to do rather than trapping on the range.
+        for epoch in startEpoch..<max(startEpoch, configuration.epochs) {
             guard globalStep < totalSteps else { break }
             let batches = labelledBatches(epoch: epoch)
             let unlabelledOrder = unlabelledSet.map { set in
@@ -147,6 +163,8 @@ public final class Trainer {
                 return g.nextPermutation(set.count)
             }
             var lossSum = 0.0, correct = 0, seen = 0, steps = 0
+            // The next step of this epoch; below the batch count when maximumSteps stops the run mid-epoch.
+            var nextStep = epoch == startEpoch ? startStep : 0
             var extraSums: [String: Double] = [:]
             let epochStart = Date()
             let firstStep = epoch == startEpoch ? startStep : 0
@@ -185,6 +203,7 @@ public final class Trainer {
                 optimizer.step()
                 optimizer.zeroGradients()
                 globalStep += 1
+                nextStep = step + 1
                 objective.didUpdate(model: model, globalStep: globalStep)
                 for hook in hooks.step { hook(globalStep) }
 
@@ -219,7 +238,12 @@ public final class Trainer {
                 elapsedSeconds: Date().timeIntervalSince(runStart), extra: extraSums.mapValues { $0 / Double(max(steps, 1)) })
             reports.append(report)
             try appendMetrics(report)
-            lastCheckpoint = try saveCheckpoint(epoch: epoch + 1, step: 0, globalStep: globalStep) ?? lastCheckpoint
+            // A run stopped mid-epoch by maximumSteps records the exact position, so a resume finishes this epoch.
+            let epochIsComplete = nextStep >= schedule.batches.count
+            lastCheckpoint =
+                try saveCheckpoint(
+                    epoch: epochIsComplete ? epoch + 1 : epoch, step: epochIsComplete ? 0 : nextStep, globalStep: globalStep)
+                ?? lastCheckpoint
             progress.epochFinished(report, epochs: configuration.epochs)
             for hook in hooks.epochEnd { hook(report) }
         }
@@ -236,6 +260,23 @@ public final class Trainer {
             globalStep: globalStep, seed: configuration.seed, metadata: metadata)
         try checkpoint.write(to: path)
         return path
+    }
+
+    /// Drops the log lines of epochs after `completedEpochs` (a partial epoch logged when `maximumSteps` stopped the
+    /// run mid-epoch, which the resumed run logs again in full), so the log keeps one line per epoch.
+    private func truncateMetrics(keepingEpochsThrough completedEpochs: Int) throws(TrainingError) {
+        guard let path = metricsPath, let data = FileManager.default.contents(atPath: path) else { return }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let kept = lines.filter { line in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return ((object?["epoch"] as? NSNumber)?.intValue ?? 0) <= completedEpochs
+        }
+        guard kept.count != lines.count else { return }
+        do {
+            try Data(kept.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .checkpoint("could not rewrite \(path): \(error.localizedDescription)")
+        }
     }
 
     private func appendMetrics(_ report: EpochReport) throws(TrainingError) {

@@ -1,0 +1,181 @@
+import Foundation
+import MixupRecipes
+import Testing
+
+/// Smoke runs of every built-in recipe: a few optimizer steps on a few samples, in a temporary output folder.
+@Suite struct BuiltinRecipesTests {
+    /// The package root, from this file's path (Tests/MixupRecipesTests/BuiltinRecipesTests.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The real MNIST files shared next to the package (`../shared/data/mnist`).
+    static let mnistDirectory = URL(fileURLWithPath: packageRoot).deletingLastPathComponent()
+        .appendingPathComponent("shared/data/mnist").standardizedFileURL.path
+
+    static var mnistIsAvailable: Bool {
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"].allSatisfy {
+            name in
+            [name, name + ".gz"].contains { FileManager.default.fileExists(atPath: mnistDirectory + "/" + $0) }
+        }
+    }
+
+    static func temporaryDirectory(_ label: String = #function) -> String {
+        let name = "mixupkit-recipes-tests-\(label.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString)"
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent(name)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func smokeOptions(out: String, data: String? = nil, steps: Int, limit: Int, batchSize: Int? = nil) -> RunOptions {
+        var options = RunOptions()
+        options.outputDirectory = out
+        options.dataPath = data
+        options.epochs = 1
+        options.maximumSteps = steps
+        options.limit = limit
+        options.batchSize = batchSize
+        options.quiet = true
+        return options
+    }
+
+    static func expectOutputs(in folder: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for file in ["checkpoint.safetensors", "metrics.jsonl"] {
+            #expect(
+                FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(file)),
+                "\(file) missing in \(folder)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func expectSummary(
+        _ summary: [String: Any], recipe: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(summary["recipe"] as? String == recipe, sourceLocation: sourceLocation)
+        #expect(summary["epochs"] as? Int == 1, sourceLocation: sourceLocation)
+        let error = summary["test_error"] as? Double
+        #expect(error.map { (0...1).contains($0) } == true, "test_error \(String(describing: error))", sourceLocation: sourceLocation)
+        let nll = summary["test_nll"] as? Double
+        #expect(nll.map { $0.isFinite && $0 > 0 } == true, "test_nll \(String(describing: nll))", sourceLocation: sourceLocation)
+    }
+
+    // MARK: The catalogue
+
+    @Test func recipeNamesAreUniqueAndListed() throws {
+        let names = BuiltinRecipes.all.map(\.name)
+        #expect(Set(names).count == names.count, "\(names)")
+        #expect(names == ["spirals", "mnist-mlp", "mnist-cnn", "cifar-preactresnet18", "cifar-resnet20"])
+        #expect(BuiltinRecipes.all.allSatisfy { !$0.summary.isEmpty })
+
+        // `mixup list` output, captured from standard output.
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("mixupkit-list-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        fflush(nil)
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let saved = dup(STDOUT_FILENO)
+        dup2(file, STDOUT_FILENO)
+        close(file)
+        let code = RecipeCommand.run(arguments: ["list"], recipes: BuiltinRecipes.all)
+        fflush(nil)
+        dup2(saved, STDOUT_FILENO)
+        close(saved)
+        #expect(code == 0)
+        let output = try String(contentsOfFile: path, encoding: .utf8)
+        for recipe in BuiltinRecipes.all {
+            #expect(output.contains(recipe.name + " ") && output.contains(recipe.summary), "\(recipe.name) not listed:\n\(output)")
+        }
+    }
+
+    // MARK: Smoke runs
+
+    @Test func spiralsComparesBothStrategiesAndDrawsTheBoundaries() throws {
+        let out = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        // 60 samples in batches of 20: 3 steps per epoch, stopped after 2.
+        let summary = try RecipeCommand.execute(
+            .spirals, options: Self.smokeOptions(out: out, steps: 2, limit: 60, batchSize: 20))
+        Self.expectSummary(summary, recipe: "spirals")
+        #expect(summary["strategy"] as? String == "erm+manifold-mixup")
+        let results = try #require(summary["results"] as? [[String: Any]])
+        #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "manifold-mixup"])
+        for name in ["erm", "manifold-mixup"] {
+            let folder = (out as NSString).appendingPathComponent(name)
+            Self.expectOutputs(in: folder)
+            let checkpoint = try Checkpoint(contentsOf: (folder as NSString).appendingPathComponent("checkpoint.safetensors"))
+            #expect((checkpoint.epoch, checkpoint.stepInEpoch, checkpoint.globalStep) == (0, 2, 2))
+        }
+        let svgPath = (out as NSString).appendingPathComponent("decision_boundaries.svg")
+        let svg = try String(contentsOfFile: svgPath, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "<g transform").count - 1 == 2, "one panel per strategy")
+        #expect(svg.contains(">erm — test error") && svg.contains(">manifold-mixup — test error"))
+    }
+
+    @Test func spiralsLimitCapsTheSamplesPerSplit() throws {
+        let data = try Recipe.spirals.data(DataRequest(seed: 0, limit: 60))
+        #expect(data.train.count == 60 && data.test?.count == 60)
+        #expect(try Recipe.spirals.data(DataRequest(seed: 0, limit: 1)).train.count == 2, "at least one point per class")
+        #expect(try Recipe.spirals.data(DataRequest(seed: 0)).train.count == 1000)
+    }
+
+    // The MNIST recipes need the real files at ../shared/data/mnist (next to the package). Without them these tests
+    // are reported as skipped with this reason — they do not pass silently.
+    @Test(.enabled(if: mnistIsAvailable, "MNIST not found at ../shared/data/mnist relative to the package root"))
+    func mnistMLPComparesThreeStrategies() throws {
+        let out = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let summary = try RecipeCommand.execute(
+            .mnistMLP, options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 32))
+        Self.expectSummary(summary, recipe: "mnist-mlp")
+        let results = try #require(summary["results"] as? [[String: Any]])
+        #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "mixup", "manifold-mixup"])
+        for name in ["erm", "mixup", "manifold-mixup"] { Self.expectOutputs(in: (out as NSString).appendingPathComponent(name)) }
+    }
+
+    @Test(.enabled(if: mnistIsAvailable, "MNIST not found at ../shared/data/mnist relative to the package root"))
+    func mnistCNNRunsAFewSteps() throws {
+        let out = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let summary = try RecipeCommand.execute(
+            .mnistCNN, options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 16))
+        Self.expectSummary(summary, recipe: "mnist-cnn")
+        #expect(summary["strategy"] as? String == "mixup")
+        Self.expectOutputs(in: out)
+    }
+
+    /// A CIFAR-10 binary folder with `perFile` random records (1 label byte + 3072 pixel bytes) in each file.
+    static func writeSyntheticCIFAR(to folder: String, perFile: Int = 4) throws {
+        var generator = SeededGenerator(seed: 7)
+        for file in (1...5).map({ "data_batch_\($0).bin" }) + ["test_batch.bin"] {
+            var bytes: [UInt8] = []
+            for record in 0..<perFile {
+                bytes.append(UInt8(record % 10))
+                bytes += (0..<3072).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(file)))
+        }
+    }
+
+    @Test(arguments: ["cifar-preactresnet18", "cifar-resnet20"])
+    func cifarRecipeRunsOneStepOnSyntheticData(name: String) throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+        let root = Self.temporaryDirectory(name)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let data = (root as NSString).appendingPathComponent("cifar")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try Self.writeSyntheticCIFAR(to: data)
+        let out = (root as NSString).appendingPathComponent("out")
+        let summary = try RecipeCommand.execute(
+            recipe, options: Self.smokeOptions(out: out, data: data, steps: 1, limit: 4, batchSize: 4))
+        Self.expectSummary(summary, recipe: name)
+        Self.expectOutputs(in: out)
+        let checkpoint = try Checkpoint(contentsOf: (out as NSString).appendingPathComponent("checkpoint.safetensors"))
+        #expect(checkpoint.globalStep == 1)
+    }
+
+    @Test func cifarWithoutDataNamesTheFiles() throws {
+        let empty = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        #expect(throws: (any Error).self) {
+            try Recipe.cifarResNet20.data(DataRequest(path: empty, limit: 4))
+        }
+    }
+}

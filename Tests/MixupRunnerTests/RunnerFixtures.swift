@@ -1,0 +1,70 @@
+import Foundation
+import MixupRunner
+
+/// Recipes, folders and output capture shared by the runner tests.
+enum RunnerFixtures {
+    /// A two-moons recipe with a tiny MLP that trains in a fraction of a second.
+    static func tinyRecipe(
+        name: String = "tiny", comparison: [Regularizer] = [], failingData: Bool = false
+    ) -> Recipe {
+        Recipe(
+            name: name, summary: "two moons, 2-8-2 MLP (test recipe)",
+            data: { request in
+                if failingData { throw RunnerError("no data for this test") }
+                var generator = SeededGenerator(seed: 100 + request.seed)
+                let perClass = min(request.limit ?? 40, 40)
+                return RecipeData(
+                    train: SyntheticData.twoMoons(pointsPerClass: perClass, noise: 0.1, using: &generator),
+                    test: SyntheticData.twoMoons(pointsPerClass: 20, noise: 0.1, using: &generator))
+            },
+            model: { generator in Models.mlp(inputSize: 2, hiddenSizes: [8], classCount: 2, using: &generator) },
+            regularizer: .erm, comparison: comparison, optimizer: .adam(learningRate: 0.01, weightDecay: 0, decoupled: false),
+            schedule: .constant, epochs: 2, batchSize: 16)
+    }
+
+    /// A fresh empty folder under the temporary directory.
+    static func temporaryDirectory(_ label: String = #function) -> String {
+        let name = "mixupkit-runner-tests-\(label.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString)"
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent(name)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    private static let captureLock = NSLock()
+
+    /// Runs `body` with standard output redirected to a file and returns what was written. Other tests printing at the
+    /// same time land in the capture too, so callers check for what they expect rather than for exact text.
+    static func capturingStandardOutput<T>(_ body: () throws -> T) rethrows -> (result: T, output: String) {
+        captureLock.lock()
+        defer { captureLock.unlock() }
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("mixupkit-stdout-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        fflush(nil)
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let saved = dup(STDOUT_FILENO)
+        dup2(file, STDOUT_FILENO)
+        close(file)
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            fflush(nil)
+            dup2(saved, STDOUT_FILENO)
+            close(saved)
+            throw error
+        }
+        fflush(nil)
+        dup2(saved, STDOUT_FILENO)
+        close(saved)
+        return (result, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+    }
+
+    /// Options for a quiet run into `directory`.
+    static func quietOptions(out directory: String, epochs: Int? = nil) -> RunOptions {
+        var options = RunOptions()
+        options.outputDirectory = directory
+        options.quiet = true
+        options.epochs = epochs
+        return options
+    }
+}

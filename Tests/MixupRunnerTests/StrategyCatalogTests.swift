@@ -1,0 +1,39 @@
+import MixupRunner
+import Testing
+
+@Suite struct StrategyCatalogTests {
+    @Test(arguments: StrategyCatalog.names)
+    func everyNameBuildsWithDefaultAndExplicitAlpha(name: String) throws {
+        let regularizer = try StrategyCatalog.regularizer(named: name, alpha: nil)
+        #expect(!regularizer.name.isEmpty)
+        _ = try StrategyCatalog.regularizer(named: name, alpha: 0.5)
+    }
+
+    @Test func namesMapToTheExpectedRegularizers() throws {
+        let expected = [
+            "erm": "erm", "mixup": "mixup", "manifold": "manifold-mixup", "manifold-mixup": "manifold-mixup",
+            "cutmix": "cutmix", "mixup-cutmix": "mixup-cutmix",
+        ]
+        for (name, regularizerName) in expected {
+            #expect(try StrategyCatalog.regularizer(named: name, alpha: nil).name == regularizerName, "\(name)")
+        }
+        #expect(Set(StrategyCatalog.names).count == StrategyCatalog.names.count)
+    }
+
+    /// Strategies that draw weights from Beta(α, α) reject α ≤ 0 with the value; ERM and ResizeMix take no α.
+    @Test(arguments: ["mixup", "manifold", "cutmix", "fmix", "mixup-cutmix"])
+    func nonPositiveAlphaIsRejectedWithTheValue(name: String) {
+        for alpha in [0.0, -1.5] {
+            #expect {
+                try StrategyCatalog.regularizer(named: name, alpha: alpha)
+            } throws: { error in
+                "\(error)".contains("\(alpha)")
+            }
+        }
+    }
+
+    @Test func unknownNameIsNamed() throws {
+        let error = try #require(throws: RunnerError.self) { try StrategyCatalog.regularizer(named: "nope", alpha: nil) }
+        #expect(error.description.contains("\"nope\"") && error.description.contains("mixup-cutmix"))
+    }
+}
