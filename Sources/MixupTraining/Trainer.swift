@@ -239,7 +239,7 @@ public final class Trainer {
             reports.append(report)
             try appendMetrics(report)
             // A run stopped mid-epoch by maximumSteps records the exact position, so a resume finishes this epoch.
-            let epochIsComplete = nextStep >= schedule.batches.count
+            let epochIsComplete = nextStep >= batches.count
             lastCheckpoint =
                 try saveCheckpoint(
                     epoch: epochIsComplete ? epoch + 1 : epoch, step: epochIsComplete ? 0 : nextStep, globalStep: globalStep)

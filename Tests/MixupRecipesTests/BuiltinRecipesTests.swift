@@ -62,7 +62,11 @@ import Testing
     @Test func recipeNamesAreUniqueAndListed() throws {
         let names = BuiltinRecipes.all.map(\.name)
         #expect(Set(names).count == names.count, "\(names)")
-        #expect(names == ["spirals", "mnist-mlp", "mnist-cnn", "cifar-preactresnet18", "cifar-resnet20"])
+        #expect(
+            names == [
+                "spirals", "mnist-mlp", "mnist-cnn", "cifar-preactresnet18", "cifar-resnet20", "mnist-supervised",
+                "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher",
+            ])
         #expect(BuiltinRecipes.all.allSatisfy { !$0.summary.isEmpty })
 
         // `mixup list` output, captured from standard output.
@@ -128,6 +132,30 @@ import Testing
         let results = try #require(summary["results"] as? [[String: Any]])
         #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "mixup", "manifold-mixup"])
         for name in ["erm", "mixup", "manifold-mixup"] { Self.expectOutputs(in: (out as NSString).appendingPathComponent(name)) }
+    }
+
+    /// Every semi-supervised recipe runs with `--labels N` (and a swapped mixing plugin where it mixes), printing the
+    /// same summary with the label count.
+    @Test(
+        .enabled(if: mnistIsAvailable, "MNIST not found at ../shared/data/mnist relative to the package root"),
+        arguments: [
+            ("mnist-supervised", nil), ("mnist-ict", nil), ("mnist-ict", "manifold"), ("mnist-mixmatch", nil),
+            ("mnist-mixmatch", "cutmix"), ("mnist-pseudolabel", nil), ("mnist-meanteacher", nil),
+        ] as [(String, String?)])
+    func semiSupervisedRecipesRunWithLabels(name: String, strategy: String?) throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+        let out = Self.temporaryDirectory(name + (strategy ?? ""))
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var options = Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 200, batchSize: 10)
+        options.labels = 20
+        options.strategy = strategy
+        let summary = try RecipeCommand.execute(recipe, options: options)
+        Self.expectSummary(summary, recipe: name)
+        #expect(summary["labels"] as? Int == 20)
+        if let strategy { #expect((summary["strategy"] as? String)?.hasPrefix(strategy) == true) }
+        let data = try recipe.data(DataRequest(path: Self.mnistDirectory, seed: 0, labels: 20, limit: 200))
+        #expect(data.train.count == 20 && data.train.classCounts() == Array(repeating: 2, count: 10))
+        if name != "mnist-supervised" { #expect(data.unlabelled?.count == 180 && data.unlabelled?.isLabelled == false) }
     }
 
     @Test(.enabled(if: mnistIsAvailable, "MNIST not found at ../shared/data/mnist relative to the package root"))
