@@ -46,7 +46,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-supervised", summary: "MNIST, MLP on the --labels labelled images only (baseline)",
                 data: labelledOnly, model: model, regularizer: .erm, optimizer: optimizer, schedule: .constant,
-                epochs: 200, batchSize: 100),
+                epochs: 300, batchSize: 100, evaluationInterval: 50),
             Recipe(
                 name: "mnist-ict", summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled)",
                 data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,

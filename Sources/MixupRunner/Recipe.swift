@@ -32,6 +32,8 @@ public struct Recipe: Sendable {
     public var schedule: ScheduleSettings
     /// Default epochs, batch size and unlabelled batch size.
     public var epochs: Int, batchSize: Int, unlabelledBatchSize: Int?
+    /// Evaluate on the test set every this many epochs (and after the last).
+    public var evaluationInterval: Int
     /// Batch augmentation for training inputs.
     public var augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
     /// Called after all runs with the trained models, to write plots or extra reports.
@@ -47,7 +49,7 @@ public struct Recipe: Sendable {
         },
         optimizer: OptimizerSettings = .sgd(learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 1e-4),
         schedule: ScheduleSettings = .cosine, epochs: Int = 10, batchSize: Int = 128, unlabelledBatchSize: Int? = nil,
-        augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil,
+        evaluationInterval: Int = 1, augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil,
         report: (@Sendable (RecipeReport) throws -> Void)? = nil
     ) {
         self.name = name
@@ -62,6 +64,7 @@ public struct Recipe: Sendable {
         self.epochs = epochs
         self.batchSize = batchSize
         self.unlabelledBatchSize = unlabelledBatchSize
+        self.evaluationInterval = evaluationInterval
         self.augmentation = augmentation
         self.report = report
     }

@@ -171,6 +171,7 @@ public enum RecipeCommand {
                 epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize, seed: options.seed,
                 outputDirectory: regularizers.count > 1 ? (root as NSString).appendingPathComponent(regularizer.name) : root,
                 resume: options.resume, progress: options.quiet ? .silent : .automatic, augmentation: recipe.augmentation,
+                evaluationInterval: recipe.evaluationInterval,
                 maximumSteps: options.maximumSteps)
             let trainer = Trainer(
                 model: model, objective: try recipe.objective(regularizer, options), optimizer: optimizer,
