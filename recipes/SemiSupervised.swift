@@ -54,7 +54,7 @@ enum SemiSupervisedRecipes {
                     var generator = SeededGenerator(seed: 0)
                     return ICTObjective(
                         mixing: regularizer, teacherModel: model(&generator), teacherDecay: 0.999,
-                        consistencyWeight: SigmoidRampUp(maximum: 10, length: 3000))
+                        consistencyWeight: SigmoidRampUp(maximum: 10, fractionOfRun: 0.4))
                 },
                 optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),
             Recipe(
@@ -63,7 +63,7 @@ enum SemiSupervisedRecipes {
                 objective: { regularizer, options in
                     try MixMatchObjective(
                         mixing: mixMatchMixing(regularizer, alpha: options.alpha), augmentationCount: 2, temperature: 0.5,
-                        unlabelledWeight: SigmoidRampUp(maximum: 50, length: 3000), augmentation: noise)
+                        unlabelledWeight: SigmoidRampUp(maximum: 50, fractionOfRun: 0.4), augmentation: noise)
                 },
                 optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),
             Recipe(
@@ -71,7 +71,7 @@ enum SemiSupervisedRecipes {
                 data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,
                 objective: { regularizer, _ in
                     try PseudoLabelObjective(
-                        mixing: regularizer, confidenceThreshold: 0, unlabelledWeight: SigmoidRampUp(maximum: 1, length: 3000))
+                        mixing: regularizer, confidenceThreshold: 0, unlabelledWeight: SigmoidRampUp(maximum: 1, fractionOfRun: 0.4))
                 },
                 optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),
             Recipe(
@@ -81,7 +81,7 @@ enum SemiSupervisedRecipes {
                     var generator = SeededGenerator(seed: 0)
                     return MeanTeacherObjective(
                         teacherModel: model(&generator), teacherDecay: 0.999,
-                        consistencyWeight: SigmoidRampUp(maximum: 10, length: 3000), supervised: regularizer,
+                        consistencyWeight: SigmoidRampUp(maximum: 10, fractionOfRun: 0.4), supervised: regularizer,
                         perturbation: noise)
                 },
                 optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),

@@ -52,7 +52,7 @@ public final class ICTObjective: TrainingObjective {
             let mixed = try unlabelledMixing.forward(
                 model, input: unlabelled, labels: guesses, epoch: batch.epoch, context: &context, using: &generator)
             let consistency = SemiSupervisedLosses.probabilityMSE(logits: mixed.output, targets: mixed.targets.soft)
-            let weight = Float(consistencyWeight.weight(atStep: batch.globalStep))
+            let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
             return ObjectiveResult(
                 loss: classLoss + consistency * weight, logits: supervised.output, targets: supervised.targets,
                 mixPoint: mixed.point,

@@ -48,7 +48,7 @@ public final class MeanTeacherObjective: TrainingObjective {
         let targets = teacher.probabilities(teacherView, student: model)
         let studentLogits = model(studentView, context: &context)
         let consistency = SemiSupervisedLosses.probabilityMSE(logits: studentLogits, targets: targets)
-        let weight = Float(consistencyWeight.weight(atStep: batch.globalStep))
+        let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         return ObjectiveResult(
             loss: classLoss + consistency * weight, logits: supervised.output, targets: supervised.targets,
             metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])

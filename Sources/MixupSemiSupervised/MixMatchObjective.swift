@@ -93,7 +93,7 @@ public final class MixMatchObjective: TrainingObjective {
         let unlabelledTargets = mixed.targets.soft.slice(labelledCount..<total)
         // The paper's L_U = 1/(L·|U′|) Σ ‖q − p‖²: the mean over classes and samples.
         let consistency = meanSquaredError(predictions: unlabelledLogits.softmax(), targets: unlabelledTargets)
-        let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep))
+        let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         let originalTargets = mixed.targets.slice(0..<labelledCount)
         return ObjectiveResult(
             loss: classLoss + consistency * weight, logits: labelledLogits, targets: originalTargets,

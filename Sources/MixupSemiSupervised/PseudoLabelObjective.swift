@@ -52,7 +52,7 @@ public final class PseudoLabelObjective: TrainingObjective {
         } catch {
             throw .mixing(error.description)
         }
-        let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep))
+        let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         let sampleWeights = Tensor(
             shape: [inputs.shape[0]],
             scalars: (0..<inputs.shape[0]).map { $0 < labelledCount ? 1 : weight })

@@ -20,4 +20,12 @@ import Testing
     @Test func zeroLengthIsTheMaximumImmediately() {
         #expect(SigmoidRampUp(maximum: 5, length: 0).weight(atStep: 0) == 5)
     }
+
+    @Test func fractionOfRunScalesWithTheRunLength() {
+        let ramp = SigmoidRampUp(maximum: 2, fractionOfRun: 0.5)
+        #expect(ramp.length(totalSteps: 1000) == 500)
+        #expect(ramp.weight(atStep: 500, totalSteps: 1000) == 2)
+        #expect(abs(ramp.weight(atStep: 250, totalSteps: 1000) - 2 * exp(-5 * 0.25)) < 1e-9)
+        #expect(ramp.weight(atStep: 250, totalSteps: 500) == 2)
+    }
 }
