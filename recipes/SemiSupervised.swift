@@ -50,41 +50,47 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-ict", summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled)",
                 data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,
-                objective: { regularizer, _ in
+                objective: { regularizer, options in
                     var generator = SeededGenerator(seed: 0)
                     return ICTObjective(
                         mixing: regularizer, teacherModel: model(&generator), teacherDecay: 0.999,
-                        consistencyWeight: SigmoidRampUp(maximum: 10, fractionOfRun: 0.4))
+                        consistencyWeight: SigmoidRampUp(maximum: options.unlabelledWeight ?? 10, fractionOfRun: 0.4))
                 },
-                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),
+                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100,
+                augmentation: noise),
             Recipe(
                 name: "mnist-mixmatch", summary: "MNIST --labels N: MixMatch (K=2 noisy views, T=0.5, λ′=max(λ,1−λ))",
                 data: data, model: model, regularizer: (try? .mixup(alpha: 0.75)) ?? .erm,
                 objective: { regularizer, options in
                     try MixMatchObjective(
                         mixing: mixMatchMixing(regularizer, alpha: options.alpha), augmentationCount: 2, temperature: 0.5,
-                        unlabelledWeight: SigmoidRampUp(maximum: 50, fractionOfRun: 0.4), augmentation: noise)
+                        unlabelledWeight: SigmoidRampUp(maximum: options.unlabelledWeight ?? 50, fractionOfRun: 0.4),
+                        augmentation: noise)
                 },
-                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),
+                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100,
+                augmentation: noise),
             Recipe(
-                name: "mnist-pseudolabel", summary: "MNIST --labels N: soft pseudo-labels with mixup (Arazo et al. 2020)",
+                name: "mnist-pseudolabel", summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
                 data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,
-                objective: { regularizer, _ in
+                objective: { regularizer, options in
                     try PseudoLabelObjective(
-                        mixing: regularizer, confidenceThreshold: 0, unlabelledWeight: SigmoidRampUp(maximum: 1, fractionOfRun: 0.4))
+                        mixing: regularizer, confidenceThreshold: 0.95, unlabelledWeight: SigmoidRampUp(maximum: options.unlabelledWeight ?? 1, fractionOfRun: 0.4))
                 },
-                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),
+                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100,
+                augmentation: noise),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
                 data: data, model: model, regularizer: .erm,
-                objective: { regularizer, _ in
+                objective: { regularizer, options in
                     var generator = SeededGenerator(seed: 0)
                     return MeanTeacherObjective(
                         teacherModel: model(&generator), teacherDecay: 0.999,
-                        consistencyWeight: SigmoidRampUp(maximum: 10, fractionOfRun: 0.4), supervised: regularizer,
+                        consistencyWeight: SigmoidRampUp(maximum: options.unlabelledWeight ?? 10, fractionOfRun: 0.4),
+                        supervised: regularizer,
                         perturbation: noise)
                 },
-                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100),
+                optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100,
+                augmentation: noise),
         ]
     }
 }

@@ -71,6 +71,7 @@ public enum RecipeCommand {
           --strategy NAME   \(StrategyCatalog.names.joined(separator: " | "))
           --alpha A         the strategy's Beta(α, α) concentration, > 0
           --labels N        labelled samples (semi-supervised recipes)
+          --unlabelled-weight W   maximum weight of the unlabelled loss (semi-supervised recipes)
           --batch-size B    batch size
           --steps N         stop after N optimizer steps (smoke runs)
           --limit N         read at most N samples per split
@@ -121,6 +122,12 @@ public enum RecipeCommand {
                 }
                 options.alpha = alpha
             case "--labels": options.labels = try positive(flag)
+            case "--unlabelled-weight":
+                let text = try value(flag)
+                guard let weight = Double(text), weight >= 0, weight.isFinite else {
+                    throw RunnerError("--unlabelled-weight must be a non-negative number, got \"\(text)\"")
+                }
+                options.unlabelledWeight = weight
             case "--batch-size": options.batchSize = try positive(flag)
             case "--steps": options.maximumSteps = try positive(flag)
             case "--limit": options.limit = try positive(flag)

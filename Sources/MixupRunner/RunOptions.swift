@@ -14,6 +14,8 @@ public struct RunOptions: Sendable, Equatable {
     public var alpha: Double?
     /// `--labels N`: labelled samples for semi-supervised recipes.
     public var labels: Int?
+    /// `--unlabelled-weight W`: the maximum weight of the unlabelled (consistency) loss in semi-supervised recipes.
+    public var unlabelledWeight: Double?
     /// `--batch-size B`: overrides the recipe's batch size.
     public var batchSize: Int?
     /// `--steps N`: stop after N optimizer steps (smoke runs).
