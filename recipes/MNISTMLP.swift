@@ -6,9 +6,12 @@ extension Recipe {
     public static var mnistMLP: Recipe {
         Recipe(
             name: "mnist-mlp",
-            summary: "MNIST, MLP 784-1024-1024-10; compares ERM, Mixup and Manifold Mixup (needs --data or ../shared/data/mnist)",
+            summary:
+                "MNIST, MLP 784-1024-1024-10; compares ERM, Mixup and Manifold Mixup (needs --data or ../shared/data/mnist)",
             data: BuiltinData.mnist,
-            model: { generator in Models.mlp(inputSize: 784, hiddenSizes: [1024, 1024], classCount: 10, using: &generator) },
+            model: { generator in
+                Models.mlp(inputSize: 784, hiddenSizes: [1024, 1024], classCount: 10, using: &generator)
+            },
             regularizer: .erm,
             comparison: [.erm, (try? .mixup(alpha: 1)) ?? .erm, (try? .manifoldMixup(alpha: 2)) ?? .erm],
             optimizer: .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4),

@@ -6,7 +6,8 @@ enum BuiltinData {
     /// The MNIST folder: `--data`, else `../shared/data/mnist` or `data/mnist` under the current folder.
     static func mnistDirectory(_ request: DataRequest) throws -> String {
         if let path = request.path { return path }
-        for candidate in ["../shared/data/mnist", "data/mnist", "mnist"] where FileManager.default.fileExists(atPath: candidate) {
+        for candidate in ["../shared/data/mnist", "data/mnist", "mnist"]
+        where FileManager.default.fileExists(atPath: candidate) {
             return candidate
         }
         throw RunnerError(
@@ -22,10 +23,14 @@ enum BuiltinData {
 
     /// CIFAR-10 from `--data` (binary batches), normalised per channel with the training statistics.
     static func cifar10(_ request: DataRequest) throws -> RecipeData {
-        guard let path = request.path ?? ["data/cifar-10-batches-bin", "../shared/data/cifar10"].first(where: {
-            FileManager.default.fileExists(atPath: $0)
-        }) else {
-            throw RunnerError("CIFAR-10 files not found: pass --data DIR with data_batch_1.bin … data_batch_5.bin and test_batch.bin")
+        guard
+            let path = request.path
+                ?? ["data/cifar-10-batches-bin", "../shared/data/cifar10"].first(where: {
+                    FileManager.default.fileExists(atPath: $0)
+                })
+        else {
+            throw RunnerError(
+                "CIFAR-10 files not found: pass --data DIR with data_batch_1.bin … data_batch_5.bin and test_batch.bin")
         }
         let (train, test) = try DatasetLoaders.cifar(directory: path, limit: request.limit)
         let normalization = try ChannelNormalization(fitting: train)

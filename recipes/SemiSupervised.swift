@@ -20,7 +20,9 @@ enum SemiSupervisedRecipes {
     @Sendable static func data(_ request: DataRequest) throws -> RecipeData {
         let full = try BuiltinData.mnist(request)
         let labels = request.labels ?? 100
-        guard labels % 10 == 0 else { throw RunnerError("--labels must be a multiple of 10 (balanced classes), got \(labels)") }
+        guard labels % 10 == 0 else {
+            throw RunnerError("--labels must be a multiple of 10 (balanced classes), got \(labels)")
+        }
         var generator = SeededGenerator(seed: 7919 &+ request.seed)
         let (labelled, unlabelled) = try full.train.balancedSplit(labelsPerClass: labels / 10, using: &generator)
         return RecipeData(train: labelled, unlabelled: unlabelled, test: full.test)
@@ -48,7 +50,8 @@ enum SemiSupervisedRecipes {
                 data: labelledOnly, model: model, regularizer: .erm, optimizer: optimizer, schedule: .constant,
                 epochs: 300, batchSize: 100, evaluationInterval: 50),
             Recipe(
-                name: "mnist-ict", summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled)",
+                name: "mnist-ict",
+                summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled)",
                 data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,
                 objective: { regularizer, options in
                     var generator = SeededGenerator(seed: 0)
@@ -63,18 +66,21 @@ enum SemiSupervisedRecipes {
                 data: data, model: model, regularizer: (try? .mixup(alpha: 0.75)) ?? .erm,
                 objective: { regularizer, options in
                     try MixMatchObjective(
-                        mixing: mixMatchMixing(regularizer, alpha: options.alpha), augmentationCount: 2, temperature: 0.5,
+                        mixing: mixMatchMixing(regularizer, alpha: options.alpha), augmentationCount: 2,
+                        temperature: 0.5,
                         unlabelledWeight: SigmoidRampUp(maximum: options.unlabelledWeight ?? 50, fractionOfRun: 0.4),
                         augmentation: noise)
                 },
                 optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100,
                 augmentation: noise),
             Recipe(
-                name: "mnist-pseudolabel", summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
+                name: "mnist-pseudolabel",
+                summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
                 data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,
                 objective: { regularizer, options in
                     try PseudoLabelObjective(
-                        mixing: regularizer, confidenceThreshold: 0.95, unlabelledWeight: SigmoidRampUp(maximum: options.unlabelledWeight ?? 1, fractionOfRun: 0.4))
+                        mixing: regularizer, confidenceThreshold: 0.95,
+                        unlabelledWeight: SigmoidRampUp(maximum: options.unlabelledWeight ?? 1, fractionOfRun: 0.4))
                 },
                 optimizer: optimizer, schedule: .constant, epochs: 10, batchSize: 100, unlabelledBatchSize: 100,
                 augmentation: noise),

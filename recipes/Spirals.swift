@@ -25,7 +25,8 @@ extension Recipe {
                         return (title: run.regularizer.name + error, model: run.model)
                     },
                     data: report.data.train)
-                try FileManager.default.createDirectory(atPath: report.outputDirectory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: report.outputDirectory, withIntermediateDirectories: true)
                 let path = (report.outputDirectory as NSString).appendingPathComponent("decision_boundaries.svg")
                 try svg.write(toFile: path, atomically: true, encoding: .utf8)
                 FileHandle.standardError.write(Data("wrote \(path)\n".utf8))

@@ -64,7 +64,8 @@ public struct CutMixStrategy: MixingStrategy {
             left: min(max(centreX - cutWidth / 2, 0), width), right: min(max(centreX + cutWidth / 2, 0), width))
     }
 
-    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator) throws(MixingError)
+    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError)
         -> MixPlan
     {
         try MixingValidation.checkSpatial(sampleShape, strategy: "CutMix")
@@ -98,7 +99,8 @@ public struct CutMixStrategy: MixingStrategy {
             // The kept-pixel count over the pixel count, computed exactly (1 − area/pixels can be off by an ulp).
             realised[i] = Float(height * width - box.area) / Float(height * width)
         }
-        return try MixPlan(partners: partners, weights: .mask(height: height, width: width, values: mask), labelWeights: realised)
+        return try MixPlan(
+            partners: partners, weights: .mask(height: height, width: width, values: mask), labelWeights: realised)
     }
 }
 
@@ -106,7 +108,9 @@ extension MixingStrategy where Self == CutMixStrategy {
     /// CutMix with λ ~ Beta(α, α) setting the box size (the paper uses α = 1).
     ///
     /// - Throws: ``MixingError`` if α ≤ 0.
-    public static func cutMix(alpha: Double, granularity: LambdaGranularity = .perBatch) throws(MixingError) -> CutMixStrategy {
+    public static func cutMix(alpha: Double, granularity: LambdaGranularity = .perBatch) throws(MixingError)
+        -> CutMixStrategy
+    {
         try CutMixStrategy(distribution: .beta(alpha: alpha), granularity: granularity)
     }
 }
@@ -115,7 +119,9 @@ extension Regularizer {
     /// CutMix at the input (Yun et al. 2019), labels weighted by the realised box area.
     ///
     /// - Throws: ``MixingError`` if α ≤ 0.
-    public static func cutMix(alpha: Double = 1, granularity: LambdaGranularity = .perBatch) throws(MixingError) -> Regularizer {
+    public static func cutMix(alpha: Double = 1, granularity: LambdaGranularity = .perBatch) throws(MixingError)
+        -> Regularizer
+    {
         try Regularizer(name: "cutmix", strategy: CutMixStrategy.cutMix(alpha: alpha, granularity: granularity))
     }
 }

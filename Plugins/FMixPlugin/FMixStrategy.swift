@@ -25,8 +25,12 @@ public struct FMixStrategy: MixingStrategy {
         distribution: MixWeightDistribution, decayPower: Double = 3, granularity: LambdaGranularity = .perBatch,
         pairing: Pairing = .permutation
     ) throws(MixingError) {
-        guard decayPower > 0 && decayPower.isFinite else { throw MixingError("FMix decay power δ must be positive, got \(decayPower)") }
-        guard granularity != .perPair else { throw MixingError("FMix supports .perBatch or .perSample masks, not .perPair") }
+        guard decayPower > 0 && decayPower.isFinite else {
+            throw MixingError("FMix decay power δ must be positive, got \(decayPower)")
+        }
+        guard granularity != .perPair else {
+            throw MixingError("FMix supports .perBatch or .perSample masks, not .perPair")
+        }
         self.distribution = distribution
         self.decayPower = decayPower
         self.granularity = granularity
@@ -75,7 +79,9 @@ public struct FMixStrategy: MixingStrategy {
                 var sr = 0.0
                 for u in 0..<height {
                     let angle = 2 * Double.pi * Double(u * y) / Double(height)
-                    sr += rowReal[u * width + x] * Foundation.cos(angle) - rowImaginary[u * width + x] * Foundation.sin(angle)
+                    sr +=
+                        rowReal[u * width + x] * Foundation.cos(angle) - rowImaginary[u * width + x]
+                        * Foundation.sin(angle)
                 }
                 image[y * width + x] = sr
             }
@@ -93,7 +99,8 @@ public struct FMixStrategy: MixingStrategy {
         return mask
     }
 
-    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator) throws(MixingError)
+    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError)
         -> MixPlan
     {
         try MixingValidation.checkSpatial(sampleShape, strategy: "FMix")
@@ -104,16 +111,20 @@ public struct FMixStrategy: MixingStrategy {
         var values = [Float](repeating: 1, count: batchSize * pixels)
         var shared: [Float]? = nil
         if granularity == .perBatch {
-            shared = mask(lambda: distribution.sample(using: &generator), height: height, width: width, using: &generator)
+            shared = mask(
+                lambda: distribution.sample(using: &generator), height: height, width: width, using: &generator)
         }
         var realised = [Float](repeating: 1, count: batchSize)
         for i in 0..<batchSize {
-            let m = shared ?? mask(lambda: distribution.sample(using: &generator), height: height, width: width, using: &generator)
+            let m =
+                shared
+                ?? mask(lambda: distribution.sample(using: &generator), height: height, width: width, using: &generator)
             guard partners[i] != i else { continue }
             for p in 0..<pixels { values[i * pixels + p] = m[p] }
             realised[i] = Float(m.reduce(0, +)) / Float(pixels)
         }
-        return try MixPlan(partners: partners, weights: .mask(height: height, width: width, values: values), labelWeights: realised)
+        return try MixPlan(
+            partners: partners, weights: .mask(height: height, width: width, values: values), labelWeights: realised)
     }
 }
 

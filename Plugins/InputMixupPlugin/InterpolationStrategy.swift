@@ -29,7 +29,8 @@ public struct InterpolationStrategy: MixingStrategy {
 
     public var name: String { "mixup" }
 
-    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator) throws(MixingError)
+    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError)
         -> MixPlan
     {
         guard batchSize >= 1 else { throw MixingError("cannot mix an empty batch") }
@@ -77,7 +78,8 @@ extension Regularizer {
         alpha: Double = 1, granularity: LambdaGranularity = .perBatch, pairing: Pairing = .permutation
     ) throws(MixingError) -> Regularizer {
         try Regularizer(
-            name: "mixup", strategy: InterpolationStrategy.mixup(alpha: alpha, granularity: granularity, pairing: pairing),
+            name: "mixup",
+            strategy: InterpolationStrategy.mixup(alpha: alpha, granularity: granularity, pairing: pairing),
             selector: InputSelector())
     }
 }

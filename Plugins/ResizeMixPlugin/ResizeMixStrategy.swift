@@ -25,7 +25,8 @@ public struct ResizeMixStrategy: MixingStrategy {
 
     public var name: String { "resizemix" }
 
-    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator) throws(MixingError)
+    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError)
         -> MixPlan
     {
         try MixingValidation.checkSpatial(sampleShape, strategy: "ResizeMix")
@@ -45,7 +46,8 @@ public struct ResizeMixStrategy: MixingStrategy {
             }
             realised[i] = Float(height * width - boxHeight * boxWidth) / Float(height * width)
         }
-        return try MixPlan(partners: partners, weights: .mask(height: height, width: width, values: values), labelWeights: realised)
+        return try MixPlan(
+            partners: partners, weights: .mask(height: height, width: width, values: values), labelWeights: realised)
     }
 
     /// Pastes each partner, resized to the box, where the plan's mask is 0.

@@ -9,7 +9,8 @@ public struct BatchSchedule: Sendable, Equatable {
     ///   - dropLast: drop the short last batch instead of keeping it.
     /// - Precondition: `batchSize > 0`.
     public init(
-        count: Int, batchSize: Int, shuffle: Bool, dropLast: Bool = false, using generator: inout some RandomNumberGenerator
+        count: Int, batchSize: Int, shuffle: Bool, dropLast: Bool = false,
+        using generator: inout some RandomNumberGenerator
     ) {
         precondition(batchSize > 0, "BatchSchedule: batchSize must be positive, got \(batchSize)")
         var order = Array(0..<count)

@@ -55,7 +55,8 @@ public struct Dataset: Sendable {
         samples.withUnsafeBufferPointer { source in
             values.withUnsafeMutableBufferPointer { destination in
                 for (row, index) in indices.enumerated() {
-                    precondition(index >= 0 && index < count, "\(name): sample index \(index) out of range 0..<\(count)")
+                    precondition(
+                        index >= 0 && index < count, "\(name): sample index \(index) out of range 0..<\(count)")
                     for i in 0..<size { destination[row * size + i] = source[index * size + i] }
                 }
             }
@@ -82,7 +83,9 @@ public struct Dataset: Sendable {
 
     /// The same samples without labels (the unlabelled split of a semi-supervised problem).
     public func removingLabels(name: String? = nil) -> Dataset {
-        Dataset(unchecked: name ?? self.name, sampleShape: sampleShape, samples: samples, labels: nil, classCount: classCount)
+        Dataset(
+            unchecked: name ?? self.name, sampleShape: sampleShape, samples: samples, labels: nil,
+            classCount: classCount)
     }
 
     /// The same samples with every sample transformed to `newShape` (e.g. flattening images for an MLP).

@@ -21,7 +21,8 @@ public enum DatasetLoaders {
     /// Pixels are scaled to [0, 1]; samples are `[1, 28, 28]`.
     /// - Parameter limit: read at most this many samples from each split (for smoke tests).
     /// - Throws: ``DataError`` naming the file for a missing, truncated or corrupt file, or mismatched counts.
-    public static func mnist(directory: String, limit: Int? = nil) throws(DataError) -> (train: Dataset, test: Dataset) {
+    public static func mnist(directory: String, limit: Int? = nil) throws(DataError) -> (train: Dataset, test: Dataset)
+    {
         let train = try idxPair(
             images: locate(["train-images-idx3-ubyte", "train-images.idx3-ubyte"], in: directory),
             labels: locate(["train-labels-idx1-ubyte", "train-labels.idx1-ubyte"], in: directory), name: "mnist-train",
@@ -34,7 +35,9 @@ public enum DatasetLoaders {
     }
 
     /// An IDX image file and its label file as a dataset of `[1, rows, columns]` samples scaled to [0, 1].
-    public static func idxPair(images: String, labels: String, name: String, limit: Int? = nil) throws(DataError) -> Dataset {
+    public static func idxPair(images: String, labels: String, name: String, limit: Int? = nil) throws(DataError)
+        -> Dataset
+    {
         let imageFile: IDXFile
         let labelFile: IDXFile
         do {
@@ -50,7 +53,8 @@ public enum DatasetLoaders {
             throw DataError("\(labels): expected a 1-dimensional integer label file, found \(labelFile.dimensions)")
         }
         guard imageFile.dimensions[0] == labelValues.count else {
-            throw DataError("\(images) has \(imageFile.dimensions[0]) images but \(labels) has \(labelValues.count) labels")
+            throw DataError(
+                "\(images) has \(imageFile.dimensions[0]) images but \(labels) has \(labelValues.count) labels")
         }
         let count = min(labelValues.count, limit ?? Int.max)
         let (rows, columns) = (imageFile.dimensions[1], imageFile.dimensions[2])

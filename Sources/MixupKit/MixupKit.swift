@@ -1,9 +1,8 @@
+@_exported import CutMixPlugin
+@_exported import FMixPlugin
 // The umbrella module: `import MixupKit` brings in the whole public API. It only re-exports.
 @_exported import InputMixupPlugin
 @_exported import ManifoldMixupPlugin
-@_exported import CutMixPlugin
-@_exported import FMixPlugin
-@_exported import ResizeMixPlugin
 @_exported import MixupData
 @_exported import MixupFormats
 @_exported import MixupMixing
@@ -12,3 +11,4 @@
 @_exported import MixupSemiSupervised
 @_exported import MixupTensor
 @_exported import MixupTraining
+@_exported import ResizeMixPlugin

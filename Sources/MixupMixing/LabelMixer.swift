@@ -22,7 +22,9 @@ public struct InterpolatedLabels: LabelMixer {
     public var name: String { "interpolated" }
     public func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
         guard labels.rank == 2, labels.shape[0] == plan.batchSize else {
-            throw MixingError("labels of shape \(labels.shape) do not match a plan for \(plan.batchSize) samples; expected [batch, classes]")
+            throw MixingError(
+                "labels of shape \(labels.shape) do not match a plan for \(plan.batchSize) samples; expected [batch, classes]"
+            )
         }
         let plain = labels.detached()
         return MixedTargets(original: plain, partner: plain.gathering(rows: plan.partners), weights: plan.labelWeights)
@@ -41,7 +43,9 @@ public struct SmoothedLabels<Base: LabelMixer>: LabelMixer {
     ///
     /// - Throws: ``MixingError`` if ε is outside [0, 1].
     public init(_ base: Base, epsilon: Float) throws(MixingError) {
-        guard epsilon >= 0 && epsilon <= 1 else { throw MixingError("label smoothing ε must be in [0, 1], got \(epsilon)") }
+        guard epsilon >= 0 && epsilon <= 1 else {
+            throw MixingError("label smoothing ε must be in [0, 1], got \(epsilon)")
+        }
         self.base = base
         self.epsilon = epsilon
     }

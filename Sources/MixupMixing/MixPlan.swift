@@ -54,7 +54,8 @@ public struct MixPlan: Sendable, Equatable {
                 throw MixingError("mask of \(values.count) values does not fit [\(batch), \(h), \(w)]")
             }
             guard values.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
-                throw MixingError("mask weights must be in [0, 1], got \(values.filter { !($0 >= 0 && $0 <= 1) }.prefix(8))")
+                throw MixingError(
+                    "mask weights must be in [0, 1], got \(values.filter { !($0 >= 0 && $0 <= 1) }.prefix(8))")
             }
         }
         self.batchSize = batch
@@ -91,7 +92,9 @@ public struct MixPlan: Sendable, Equatable {
             w = Tensor(shape: [batchSize] + Array(repeating: 1, count: x.rank - 1), scalars: values)
         case .mask(let h, let width, let values):
             guard x.rank == 4, x.shape[2] == h, x.shape[3] == width else {
-                throw MixingError("a \(h)×\(width) mask cannot mix a tensor of shape \(x.shape); expected [batch, channels, \(h), \(width)]")
+                throw MixingError(
+                    "a \(h)×\(width) mask cannot mix a tensor of shape \(x.shape); expected [batch, channels, \(h), \(width)]"
+                )
             }
             w = Tensor(shape: [batchSize, 1, h, width], scalars: values)
         }

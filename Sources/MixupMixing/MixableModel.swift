@@ -47,14 +47,17 @@ public final class MixableSequential: MixableModel {
         precondition(
             mixPoints.allSatisfy { $0.boundary >= 0 && $0.boundary <= blocks.count },
             "MixableSequential: mix points \(mixPoints) outside 0...\(blocks.count)")
-        precondition(mixPoints.first == .input, "MixableSequential: the first mix point must be .input, got \(mixPoints)")
+        precondition(
+            mixPoints.first == .input, "MixableSequential: the first mix point must be .input, got \(mixPoints)")
         body = Sequential(blocks)
         self.mixPoints = mixPoints.sorted { $0.boundary < $1.boundary }
     }
 
     public var children: [(name: String, layer: any Layer)] { body.children }
 
-    public func forward(_ input: Tensor, from start: MixPoint, to end: MixPoint?, context: inout ForwardContext) -> Tensor {
+    public func forward(_ input: Tensor, from start: MixPoint, to end: MixPoint?, context: inout ForwardContext)
+        -> Tensor
+    {
         body.forward(input, from: start.boundary, to: end?.boundary ?? body.layers.count, context: &context)
     }
 }

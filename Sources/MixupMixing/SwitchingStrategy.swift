@@ -11,17 +11,23 @@ public struct SwitchingStrategy: MixingStrategy {
     /// - Throws: ``MixingError`` if there are no options, a probability is outside [0, 1], or they do not sum to 1.
     public init(_ options: [(strategy: any MixingStrategy, probability: Double)]) throws(MixingError) {
         guard !options.isEmpty else { throw MixingError("SwitchingStrategy needs at least one strategy") }
-        for option in options { try MixingValidation.checkProbability(option.probability, "probability of \(option.strategy.name)") }
+        for option in options {
+            try MixingValidation.checkProbability(option.probability, "probability of \(option.strategy.name)")
+        }
         let total = options.reduce(0) { $0 + $1.probability }
         guard abs(total - 1) < 1e-9 else {
-            throw MixingError("SwitchingStrategy probabilities must sum to 1, got \(total) (\(options.map(\.probability)))")
+            throw MixingError(
+                "SwitchingStrategy probabilities must sum to 1, got \(total) (\(options.map(\.probability)))")
         }
         self.options = options
     }
 
-    public var name: String { "switch(" + options.map { "\($0.strategy.name):\($0.probability)" }.joined(separator: ",") + ")" }
+    public var name: String {
+        "switch(" + options.map { "\($0.strategy.name):\($0.probability)" }.joined(separator: ",") + ")"
+    }
 
-    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator) throws(MixingError)
+    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError)
         -> MixPlan
     {
         let u = generator.nextUnitDouble()
@@ -56,7 +62,8 @@ public struct IdentityStrategy: MixingStrategy {
     /// Creates the strategy.
     public init() {}
     public var name: String { "none" }
-    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator) throws(MixingError)
+    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError)
         -> MixPlan
     { .identity(batchSize: batchSize) }
 }

@@ -33,7 +33,8 @@ public enum Models {
         inputSize: Int, hiddenSizes: [Int], classCount: Int, activation: Activation = .relu, batchNorm: Bool = false,
         dropout: Double = 0, using generator: inout some RandomNumberGenerator
     ) -> MixableSequential {
-        precondition(inputSize > 0 && classCount > 0 && hiddenSizes.allSatisfy { $0 > 0 }, "mlp: sizes must be positive")
+        precondition(
+            inputSize > 0 && classCount > 0 && hiddenSizes.allSatisfy { $0 > 0 }, "mlp: sizes must be positive")
         var blocks: [any Layer] = []
         var points: [MixPoint] = [.input]
         var width = inputSize
@@ -62,12 +63,16 @@ public enum Models {
         precondition(imageSize % 4 == 0, "cnn: imageSize must be divisible by 4, got \(imageSize)")
         func convBlock(_ inChannels: Int, _ outChannels: Int) -> [any Layer] {
             [
-                Conv2D(inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1, hasBias: false, using: &generator),
+                Conv2D(
+                    inChannels: inChannels, outChannels: outChannels, kernelSize: 3, padding: 1, hasBias: false,
+                    using: &generator),
                 BatchNorm(featureCount: outChannels), ReLU(),
             ]
         }
-        let block1 = Sequential(convBlock(inputChannels, widths.0) + convBlock(widths.0, widths.0) + [MaxPool2D(kernelSize: 2)])
-        let block2 = Sequential(convBlock(widths.0, widths.1) + convBlock(widths.1, widths.1) + [MaxPool2D(kernelSize: 2)])
+        let block1 = Sequential(
+            convBlock(inputChannels, widths.0) + convBlock(widths.0, widths.0) + [MaxPool2D(kernelSize: 2)])
+        let block2 = Sequential(
+            convBlock(widths.0, widths.1) + convBlock(widths.1, widths.1) + [MaxPool2D(kernelSize: 2)])
         let side = imageSize / 4
         let head = Sequential([
             Flatten(), Linear(inputSize: widths.1 * side * side, outputSize: 256, using: &generator), ReLU(),
@@ -94,7 +99,9 @@ public enum Models {
             !blocksPerStage.isEmpty && blocksPerStage.count == widths.count && blocksPerStage.allSatisfy { $0 > 0 },
             "preActResNet: blocksPerStage \(blocksPerStage) and widths \(widths) must be non-empty and of equal length")
         var blocks: [any Layer] = [
-            Conv2D(inChannels: inputChannels, outChannels: widths[0], kernelSize: 3, padding: 1, hasBias: false, using: &generator)
+            Conv2D(
+                inChannels: inputChannels, outChannels: widths[0], kernelSize: 3, padding: 1, hasBias: false,
+                using: &generator)
         ]
         var points: [MixPoint] = [.input]
         var channels = widths[0]
@@ -102,7 +109,8 @@ public enum Models {
             var stageBlocks: [any Layer] = []
             for index in 0..<count {
                 let stride = stage > 0 && index == 0 ? 2 : 1
-                stageBlocks.append(PreActivationBlock(inChannels: channels, outChannels: width, stride: stride, using: &generator))
+                stageBlocks.append(
+                    PreActivationBlock(inChannels: channels, outChannels: width, stride: stride, using: &generator))
                 channels = width
             }
             blocks.append(Sequential(stageBlocks))
@@ -121,7 +129,8 @@ public enum Models {
         inputChannels: Int = 3, classCount: Int = 10, using generator: inout some RandomNumberGenerator
     ) -> MixableSequential {
         preActResNet(
-            blocksPerStage: [2, 2, 2, 2], widths: [64, 128, 256, 512], inputChannels: inputChannels, classCount: classCount,
+            blocksPerStage: [2, 2, 2, 2], widths: [64, 128, 256, 512], inputChannels: inputChannels,
+            classCount: classCount,
             using: &generator)
     }
 

@@ -19,7 +19,8 @@ public final class PreActivationBlock: Layer {
             using: &generator)
         norm2 = BatchNorm(featureCount: outChannels)
         conv2 = Conv2D(
-            inChannels: outChannels, outChannels: outChannels, kernelSize: 3, padding: 1, hasBias: false, using: &generator)
+            inChannels: outChannels, outChannels: outChannels, kernelSize: 3, padding: 1, hasBias: false,
+            using: &generator)
         shortcut =
             stride != 1 || inChannels != outChannels
             ? Conv2D(
@@ -29,7 +30,9 @@ public final class PreActivationBlock: Layer {
     }
 
     public var children: [(name: String, layer: any Layer)] {
-        var result: [(name: String, layer: any Layer)] = [("bn1", norm1), ("conv1", conv1), ("bn2", norm2), ("conv2", conv2)]
+        var result: [(name: String, layer: any Layer)] = [
+            ("bn1", norm1), ("conv1", conv1), ("bn2", norm2), ("conv2", conv2),
+        ]
         if let shortcut { result.append(("shortcut", shortcut)) }
         return result
     }

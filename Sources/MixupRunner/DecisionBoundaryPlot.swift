@@ -51,7 +51,8 @@ public struct DecisionBoundaryPlot {
             let probabilities = panel.model.inferring(gridTensor).softmax()
             guard probabilities.shape == [n * n, 2] else {
                 throw RunnerError(
-                    "decision boundaries need a two-class model, but \(panel.title) outputs shape \(Array(probabilities.shape.dropFirst()))")
+                    "decision boundaries need a two-class model, but \(panel.title) outputs shape \(Array(probabilities.shape.dropFirst()))"
+                )
             }
             svg += "<text x=\"\(x0 + size / 2)\" y=\"20\" text-anchor=\"middle\">\(Self.escaped(panel.title))</text>\n"
             svg += "<g transform=\"translate(\(x0),\(top))\">\n"
@@ -67,12 +68,14 @@ public struct DecisionBoundaryPlot {
                 let px = Double((xs[i] - minX) / (maxX - minX)) * Double(size)
                 let py = Double((maxY - ys[i]) / (maxY - minY)) * Double(size)
                 svg += String(
-                    format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%@\" stroke=\"white\" stroke-width=\"0.4\"/>\n",
+                    format:
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%@\" stroke=\"white\" stroke-width=\"0.4\"/>\n",
                     px, py, label == 1 ? "#b2182b" : "#2166ac")
             }
             svg += "<rect width=\"\(size)\" height=\"\(size)\" fill=\"none\" stroke=\"black\"/>\n</g>\n"
         }
-        svg += "<text x=\"\(gap)\" y=\"\(size + top + gap + 8)\" font-size=\"11\" fill=\"#444\">"
+        svg +=
+            "<text x=\"\(gap)\" y=\"\(size + top + gap + 8)\" font-size=\"11\" fill=\"#444\">"
             + "shading: predicted probability of the red class (white = 0.5, uncertain)</text>\n</svg>\n"
         return svg
     }

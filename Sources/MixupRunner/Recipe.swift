@@ -125,7 +125,9 @@ public enum OptimizerSettings: Sendable {
     public func make(parameters: [Parameter]) -> any Optimizer {
         switch self {
         case .sgd(let lr, let momentum, let nesterov, let weightDecay):
-            SGD(parameters: parameters, learningRate: lr, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay)
+            SGD(
+                parameters: parameters, learningRate: lr, momentum: momentum, nesterov: nesterov,
+                weightDecay: weightDecay)
         case .adam(let lr, let weightDecay, let decoupled):
             Adam(parameters: parameters, learningRate: lr, weightDecay: weightDecay, decoupledWeightDecay: decoupled)
         }

@@ -25,7 +25,9 @@ public enum RecipeCommand {
             case "list":
                 // Pad short names into a column; never cut a long one (`padding(toLength:)` truncates).
                 for recipe in recipes {
-                    write(recipe.name + String(repeating: " ", count: max(0, 22 - recipe.name.count)) + " \(recipe.summary)")
+                    write(
+                        recipe.name + String(repeating: " ", count: max(0, 22 - recipe.name.count))
+                            + " \(recipe.summary)")
                 }
                 return 0
             case "run":
@@ -45,7 +47,8 @@ public enum RecipeCommand {
                     return 1
                 }
             default:
-                throw RunnerError("unknown command \"\(arguments[0])\"; use `mixup list`, `mixup run <recipe>` or `mixup --help`")
+                throw RunnerError(
+                    "unknown command \"\(arguments[0])\"; use `mixup list`, `mixup run <recipe>` or `mixup --help`")
             }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
@@ -91,12 +94,16 @@ public enum RecipeCommand {
         var index = 0
         func value(_ flag: String) throws -> String {
             index += 1
-            guard index < arguments.count, !arguments[index].hasPrefix("--") else { throw RunnerError("\(flag) needs a value") }
+            guard index < arguments.count, !arguments[index].hasPrefix("--") else {
+                throw RunnerError("\(flag) needs a value")
+            }
             return arguments[index]
         }
         func positive(_ flag: String) throws -> Int {
             let text = try value(flag)
-            guard let number = Int(text), number > 0 else { throw RunnerError("\(flag) needs a positive integer, got \"\(text)\"") }
+            guard let number = Int(text), number > 0 else {
+                throw RunnerError("\(flag) needs a positive integer, got \"\(text)\"")
+            }
             return number
         }
         while index < arguments.count {
@@ -105,14 +112,17 @@ public enum RecipeCommand {
             case "--epochs": options.epochs = try positive(flag)
             case "--seed":
                 let text = try value(flag)
-                guard let seed = UInt64(text) else { throw RunnerError("--seed needs a non-negative integer, got \"\(text)\"") }
+                guard let seed = UInt64(text) else {
+                    throw RunnerError("--seed needs a non-negative integer, got \"\(text)\"")
+                }
                 options.seed = seed
             case "--data": options.dataPath = try value(flag)
             case "--out": options.outputDirectory = try value(flag)
             case "--strategy":
                 let name = try value(flag)
                 guard StrategyCatalog.names.contains(name) || name == "manifold-mixup" else {
-                    throw RunnerError("unknown strategy \"\(name)\"; choose one of \(StrategyCatalog.names.joined(separator: ", "))")
+                    throw RunnerError(
+                        "unknown strategy \"\(name)\"; choose one of \(StrategyCatalog.names.joined(separator: ", "))")
                 }
                 options.strategy = name
             case "--alpha":
@@ -175,15 +185,19 @@ public enum RecipeCommand {
             let stepsPerEpoch = (epochSamples + epochBatch - 1) / epochBatch
             let totalSteps = min(stepsPerEpoch * epochs, options.maximumSteps ?? Int.max)
             let configuration = TrainerConfiguration(
-                epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize, seed: options.seed,
-                outputDirectory: regularizers.count > 1 ? (root as NSString).appendingPathComponent(regularizer.name) : root,
-                resume: options.resume, progress: options.quiet ? .silent : .automatic, augmentation: recipe.augmentation,
+                epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize,
+                seed: options.seed,
+                outputDirectory: regularizers.count > 1
+                    ? (root as NSString).appendingPathComponent(regularizer.name) : root,
+                resume: options.resume, progress: options.quiet ? .silent : .automatic,
+                augmentation: recipe.augmentation,
                 evaluationInterval: recipe.evaluationInterval,
                 maximumSteps: options.maximumSteps)
             let trainer = Trainer(
                 model: model, objective: try recipe.objective(regularizer, options), optimizer: optimizer,
                 schedule: recipe.schedule.make(rate: recipe.optimizer.learningRate, totalSteps: totalSteps),
-                trainingSet: data.train, unlabelledSet: data.unlabelled, testSet: data.test, configuration: configuration)
+                trainingSet: data.train, unlabelledSet: data.unlabelled, testSet: data.test,
+                configuration: configuration)
             trainer.label = regularizer.name
             trainer.metadata = ["recipe": recipe.name, "strategy": regularizer.name]
             let result = try trainer.run()

@@ -30,7 +30,9 @@ public final class EMATeacher {
         let target = model.namedParameters().map(\.parameter) + model.namedBuffers().map(\.buffer)
         precondition(source.count == target.count, "EMATeacher: teacher and student architectures differ")
         for (s, t) in zip(source, target) {
-            precondition(s.value.shape == t.value.shape, "EMATeacher: \(t.name) shape \(t.value.shape) vs student \(s.value.shape)")
+            precondition(
+                s.value.shape == t.value.shape,
+                "EMATeacher: \(t.name) shape \(t.value.shape) vs student \(s.value.shape)")
             t.value = s.value
         }
         isInitialized = true
@@ -52,7 +54,9 @@ public final class EMATeacher {
             }
             t.value = Tensor(shape: t.value.shape, scalars: values)
         }
-        for (s, t) in zip(student.namedBuffers().map(\.buffer), model.namedBuffers().map(\.buffer)) { t.value = s.value }
+        for (s, t) in zip(student.namedBuffers().map(\.buffer), model.namedBuffers().map(\.buffer)) {
+            t.value = s.value
+        }
     }
 
     /// Class probabilities `[batch, classes]` of the teacher in inference mode, without gradients.

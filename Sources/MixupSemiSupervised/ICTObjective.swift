@@ -27,7 +27,8 @@ public final class ICTObjective: TrainingObjective {
     ///   - mixing: the regularizer mixing unlabelled samples (e.g. `.mixup(alpha: 1)`, `.manifoldMixup(alpha: 2)`).
     ///   - teacherModel: a freshly built network of the student's architecture (its weights are replaced).
     public init(
-        mixing: Regularizer, supervised: Regularizer = .erm, teacherModel: any MixableModel, teacherDecay: Float = 0.999,
+        mixing: Regularizer, supervised: Regularizer = .erm, teacherModel: any MixableModel,
+        teacherDecay: Float = 0.999,
         consistencyWeight: SigmoidRampUp
     ) {
         self.unlabelledMixing = mixing
@@ -39,14 +40,16 @@ public final class ICTObjective: TrainingObjective {
     public var name: String { "ict-\(unlabelledMixing.name)" }
 
     public func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult {
         guard let unlabelled = batch.unlabelled else {
             throw .invalidConfiguration("ICT needs unlabelled data; the run has none")
         }
         do {
             let supervised = try supervisedRegularizer.forward(
-                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context, using: &generator)
+                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context,
+                using: &generator)
             let classLoss = softmaxCrossEntropy(logits: supervised.output, softTargets: supervised.targets.soft)
             let guesses = teacher.probabilities(unlabelled, student: model)
             let mixed = try unlabelledMixing.forward(

@@ -30,7 +30,8 @@ public final class MeanTeacherObjective: TrainingObjective {
     public var name: String { "mean-teacher" }
 
     public func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult {
         guard let unlabelled = batch.unlabelled else {
             throw .invalidConfiguration("Mean Teacher needs unlabelled data; the run has none")
@@ -38,7 +39,8 @@ public final class MeanTeacherObjective: TrainingObjective {
         let supervised: MixedForward
         do {
             supervised = try supervisedRegularizer.forward(
-                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context, using: &generator)
+                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context,
+                using: &generator)
         } catch {
             throw .mixing(error.description)
         }

@@ -66,7 +66,8 @@ public final class MixMatchObjective: TrainingObjective {
     }
 
     public func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult {
         guard let unlabelled = batch.unlabelled else {
             throw .invalidConfiguration("MixMatch needs unlabelled data; the run has none")

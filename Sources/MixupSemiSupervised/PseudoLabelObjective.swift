@@ -18,9 +18,12 @@ public final class PseudoLabelObjective: TrainingObjective {
     /// Creates the objective.
     ///
     /// - Throws: ``TrainingError/invalidConfiguration(_:)`` if the threshold is outside [0, 1].
-    public init(mixing: Regularizer, confidenceThreshold: Float = 0, unlabelledWeight: SigmoidRampUp) throws(TrainingError) {
+    public init(mixing: Regularizer, confidenceThreshold: Float = 0, unlabelledWeight: SigmoidRampUp)
+        throws(TrainingError)
+    {
         guard confidenceThreshold >= 0 && confidenceThreshold <= 1 else {
-            throw .invalidConfiguration("pseudo-label confidence threshold must be in [0, 1], got \(confidenceThreshold)")
+            throw .invalidConfiguration(
+                "pseudo-label confidence threshold must be in [0, 1], got \(confidenceThreshold)")
         }
         self.mixing = mixing
         self.confidenceThreshold = confidenceThreshold
@@ -30,7 +33,8 @@ public final class PseudoLabelObjective: TrainingObjective {
     public var name: String { "pseudo-label-\(mixing.name)" }
 
     public func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult {
         guard let unlabelled = batch.unlabelled else {
             throw .invalidConfiguration("pseudo-labelling needs unlabelled data; the run has none")
@@ -44,7 +48,8 @@ public final class PseudoLabelObjective: TrainingObjective {
         }
         let labelledCount = batch.inputs.shape[0]
         let inputs = kept.isEmpty ? batch.inputs : Tensor.concatenate([batch.inputs, unlabelled.gathering(rows: kept)])
-        let targets = kept.isEmpty ? batch.targets : Tensor.concatenate([batch.targets, probabilities.gathering(rows: kept)])
+        let targets =
+            kept.isEmpty ? batch.targets : Tensor.concatenate([batch.targets, probabilities.gathering(rows: kept)])
         let mixed: MixedForward
         do {
             mixed = try mixing.forward(

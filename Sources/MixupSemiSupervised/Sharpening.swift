@@ -7,7 +7,8 @@ extension Tensor {
     /// The result carries no gradient (it is a label guess).
     /// - Precondition: `temperature > 0`.
     public func sharpened(temperature: Float) -> Tensor {
-        precondition(temperature > 0 && temperature.isFinite, "sharpened: temperature must be positive, got \(temperature)")
+        precondition(
+            temperature > 0 && temperature.isFinite, "sharpened: temperature must be positive, got \(temperature)")
         precondition(rank == 2, "sharpened: expected [batch, classes], got \(shape)")
         return withoutGradients {
             // Computed in log space: exp((log p)/T − max) keeps tiny probabilities from underflowing to 0/0.

@@ -95,13 +95,19 @@ public struct Checkpoint {
     ///
     /// - Throws: ``TrainingError/checkpoint(_:)`` naming the first missing tensor or shape mismatch; nothing is
     ///   changed in that case.
-    public func restore(model: any Layer, optimizer: any Optimizer, objective: (any TrainingObjective)?) throws(TrainingError) {
+    public func restore(model: any Layer, optimizer: any Optimizer, objective: (any TrainingObjective)?)
+        throws(TrainingError)
+    {
         let slots = model.namedParameters() + model.namedBuffers().map { (name: $0.name, parameter: $0.buffer) }
         var values: [(Parameter, Tensor)] = []
         for (name, parameter) in slots {
-            guard let saved = tensors["model.\(name)"] else { throw .checkpoint("the checkpoint has no tensor model.\(name)") }
+            guard let saved = tensors["model.\(name)"] else {
+                throw .checkpoint("the checkpoint has no tensor model.\(name)")
+            }
             guard saved.shape == parameter.value.shape else {
-                throw .checkpoint("model.\(name) has shape \(saved.shape) in the checkpoint but \(parameter.value.shape) in the model")
+                throw .checkpoint(
+                    "model.\(name) has shape \(saved.shape) in the checkpoint but \(parameter.value.shape) in the model"
+                )
             }
             values.append((parameter, saved))
         }
@@ -110,7 +116,9 @@ public struct Checkpoint {
         let previousOptimizerState = optimizer.state()
         let optimizerState = tensors.filter { $0.key.hasPrefix("optimizer.") }
         do {
-            try optimizer.load(state: Dictionary(uniqueKeysWithValues: optimizerState.map { (String($0.key.dropFirst(10)), $0.value) }))
+            try optimizer.load(
+                state: Dictionary(uniqueKeysWithValues: optimizerState.map { (String($0.key.dropFirst(10)), $0.value) })
+            )
         } catch {
             try? optimizer.load(state: previousOptimizerState)
             throw .checkpoint(error.description)
@@ -120,7 +128,8 @@ public struct Checkpoint {
         let objectiveState = tensors.filter { $0.key.hasPrefix("objective.") }
         do {
             try objective?.restore(
-                checkpointTensors: Dictionary(uniqueKeysWithValues: objectiveState.map { (String($0.key.dropFirst(10)), $0.value) }))
+                checkpointTensors: Dictionary(
+                    uniqueKeysWithValues: objectiveState.map { (String($0.key.dropFirst(10)), $0.value) }))
         } catch {
             for (parameter, value) in previousValues { parameter.value = value }
             try? optimizer.load(state: previousOptimizerState)

@@ -26,7 +26,8 @@ public struct Evaluation: Sendable, Equatable, Codable {
     ///
     /// - Precondition: `dataset` is labelled and not empty.
     public static func of(_ model: any Layer, on dataset: Dataset, batchSize: Int = 500) -> Evaluation {
-        precondition(dataset.isLabelled && dataset.count > 0, "Evaluation: \(dataset.name) must be labelled and non-empty")
+        precondition(
+            dataset.isLabelled && dataset.count > 0, "Evaluation: \(dataset.name) must be labelled and non-empty")
         var correct = 0
         var totalLoss = 0.0
         var context = ForwardContext.inference

@@ -46,13 +46,16 @@ struct ProgressReporter {
         if let test = report.test {
             line += String(format: " test-err %.2f%% test-nll %.4f", 100 * test.error, test.negativeLogLikelihood)
         }
-        line += String(format: " lr %.4g %.0f samples/s %.1fs", report.learningRate, report.samplesPerSecond, report.elapsedSeconds)
+        line += String(
+            format: " lr %.4g %.0f samples/s %.1fs", report.learningRate, report.samplesPerSecond, report.elapsedSeconds
+        )
         Self.write((usesBar ? "\r" : "") + line + (usesBar ? "\u{1B}[K" : "") + "\n")
     }
 
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "--:--" }
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -40,7 +40,8 @@ public final class Trainer {
     /// Creates a trainer.
     public init(
         model: any MixableModel, objective: any TrainingObjective, optimizer: any Optimizer,
-        schedule: any LearningRateSchedule, trainingSet: Dataset, unlabelledSet: Dataset? = nil, testSet: Dataset? = nil,
+        schedule: any LearningRateSchedule, trainingSet: Dataset, unlabelledSet: Dataset? = nil,
+        testSet: Dataset? = nil,
         configuration: TrainerConfiguration
     ) {
         self.model = model
@@ -66,7 +67,8 @@ public final class Trainer {
     /// The number of optimizer steps in one epoch: a pass over the labelled set, or — when there is unlabelled data,
     /// typically far larger — a pass over the unlabelled set, with labelled batches cycling through reshuffled passes.
     public var stepsPerEpoch: Int {
-        let (n, b) = unlabelledSet.map { ($0.count, configuration.unlabelledBatchSize ?? configuration.batchSize) }
+        let (n, b) =
+            unlabelledSet.map { ($0.count, configuration.unlabelledBatchSize ?? configuration.batchSize) }
             ?? (trainingSet.count, configuration.batchSize)
         return configuration.dropLastBatch ? n / b : (n + b - 1) / b
     }
@@ -84,7 +86,9 @@ public final class Trainer {
         let needed = stepsPerEpoch * configuration.batchSize
         var order: [Int] = []
         while order.count < needed { order += generator.nextPermutation(trainingSet.count) }
-        return (0..<stepsPerEpoch).map { Array(order[($0 * configuration.batchSize)..<(($0 + 1) * configuration.batchSize)]) }
+        return (0..<stepsPerEpoch).map {
+            Array(order[($0 * configuration.batchSize)..<(($0 + 1) * configuration.batchSize)])
+        }
     }
 
     /// A generator for one stream of the run, derived from the seed by SplitMix-style mixing.
@@ -108,7 +112,8 @@ public final class Trainer {
         }
         guard stepsPerEpoch > 0 else {
             throw .invalidConfiguration(
-                "batch size \(configuration.batchSize) with dropLastBatch leaves no batch from \(trainingSet.count) samples")
+                "batch size \(configuration.batchSize) with dropLastBatch leaves no batch from \(trainingSet.count) samples"
+            )
         }
         if let unlabelledSet, unlabelledSet.count == 0 {
             throw .invalidConfiguration("the unlabelled set \(unlabelledSet.name) is empty")
@@ -125,7 +130,8 @@ public final class Trainer {
         if configuration.resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
             let checkpoint = try Checkpoint(contentsOf: path)
             guard checkpoint.seed == configuration.seed else {
-                throw .checkpoint("\(path) was written with seed \(checkpoint.seed), but this run uses seed \(configuration.seed)")
+                throw .checkpoint(
+                    "\(path) was written with seed \(checkpoint.seed), but this run uses seed \(configuration.seed)")
             }
             guard checkpoint.epoch >= 0, checkpoint.stepInEpoch >= 0, checkpoint.globalStep >= 0,
                 checkpoint.stepInEpoch <= stepsPerEpoch
@@ -188,7 +194,8 @@ public final class Trainer {
                 }
                 let batch = TrainingBatch(
                     inputs: inputs, labels: trainingSet.labels(at: indices), classCount: trainingSet.classCount,
-                    unlabelled: unlabelled, epoch: epoch, stepInEpoch: step, globalStep: globalStep, totalSteps: totalSteps)
+                    unlabelled: unlabelled, epoch: epoch, stepInEpoch: step, globalStep: globalStep,
+                    totalSteps: totalSteps)
                 for hook in hooks.batchStart { hook(batch) }
                 optimizer.learningRate = self.schedule.learningRate(atStep: globalStep, totalSteps: totalSteps)
                 var context = ForwardContext(isTraining: true, generator: generator.split())
@@ -222,33 +229,38 @@ public final class Trainer {
                 let remaining = Double(totalSteps - globalStep) * Double(configuration.batchSize) / max(rate, 1e-9)
                 progress.update(
                     epoch: epoch + 1, epochs: configuration.epochs, step: step + 1, steps: batches.count,
-                    loss: lossSum / Double(steps), accuracy: Double(correct) / Double(max(seen, 1)), samplesPerSecond: rate,
+                    loss: lossSum / Double(steps), accuracy: Double(correct) / Double(max(seen, 1)),
+                    samplesPerSecond: rate,
                     secondsLeft: remaining)
             }
             let epochSeconds = Date().timeIntervalSince(epochStart)
             let isLast = epoch == configuration.epochs - 1 || globalStep >= totalSteps
             let evaluation =
                 testSet.flatMap { set in
-                    (isLast || (epoch + 1) % configuration.evaluationInterval == 0) ? Evaluation.of(model, on: set) : nil
+                    (isLast || (epoch + 1) % configuration.evaluationInterval == 0)
+                        ? Evaluation.of(model, on: set) : nil
                 }
             let report = EpochReport(
                 epoch: epoch + 1, trainLoss: lossSum / Double(max(steps, 1)),
                 trainAccuracy: Double(correct) / Double(max(seen, 1)), test: evaluation,
                 learningRate: Double(optimizer.learningRate), samplesPerSecond: Double(seen) / max(epochSeconds, 1e-9),
-                elapsedSeconds: Date().timeIntervalSince(runStart), extra: extraSums.mapValues { $0 / Double(max(steps, 1)) })
+                elapsedSeconds: Date().timeIntervalSince(runStart),
+                extra: extraSums.mapValues { $0 / Double(max(steps, 1)) })
             reports.append(report)
             try appendMetrics(report)
             // A run stopped mid-epoch by maximumSteps records the exact position, so a resume finishes this epoch.
             let epochIsComplete = nextStep >= batches.count
             lastCheckpoint =
                 try saveCheckpoint(
-                    epoch: epochIsComplete ? epoch + 1 : epoch, step: epochIsComplete ? 0 : nextStep, globalStep: globalStep)
+                    epoch: epochIsComplete ? epoch + 1 : epoch, step: epochIsComplete ? 0 : nextStep,
+                    globalStep: globalStep)
                 ?? lastCheckpoint
             progress.epochFinished(report, epochs: configuration.epochs)
             for hook in hooks.epochEnd { hook(report) }
         }
         let final = testSet.map { Evaluation.of(model, on: $0) }
-        return TrainingResult(reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: globalStep)
+        return TrainingResult(
+            reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: globalStep)
     }
 
     /// Writes the checkpoint for the position (epoch, step); returns its path, or `nil` without an output folder.
@@ -294,7 +306,9 @@ public final class Trainer {
         for (key, value) in report.extra { object[key] = value }
         do {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             defer { try? handle.close() }
             try handle.seekToEnd()

@@ -17,7 +17,8 @@ public struct TrainingBatch {
 
     /// Creates a batch.
     public init(
-        inputs: Tensor, labels: [Int], classCount: Int, unlabelled: Tensor?, epoch: Int, stepInEpoch: Int, globalStep: Int,
+        inputs: Tensor, labels: [Int], classCount: Int, unlabelled: Tensor?, epoch: Int, stepInEpoch: Int,
+        globalStep: Int,
         totalSteps: Int
     ) {
         self.inputs = inputs

@@ -12,7 +12,8 @@ public protocol TrainingObjective: AnyObject {
     ///
     /// - Throws: ``TrainingError`` (e.g. a mixing plugin rejected the batch).
     func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult
 
     /// Called after each optimizer step (e.g. to update an EMA teacher). Default: nothing.
@@ -45,7 +46,9 @@ public struct ObjectiveResult {
     public let metrics: [String: Double]
 
     /// Creates a result.
-    public init(loss: Tensor, logits: Tensor, targets: MixedTargets, mixPoint: MixPoint? = nil, metrics: [String: Double] = [:]) {
+    public init(
+        loss: Tensor, logits: Tensor, targets: MixedTargets, mixPoint: MixPoint? = nil, metrics: [String: Double] = [:]
+    ) {
         self.loss = loss
         self.logits = logits
         self.targets = targets
@@ -86,12 +89,14 @@ public final class SupervisedObjective: TrainingObjective {
     public var name: String { regularizer.name }
 
     public func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult {
         let mixed: MixedForward
         do {
             mixed = try regularizer.forward(
-                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context, using: &generator)
+                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context,
+                using: &generator)
         } catch {
             throw .mixing(error.description)
         }

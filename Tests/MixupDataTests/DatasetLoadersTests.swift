@@ -114,7 +114,8 @@ import Testing
                 record(label: UInt8(index), value: 51) + record(label: 0, value: 255),
                 to: (folder as NSString).appendingPathComponent("data_batch_\(index).bin"))
         }
-        try BinaryFile.writeAtomically(record(label: 9, value: 0), to: (folder as NSString).appendingPathComponent("test_batch.bin"))
+        try BinaryFile.writeAtomically(
+            record(label: 9, value: 0), to: (folder as NSString).appendingPathComponent("test_batch.bin"))
         let (train, test) = try DatasetLoaders.cifar(directory: folder)
         #expect(train.count == 10 && test.count == 1)
         #expect(train.sampleShape == [3, 32, 32])
@@ -134,7 +135,8 @@ import Testing
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let good = (folder as NSString).appendingPathComponent("iris.csv")
-        try "a,b,species\n1.0,2.0,setosa\n3.0,4.5,virginica\n0.5,0.5,setosa\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "a,b,species\n1.0,2.0,setosa\n3.0,4.5,virginica\n0.5,0.5,setosa\n".write(
+            toFile: good, atomically: true, encoding: .utf8)
         let dataset = try DatasetLoaders.csv(path: good)
         #expect(dataset.count == 3 && dataset.sampleShape == [2] && dataset.classCount == 2)
         #expect(dataset.labels == [0, 1, 0])

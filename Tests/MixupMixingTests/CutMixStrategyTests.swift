@@ -53,7 +53,8 @@ import _MixupTestSupport
 
     @Test func batchOfOneIsUnchanged() throws {
         for granularity in Self.granularities {
-            try expectSingleSampleUnchanged(CutMixStrategy.cutMix(alpha: 1, granularity: granularity), sampleShape: [3, 8, 8])
+            try expectSingleSampleUnchanged(
+                CutMixStrategy.cutMix(alpha: 1, granularity: granularity), sampleShape: [3, 8, 8])
         }
     }
 
@@ -64,7 +65,8 @@ import _MixupTestSupport
     }
 
     @Test func boxFractionRangeBoundsTheBoxSides() throws {
-        let strategy = try CutMixStrategy(distribution: .beta(alpha: 1), boxFractionRange: 0.5...0.5, pairing: .derangement)
+        let strategy = try CutMixStrategy(
+            distribution: .beta(alpha: 1), boxFractionRange: 0.5...0.5, pairing: .derangement)
         for seed: UInt64 in 0..<10 {
             let plan = try drawPlan(strategy, batch: 3, sampleShape: [1, 8, 8], seed: seed)
             expectLabelWeightsMatchMask(plan)
@@ -79,7 +81,8 @@ import _MixupTestSupport
         let regularizer = try Regularizer.cutMix(alpha: 1).mixing(at: FixedLayerSelector("block1"))
         var context = ForwardContext(isTraining: true)
         let out = try regularizer.forward(
-            model, input: randomBatch([5, 1, 8, 8], seed: 2), labels: randomOneHot(batch: 5, classes: 3, seed: 3), epoch: 0,
+            model, input: randomBatch([5, 1, 8, 8], seed: 2), labels: randomOneHot(batch: 5, classes: 3, seed: 3),
+            epoch: 0,
             context: &context, using: &generator)
         #expect(out.point?.name == "block1")
         #expect(out.output.shape == [5, 3])
@@ -120,7 +123,8 @@ import _MixupTestSupport
         var context = ForwardContext(isTraining: true)
         expectMixingError(containing: "[5]") {
             _ = try Regularizer.cutMix().forward(
-                model, input: randomBatch([3, 5], seed: 2), labels: randomOneHot(batch: 3, classes: 2, seed: 3), epoch: 0,
+                model, input: randomBatch([3, 5], seed: 2), labels: randomOneHot(batch: 3, classes: 2, seed: 3),
+                epoch: 0,
                 context: &context, using: &generator)
         }
     }

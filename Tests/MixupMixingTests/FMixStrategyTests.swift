@@ -49,13 +49,15 @@ import _MixupTestSupport
 
     @Test func batchOfOneIsUnchanged() throws {
         for granularity in Self.granularities {
-            try expectSingleSampleUnchanged(FMixStrategy(distribution: .beta(alpha: 1), granularity: granularity), sampleShape: [3, 8, 8])
+            try expectSingleSampleUnchanged(
+                FMixStrategy(distribution: .beta(alpha: 1), granularity: granularity), sampleShape: [3, 8, 8])
         }
     }
 
     @Test func sameSeedSamePlanDifferentSeedsDiffer() throws {
         for granularity in Self.granularities {
-            try expectDeterministic(FMixStrategy(distribution: .beta(alpha: 1), granularity: granularity), sampleShape: [1, 8, 8])
+            try expectDeterministic(
+                FMixStrategy(distribution: .beta(alpha: 1), granularity: granularity), sampleShape: [1, 8, 8])
         }
     }
 

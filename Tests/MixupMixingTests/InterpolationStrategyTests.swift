@@ -39,7 +39,8 @@ import _MixupTestSupport
 
     @Test func batchOfOneIsUnchanged() throws {
         for granularity in Self.granularities {
-            try expectSingleSampleUnchanged(InterpolationStrategy.mixup(alpha: 1, granularity: granularity), sampleShape: [5])
+            try expectSingleSampleUnchanged(
+                InterpolationStrategy.mixup(alpha: 1, granularity: granularity), sampleShape: [5])
         }
         try expectSingleSampleUnchanged(
             InterpolationStrategy.mixup(alpha: 1, granularity: .perPair, pairing: .randomPairs), sampleShape: [2, 3, 3])
@@ -64,7 +65,8 @@ import _MixupTestSupport
 
     @Test func sameSeedSamePlanDifferentSeedsDiffer() throws {
         for granularity in Self.granularities {
-            try expectDeterministic(InterpolationStrategy.mixup(alpha: 1, granularity: granularity), sampleShape: [3, 4, 4])
+            try expectDeterministic(
+                InterpolationStrategy.mixup(alpha: 1, granularity: granularity), sampleShape: [3, 4, 4])
         }
     }
 

@@ -11,7 +11,8 @@ import _MixupTestSupport
         let plan = try Self.samplePlan()
         let labels = Tensor.oneHot([0, 1, 2, 1], classCount: 3)
         let targets = try InterpolatedLabels().targets(for: plan, labels: labels)
-        expectClose(targets.soft, Tensor(shape: [4, 3], scalars: [0.7, 0, 0.3, 0.8, 0.2, 0, 0, 0, 1, 0, 1, 0]), tolerance: 1e-6)
+        expectClose(
+            targets.soft, Tensor(shape: [4, 3], scalars: [0.7, 0, 0.3, 0.8, 0.2, 0, 0, 0, 1, 0, 1, 0]), tolerance: 1e-6)
         #expect(targets.original.scalars == labels.scalars)
         #expect(targets.partner.scalars == labels.gathering(rows: [2, 0, 1, 3]).scalars)
         #expect(targets.weights == plan.labelWeights)
@@ -20,7 +21,9 @@ import _MixupTestSupport
 
     @Test func interpolatedLabelsRejectMismatchedLabels() throws {
         let plan = try Self.samplePlan()
-        expectMixingError(containing: "[3, 3]") { _ = try InterpolatedLabels().targets(for: plan, labels: .zeros([3, 3])) }
+        expectMixingError(containing: "[3, 3]") {
+            _ = try InterpolatedLabels().targets(for: plan, labels: .zeros([3, 3]))
+        }
         expectMixingError(containing: "[4]") { _ = try InterpolatedLabels().targets(for: plan, labels: .zeros([4])) }
     }
 
@@ -32,13 +35,15 @@ import _MixupTestSupport
         #expect(mixer.epsilon == epsilon)
         // Before mixing (identity plan): (1 − ε)·y + ε/C, rows sum to 1.
         let unmixed = try mixer.targets(for: .identity(batchSize: 6), labels: labels)
-        let expected = Tensor(shape: labels.shape, scalars: labels.scalars.map { (1 - epsilon) * $0 + epsilon / Float(classes) })
+        let expected = Tensor(
+            shape: labels.shape, scalars: labels.scalars.map { (1 - epsilon) * $0 + epsilon / Float(classes) })
         expectClose(unmixed.soft, expected, tolerance: 1e-6)
         for i in 0..<6 {
             #expect(abs(unmixed.soft.scalars[(i * classes)..<((i + 1) * classes)].reduce(0, +) - 1) <= 1e-5)
         }
         // After mixing by a real plan: rows still sum to 1 and equal the mix of the smoothed rows.
-        let plan = try drawPlan(InterpolationStrategy.mixup(alpha: 1, granularity: .perSample), batch: 6, sampleShape: [2], seed: 4)
+        let plan = try drawPlan(
+            InterpolationStrategy.mixup(alpha: 1, granularity: .perSample), batch: 6, sampleShape: [2], seed: 4)
         let mixed = try mixer.targets(for: plan, labels: labels)
         for i in 0..<6 {
             let row = Array(mixed.soft.scalars[(i * classes)..<((i + 1) * classes)])
@@ -61,7 +66,8 @@ import _MixupTestSupport
     }
 
     @Test func weightedLossEqualsSoftTargetLossForCrossEntropy() throws {
-        let plan = try drawPlan(InterpolationStrategy.mixup(alpha: 1, granularity: .perSample), batch: 5, sampleShape: [2], seed: 8)
+        let plan = try drawPlan(
+            InterpolationStrategy.mixup(alpha: 1, granularity: .perSample), batch: 5, sampleShape: [2], seed: 8)
         let targets = try InterpolatedLabels().targets(for: plan, labels: randomOneHot(batch: 5, classes: 4, seed: 9))
         let logits = randomBatch([5, 4], seed: 10)
         let soft = softmaxCrossEntropy(logits: logits, softTargets: targets.soft).scalar

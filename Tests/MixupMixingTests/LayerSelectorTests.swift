@@ -34,7 +34,8 @@ import Testing
         var context = ForwardContext(isTraining: true)
         expectMixingError(containing: "nope") {
             _ = try regularizer.forward(
-                model, input: randomBatch([2, 4], seed: 2), labels: randomOneHot(batch: 2, classes: 3, seed: 3), epoch: 0,
+                model, input: randomBatch([2, 4], seed: 2), labels: randomOneHot(batch: 2, classes: 3, seed: 3),
+                epoch: 0,
                 context: &context, using: &generator)
         }
         expectMixingError(containing: "nope") { _ = try model.mixPoint(named: "nope") }
@@ -65,7 +66,8 @@ import Testing
     @Test func randomSelectorWithOneCandidateDoesNotConsumeRandomness() throws {
         var generator = SeededGenerator(seed: 7)
         let untouched = generator
-        #expect(try RandomLayerSelector(among: ["hidden1"]).select(from: Self.points, using: &generator)?.name == "hidden1")
+        #expect(
+            try RandomLayerSelector(among: ["hidden1"]).select(from: Self.points, using: &generator)?.name == "hidden1")
         #expect(generator == untouched)
     }
 

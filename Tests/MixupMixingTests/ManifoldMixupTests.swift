@@ -39,7 +39,8 @@ import Testing
         for _ in 0..<60 {
             var context = ForwardContext(isTraining: true)
             let out = try regularizer.forward(
-                model, input: randomBatch([4, 6], seed: 3), labels: randomOneHot(batch: 4, classes: 4, seed: 4), epoch: 0,
+                model, input: randomBatch([4, 6], seed: 3), labels: randomOneHot(batch: 4, classes: 4, seed: 4),
+                epoch: 0,
                 context: &context, using: &generator)
             let point = try #require(out.point)
             seen.insert(point.name)
@@ -56,7 +57,8 @@ import Testing
         for _ in 0..<20 {
             var context = ForwardContext(isTraining: true)
             let out = try regularizer.forward(
-                model, input: randomBatch([3, 6], seed: 3), labels: randomOneHot(batch: 3, classes: 4, seed: 4), epoch: 0,
+                model, input: randomBatch([3, 6], seed: 3), labels: randomOneHot(batch: 3, classes: 4, seed: 4),
+                epoch: 0,
                 context: &context, using: &generator)
             #expect(["hidden1", "hidden2"].contains(try #require(out.point).name))
         }
@@ -69,7 +71,8 @@ import Testing
         let regularizer = try Regularizer.manifoldMixup(alpha: 1, mixPoints: ["hidden1"])
         var generator = SeededGenerator(seed: 9)
         var context = ForwardContext(isTraining: false)
-        let out = try regularizer.forward(model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        let out = try regularizer.forward(
+            model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
         let point = try #require(out.point)
         let plan = try #require(out.plan)
         var context2 = ForwardContext(isTraining: false)

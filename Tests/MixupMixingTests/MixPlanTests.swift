@@ -37,7 +37,9 @@ import _MixupTestSupport
         let mixed = try plan.mix(x)
         for i in 0..<2 {
             for k in 0..<12 {
-                let expected = plan.labelWeights[i] * x.scalars[i * 12 + k] + (1 - plan.labelWeights[i]) * x.scalars[(1 - i) * 12 + k]
+                let expected =
+                    plan.labelWeights[i] * x.scalars[i * 12 + k] + (1 - plan.labelWeights[i])
+                    * x.scalars[(1 - i) * 12 + k]
                 #expect(abs(mixed.scalars[i * 12 + k] - expected) <= 1e-6)
             }
         }
@@ -63,7 +65,9 @@ import _MixupTestSupport
             _ = try MixPlan(partners: [0, 1], weights: .perSample([1, 1, 1]), labelWeights: [1, 1])
         }
         expectMixingError(containing: "7 values") {
-            _ = try MixPlan(partners: [0, 1], weights: .mask(height: 2, width: 2, values: [Float](repeating: 1, count: 7)), labelWeights: [1, 1])
+            _ = try MixPlan(
+                partners: [0, 1], weights: .mask(height: 2, width: 2, values: [Float](repeating: 1, count: 7)),
+                labelWeights: [1, 1])
         }
         expectMixingError(containing: "2.0") {
             _ = try MixPlan(partners: [0], weights: .mask(height: 1, width: 2, values: [1, 2]), labelWeights: [1])
@@ -80,7 +84,8 @@ import _MixupTestSupport
         let plan = try MixPlan(partners: [1, 0], weights: .perSample([0.5, 0.5]), labelWeights: [0.5, 0.5])
         expectMixingError(containing: "[3, 4]") { _ = try plan.mix(.zeros([3, 4])) }
         let maskPlan = try MixPlan(
-            partners: [1, 0], weights: .mask(height: 2, width: 2, values: [Float](repeating: 1, count: 8)), labelWeights: [1, 1])
+            partners: [1, 0], weights: .mask(height: 2, width: 2, values: [Float](repeating: 1, count: 8)),
+            labelWeights: [1, 1])
         expectMixingError(containing: "[2, 4]") { _ = try maskPlan.mix(.zeros([2, 4])) }
         expectMixingError(containing: "[2, 1, 3, 3]") { _ = try maskPlan.mix(.zeros([2, 1, 3, 3])) }
     }
@@ -96,7 +101,8 @@ import _MixupTestSupport
     }
 
     @Test func perSamplePlanGradientMatchesFiniteDifferences() throws {
-        let plan = try MixPlan(partners: [2, 0, 1], weights: .perSample([0.3, 0.8, 0.5]), labelWeights: [0.3, 0.8, 0.5])
+        let plan = try MixPlan(
+            partners: [2, 0, 1], weights: .perSample([0.3, 0.8, 0.5]), labelWeights: [0.3, 0.8, 0.5])
         let x = randomBatch([3, 4], seed: 7)
         let probe = randomBatch([3, 4], seed: 8)
         expectGradientsMatchFiniteDifferences(at: [x]) { inputs in
@@ -115,7 +121,8 @@ import _MixupTestSupport
     @Test func maskPlanGradientMatchesFiniteDifferences() throws {
         var generator = SeededGenerator(seed: 4)
         let values = (0..<(3 * 3 * 3)).map { _ in Float(generator.nextIndex(below: 2)) }
-        let plan = try MixPlan(partners: [1, 2, 0], weights: .mask(height: 3, width: 3, values: values), labelWeights: [0.5, 0.5, 0.5])
+        let plan = try MixPlan(
+            partners: [1, 2, 0], weights: .mask(height: 3, width: 3, values: values), labelWeights: [0.5, 0.5, 0.5])
         let x = randomBatch([3, 2, 3, 3], seed: 9)
         let probe = randomBatch([3, 2, 3, 3], seed: 10)
         expectGradientsMatchFiniteDifferences(at: [x]) { inputs in

@@ -39,7 +39,10 @@ import Testing
     @Test func fixedAlwaysReturnsItsValue() throws {
         #expect(Self.draws(try .fixed(0.3), count: 10).allSatisfy { $0 == 0.3 })
         #expect(Self.draws(try .fixed(1), count: 10).allSatisfy { $0 == 1 })
-        #expect(Self.draws(try MixWeightDistribution.fixed(0.2).keepingOriginalDominant(), count: 10).allSatisfy { abs($0 - 0.8) < 1e-12 })
+        #expect(
+            Self.draws(try MixWeightDistribution.fixed(0.2).keepingOriginalDominant(), count: 10).allSatisfy {
+                abs($0 - 0.8) < 1e-12
+            })
     }
 
     @Test func uniformStaysInItsRange() throws {
@@ -57,7 +60,8 @@ import Testing
         #expect(try MixWeightDistribution.beta(alpha: 1) == .beta(alpha: 1))
         #expect(try MixWeightDistribution.beta(alpha: 1) == .beta(alpha: 1, beta: 1))
         #expect(try MixWeightDistribution.beta(alpha: 1) != .beta(alpha: 2))
-        #expect(try MixWeightDistribution.beta(alpha: 1) != MixWeightDistribution.beta(alpha: 1).keepingOriginalDominant())
+        #expect(
+            try MixWeightDistribution.beta(alpha: 1) != MixWeightDistribution.beta(alpha: 1).keepingOriginalDominant())
     }
 
     @Test func invalidSettingsThrowNamingTheValue() {

@@ -37,7 +37,8 @@ func expectMixingError(
 ) {
     do {
         try body()
-        Issue.record("expected a MixingError mentioning \"\(fragment)\", nothing was thrown", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected a MixingError mentioning \"\(fragment)\", nothing was thrown", sourceLocation: sourceLocation)
     } catch let error as MixingError {
         #expect(
             error.description.contains(fragment), "\"\(error.description)\" does not mention \"\(fragment)\"",
@@ -49,7 +50,9 @@ func expectMixingError(
 
 /// Checks the label side of a plan: weights in [0, 1], interpolated one-hot targets are rows of probabilities that
 /// sum to 1 and equal w·y + (1 − w)·y_partner.
-func expectValidTargets(_ plan: MixPlan, classes: Int = 5, seed: UInt64 = 99, sourceLocation: SourceLocation = #_sourceLocation)
+func expectValidTargets(
+    _ plan: MixPlan, classes: Int = 5, seed: UInt64 = 99, sourceLocation: SourceLocation = #_sourceLocation
+)
     throws
 {
     #expect(plan.labelWeights.count == plan.batchSize, sourceLocation: sourceLocation)
@@ -60,7 +63,8 @@ func expectValidTargets(_ plan: MixPlan, classes: Int = 5, seed: UInt64 = 99, so
     #expect(targets.soft.shape == [plan.batchSize, classes], sourceLocation: sourceLocation)
     for i in 0..<plan.batchSize {
         let row = Array(targets.soft.scalars[(i * classes)..<((i + 1) * classes)])
-        #expect(abs(row.reduce(0, +) - 1) <= 1e-6, "row \(i) sums to \(row.reduce(0, +))", sourceLocation: sourceLocation)
+        #expect(
+            abs(row.reduce(0, +) - 1) <= 1e-6, "row \(i) sums to \(row.reduce(0, +))", sourceLocation: sourceLocation)
         #expect(row.allSatisfy { $0 >= 0 && $0 <= 1 }, sourceLocation: sourceLocation)
         let w = plan.labelWeights[i]
         let j = plan.partners[i]
@@ -89,10 +93,14 @@ func expectLabelWeightsMatchMask(_ plan: MixPlan, sourceLocation: SourceLocation
     for i in 0..<plan.batchSize {
         let own = values[(i * pixels)..<((i + 1) * pixels)].filter { $0 == 1 }.count
         let expected: Float = plan.partners[i] == i ? 1 : Float(own) / Float(pixels)
-        #expect(plan.labelWeights[i] == expected, "sample \(i): label weight \(plan.labelWeights[i]), mask keeps \(expected)",
+        #expect(
+            plan.labelWeights[i] == expected,
+            "sample \(i): label weight \(plan.labelWeights[i]), mask keeps \(expected)",
             sourceLocation: sourceLocation)
         if plan.partners[i] == i {
-            #expect(own == pixels, "sample \(i) is its own partner but its mask is not all ones", sourceLocation: sourceLocation)
+            #expect(
+                own == pixels, "sample \(i) is its own partner but its mask is not all ones",
+                sourceLocation: sourceLocation)
         }
     }
 }
@@ -129,14 +137,16 @@ func expectLabelWeightsMatchData(
         #expect(agreesWithMask, "sample \(i): mixed pixels disagree with the mask", sourceLocation: sourceLocation)
         let fraction = Float(kept) / Float(perSample)
         #expect(
-            fraction == plan.labelWeights[i], "sample \(i): \(fraction) of pixels kept, label weight \(plan.labelWeights[i])",
+            fraction == plan.labelWeights[i],
+            "sample \(i): \(fraction) of pixels kept, label weight \(plan.labelWeights[i])",
             sourceLocation: sourceLocation)
     }
 }
 
 /// Same seed ⇒ same plan and same output; different seeds ⇒ different plans.
 func expectDeterministic(
-    _ strategy: some MixingStrategy, sampleShape: [Int], batch: Int = 8, sourceLocation: SourceLocation = #_sourceLocation
+    _ strategy: some MixingStrategy, sampleShape: [Int], batch: Int = 8,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
     let x = randomBatch([batch] + sampleShape, seed: 5)
     let a = try drawPlan(strategy, batch: batch, sampleShape: sampleShape, seed: 11)

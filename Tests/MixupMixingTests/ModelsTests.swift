@@ -19,7 +19,8 @@ import Testing
     func mlpMixPointsShapesAndSplits(activation: Models.Activation, batchNorm: Bool) {
         var generator = SeededGenerator(seed: 1)
         let model = Models.mlp(
-            inputSize: 5, hiddenSizes: [7, 6, 4], classCount: 3, activation: activation, batchNorm: batchNorm, dropout: 0.2,
+            inputSize: 5, hiddenSizes: [7, 6, 4], classCount: 3, activation: activation, batchNorm: batchNorm,
+            dropout: 0.2,
             using: &generator)
         #expect(model.mixPoints.map(\.name) == ["input", "hidden1", "hidden2", "hidden3"])
         #expect(model.mixPoints.map(\.boundary) == [0, 1, 2, 3])
@@ -66,7 +67,8 @@ import Testing
 
     @Test func preActResNetCustomLayoutAndTrainingMode() throws {
         var generator = SeededGenerator(seed: 7)
-        let model = Models.preActResNet(blocksPerStage: [1, 1], widths: [4, 8], inputChannels: 1, classCount: 3, using: &generator)
+        let model = Models.preActResNet(
+            blocksPerStage: [1, 1], widths: [4, 8], inputChannels: 1, classCount: 3, using: &generator)
         #expect(model.mixPoints.map(\.name) == ["input", "stage1", "stage2"])
         let input = randomBatch([2, 1, 4, 4], seed: 8)
         let labels = randomOneHot(batch: 2, classes: 3, seed: 9)

@@ -13,7 +13,8 @@ import Testing
     ) throws -> MixedForward {
         var context = ForwardContext(isTraining: true)
         return try regularizer.forward(
-            model, input: randomBatch([batch, 6], seed: seed), labels: randomOneHot(batch: batch, classes: 4, seed: seed + 1),
+            model, input: randomBatch([batch, 6], seed: seed),
+            labels: randomOneHot(batch: batch, classes: 4, seed: seed + 1),
             epoch: epoch, context: &context, using: &generator)
     }
 
@@ -23,7 +24,8 @@ import Testing
         let input = randomBatch([5, 6], seed: 2)
         var generator = SeededGenerator(seed: 1)
         var context = ForwardContext(isTraining: false)
-        let out = try Regularizer.erm.forward(model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        let out = try Regularizer.erm.forward(
+            model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
         #expect(out.point == nil)
         #expect(out.plan == nil)
         #expect(out.targets.soft.scalars == labels.scalars)
@@ -51,7 +53,9 @@ import Testing
         var generator = SeededGenerator(seed: 4)
         let model = Self.mlp()
         var mixed = 0
-        for _ in 0..<400 where try Self.run(regularizer, model: model, batch: 2, generator: &generator).point != nil { mixed += 1 }
+        for _ in 0..<400 where try Self.run(regularizer, model: model, batch: 2, generator: &generator).point != nil {
+            mixed += 1
+        }
         #expect(abs(Double(mixed) / 400 - 0.3) < 0.1, "mixed \(mixed) of 400 batches")
     }
 
@@ -60,7 +64,9 @@ import Testing
         #expect(regularizer.lastMixingEpoch == 2)
         var generator = SeededGenerator(seed: 1)
         let model = Self.mlp()
-        for epoch in 0...2 { #expect(try Self.run(regularizer, model: model, epoch: epoch, generator: &generator).point == .input) }
+        for epoch in 0...2 {
+            #expect(try Self.run(regularizer, model: model, epoch: epoch, generator: &generator).point == .input)
+        }
         for epoch in 3...4 {
             let out = try Self.run(regularizer, model: model, epoch: epoch, generator: &generator)
             #expect(out.point == nil)
@@ -86,7 +92,9 @@ import Testing
         #expect(gradient.scalars.allSatisfy { $0.isFinite })
         #expect(gradient.scalars.contains { $0 != 0 })
         // Every parameter of the network (before and after the mix point) receives a gradient.
-        for (name, parameter) in model.namedParameters() { #expect(parameter.gradient != nil, "\(name) has no gradient") }
+        for (name, parameter) in model.namedParameters() {
+            #expect(parameter.gradient != nil, "\(name) has no gradient")
+        }
     }
 
     @Test func labelSmoothingComposesWithAnyRegularizer() throws {
@@ -113,7 +121,8 @@ import Testing
 
     @Test func customComposition() throws {
         let regularizer = try Regularizer(
-            name: "custom", strategy: InterpolationStrategy.mixup(alpha: 1), selector: RandomLayerSelector(among: ["hidden3"]),
+            name: "custom", strategy: InterpolationStrategy.mixup(alpha: 1),
+            selector: RandomLayerSelector(among: ["hidden3"]),
             labelMixer: InterpolatedLabels(), probability: 1, lastMixingEpoch: 5)
         var generator = SeededGenerator(seed: 2)
         #expect(try Self.run(regularizer, model: Self.mlp(), generator: &generator).point?.name == "hidden3")
@@ -125,7 +134,8 @@ import Testing
         var context = ForwardContext(isTraining: true)
         expectMixingError(containing: "[4, 4]") {
             _ = try Regularizer.mixup().forward(
-                Self.mlp(), input: randomBatch([5, 6], seed: 1), labels: randomOneHot(batch: 4, classes: 4, seed: 1), epoch: 0,
+                Self.mlp(), input: randomBatch([5, 6], seed: 1), labels: randomOneHot(batch: 4, classes: 4, seed: 1),
+                epoch: 0,
                 context: &context, using: &generator)
         }
     }
@@ -145,7 +155,9 @@ import Testing
         expectMixingError(containing: "1.5") { _ = try MixWeightDistribution.fixed(1.5) }
         expectMixingError(containing: "2.0") { _ = try InterpolatedLabels().smoothed(2) }
         expectMixingError(containing: "0.75") {
-            _ = try SwitchingStrategy([(InterpolationStrategy.mixup(alpha: 1), 0.5), (CutMixStrategy.cutMix(alpha: 1), 0.25)])
+            _ = try SwitchingStrategy([
+                (InterpolationStrategy.mixup(alpha: 1), 0.5), (CutMixStrategy.cutMix(alpha: 1), 0.25),
+            ])
         }
     }
 

@@ -47,7 +47,8 @@ import Testing
         var generator = SeededGenerator(seed: 9)
         let draws = 2000
         var first = 0
-        for _ in 0..<draws where try strategy.plan(batchSize: 2, sampleShape: [1, 4, 4], using: &generator).route == [0] {
+        for _ in 0..<draws
+        where try strategy.plan(batchSize: 2, sampleShape: [1, 4, 4], using: &generator).route == [0] {
             first += 1
         }
         // 4 standard deviations of a binomial proportion with n = 2000 is at most 0.045.
@@ -73,7 +74,8 @@ import Testing
     @Test func roundingGapNeverPicksAZeroProbabilityOption() throws {
         // 0.7 + 0.2 + 0.1 is 1 − 2⁻⁵³ in Double, so u = 1 − 2⁻⁵³ is not below the cumulative sum of any option.
         let strategy = try SwitchingStrategy([
-            (IdentityStrategy(), 0.7), (IdentityStrategy(), 0.2), (IdentityStrategy(), 0.1), (CutMixStrategy.cutMix(alpha: 1), 0),
+            (IdentityStrategy(), 0.7), (IdentityStrategy(), 0.2), (IdentityStrategy(), 0.1),
+            (CutMixStrategy.cutMix(alpha: 1), 0),
         ])
         var generator = MaximalGenerator()
         #expect(try strategy.plan(batchSize: 2, sampleShape: [1, 2, 2], using: &generator).route == [2])
@@ -110,10 +112,14 @@ import Testing
 
     @Test func invalidSettingsThrowNamingTheValue() throws {
         expectMixingError(containing: "0.75") {
-            _ = try SwitchingStrategy([(InterpolationStrategy.mixup(alpha: 1), 0.5), (CutMixStrategy.cutMix(alpha: 1), 0.25)])
+            _ = try SwitchingStrategy([
+                (InterpolationStrategy.mixup(alpha: 1), 0.5), (CutMixStrategy.cutMix(alpha: 1), 0.25),
+            ])
         }
         expectMixingError(containing: "1.5") {
-            _ = try SwitchingStrategy([(InterpolationStrategy.mixup(alpha: 1), 1.5), (CutMixStrategy.cutMix(alpha: 1), -0.5)])
+            _ = try SwitchingStrategy([
+                (InterpolationStrategy.mixup(alpha: 1), 1.5), (CutMixStrategy.cutMix(alpha: 1), -0.5),
+            ])
         }
         expectMixingError(containing: "at least one") { _ = try SwitchingStrategy([]) }
         let strategy = try Self.mixupOrCutMix(0.5)
@@ -122,7 +128,9 @@ import Testing
             plan.route = [7]
             _ = try strategy.apply(plan, to: .zeros([2, 1, 2, 2]))
         }
-        expectMixingError(containing: "[]") { _ = try strategy.apply(.identity(batchSize: 2), to: .zeros([2, 1, 2, 2])) }
+        expectMixingError(containing: "[]") {
+            _ = try strategy.apply(.identity(batchSize: 2), to: .zeros([2, 1, 2, 2]))
+        }
     }
 
     @Test func nameListsTheOptions() throws {

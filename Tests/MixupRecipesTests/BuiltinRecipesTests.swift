@@ -13,10 +13,11 @@ import Testing
         .appendingPathComponent("shared/data/mnist").standardizedFileURL.path
 
     static var mnistIsAvailable: Bool {
-        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"].allSatisfy {
-            name in
-            [name, name + ".gz"].contains { FileManager.default.fileExists(atPath: mnistDirectory + "/" + $0) }
-        }
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+            .allSatisfy {
+                name in
+                [name, name + ".gz"].contains { FileManager.default.fileExists(atPath: mnistDirectory + "/" + $0) }
+            }
     }
 
     static func temporaryDirectory(_ label: String = #function) -> String {
@@ -26,7 +27,9 @@ import Testing
         return path
     }
 
-    static func smokeOptions(out: String, data: String? = nil, steps: Int, limit: Int, batchSize: Int? = nil) -> RunOptions {
+    static func smokeOptions(out: String, data: String? = nil, steps: Int, limit: Int, batchSize: Int? = nil)
+        -> RunOptions
+    {
         var options = RunOptions()
         options.outputDirectory = out
         options.dataPath = data
@@ -52,9 +55,13 @@ import Testing
         #expect(summary["recipe"] as? String == recipe, sourceLocation: sourceLocation)
         #expect(summary["epochs"] as? Int == 1, sourceLocation: sourceLocation)
         let error = summary["test_error"] as? Double
-        #expect(error.map { (0...1).contains($0) } == true, "test_error \(String(describing: error))", sourceLocation: sourceLocation)
+        #expect(
+            error.map { (0...1).contains($0) } == true, "test_error \(String(describing: error))",
+            sourceLocation: sourceLocation)
         let nll = summary["test_nll"] as? Double
-        #expect(nll.map { $0.isFinite && $0 > 0 } == true, "test_nll \(String(describing: nll))", sourceLocation: sourceLocation)
+        #expect(
+            nll.map { $0.isFinite && $0 > 0 } == true, "test_nll \(String(describing: nll))",
+            sourceLocation: sourceLocation)
     }
 
     // MARK: The catalogue
@@ -84,7 +91,9 @@ import Testing
         #expect(code == 0)
         let output = try String(contentsOfFile: path, encoding: .utf8)
         for recipe in BuiltinRecipes.all {
-            #expect(output.contains(recipe.name + " ") && output.contains(recipe.summary), "\(recipe.name) not listed:\n\(output)")
+            #expect(
+                output.contains(recipe.name + " ") && output.contains(recipe.summary),
+                "\(recipe.name) not listed:\n\(output)")
         }
     }
 
@@ -103,7 +112,8 @@ import Testing
         for name in ["erm", "manifold-mixup"] {
             let folder = (out as NSString).appendingPathComponent(name)
             Self.expectOutputs(in: folder)
-            let checkpoint = try Checkpoint(contentsOf: (folder as NSString).appendingPathComponent("checkpoint.safetensors"))
+            let checkpoint = try Checkpoint(
+                contentsOf: (folder as NSString).appendingPathComponent("checkpoint.safetensors"))
             #expect((checkpoint.epoch, checkpoint.stepInEpoch, checkpoint.globalStep) == (0, 2, 2))
         }
         let svgPath = (out as NSString).appendingPathComponent("decision_boundaries.svg")
@@ -116,7 +126,8 @@ import Testing
     @Test func spiralsLimitCapsTheSamplesPerSplit() throws {
         let data = try Recipe.spirals.data(DataRequest(seed: 0, limit: 60))
         #expect(data.train.count == 60 && data.test?.count == 60)
-        #expect(try Recipe.spirals.data(DataRequest(seed: 0, limit: 1)).train.count == 2, "at least one point per class")
+        #expect(
+            try Recipe.spirals.data(DataRequest(seed: 0, limit: 1)).train.count == 2, "at least one point per class")
         #expect(try Recipe.spirals.data(DataRequest(seed: 0)).train.count == 1000)
     }
 
@@ -127,11 +138,14 @@ import Testing
         let out = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let summary = try RecipeCommand.execute(
-            .mnistMLP, options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 32))
+            .mnistMLP,
+            options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 32))
         Self.expectSummary(summary, recipe: "mnist-mlp")
         let results = try #require(summary["results"] as? [[String: Any]])
         #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "mixup", "manifold-mixup"])
-        for name in ["erm", "mixup", "manifold-mixup"] { Self.expectOutputs(in: (out as NSString).appendingPathComponent(name)) }
+        for name in ["erm", "mixup", "manifold-mixup"] {
+            Self.expectOutputs(in: (out as NSString).appendingPathComponent(name))
+        }
     }
 
     /// Every semi-supervised recipe runs with `--labels N` (and a swapped mixing plugin where it mixes), printing the
@@ -163,7 +177,8 @@ import Testing
         let out = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let summary = try RecipeCommand.execute(
-            .mnistCNN, options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 16))
+            .mnistCNN,
+            options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 16))
         Self.expectSummary(summary, recipe: "mnist-cnn")
         #expect(summary["strategy"] as? String == "mixup")
         Self.expectOutputs(in: out)

@@ -1,9 +1,10 @@
 import Foundation
+import MixupRunner
+import Testing
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import MixupRunner
-import Testing
 
 @Suite struct DecisionBoundaryPlotTests {
     static func moons() -> Dataset {
@@ -66,14 +67,17 @@ import Testing
     }
 
     @Test func rejectsDataThatIsNotTwoDimensional() throws {
-        let data = try Dataset(name: "3d", sampleShape: [3], samples: [0, 1, 2, 3, 4, 5], labels: [0, 1], classCount: 2)
+        let data = try Dataset(
+            name: "3d", sampleShape: [3], samples: [0, 1, 2, 3, 4, 5], labels: [0, 1], classCount: 2)
         let error = try #require(throws: RunnerError.self) {
-            try DecisionBoundaryPlot(resolution: 4).render(panels: [(title: "m", model: Self.model(seed: 1))], data: data)
+            try DecisionBoundaryPlot(resolution: 4).render(
+                panels: [(title: "m", model: Self.model(seed: 1))], data: data)
         }
         #expect(error.description.contains("[3]"), "\(error)")
         let unlabelled = Self.moons().removingLabels()
         #expect(throws: RunnerError.self) {
-            try DecisionBoundaryPlot(resolution: 4).render(panels: [(title: "m", model: Self.model(seed: 1))], data: unlabelled)
+            try DecisionBoundaryPlot(resolution: 4).render(
+                panels: [(title: "m", model: Self.model(seed: 1))], data: unlabelled)
         }
     }
 

@@ -109,10 +109,13 @@ import Testing
     }
 
     @Test func usageNamesEveryFlagStrategyAndRecipe() {
-        let usage = RecipeCommand.usage(recipes: [RunnerFixtures.tinyRecipe(), RunnerFixtures.tinyRecipe(name: "other")])
-        for flag in ["--epochs", "--seed", "--data", "--out", "--strategy", "--alpha", "--labels", "--batch-size", "--steps",
-            "--limit", "--threads", "--resume", "--quiet"]
-        {
+        let usage = RecipeCommand.usage(recipes: [
+            RunnerFixtures.tinyRecipe(), RunnerFixtures.tinyRecipe(name: "other"),
+        ])
+        for flag in [
+            "--epochs", "--seed", "--data", "--out", "--strategy", "--alpha", "--labels", "--batch-size", "--steps",
+            "--limit", "--threads", "--resume", "--quiet",
+        ] {
             #expect(usage.contains(flag), "usage lacks \(flag)")
         }
         for name in StrategyCatalog.names { #expect(usage.contains(name)) }
@@ -150,14 +153,17 @@ import Testing
         #expect(summary["results"] == nil, "one strategy has no per-strategy list")
 
         // The summary is printed as one JSON line.
-        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("{") && $0.contains("\"recipe\":\"tiny\"") })
+        let line = try #require(
+            output.split(separator: "\n").first { $0.hasPrefix("{") && $0.contains("\"recipe\":\"tiny\"") })
         let printed = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect((printed["test_error"] as? NSNumber)?.doubleValue == error)
         #expect(output.contains("strategy") && output.contains("test error"), "the results table is printed")
 
-        let metrics = try String(contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        let metrics = try String(
+            contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         #expect(metrics.split(separator: "\n").count == 2)
-        let checkpoint = try Checkpoint(contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
+        let checkpoint = try Checkpoint(
+            contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
         #expect(checkpoint.epoch == 2 && checkpoint.seed == 5)
         #expect(checkpoint.metadata["recipe"] == "tiny" && checkpoint.metadata["strategy"] == "erm")
     }
@@ -173,17 +179,24 @@ import Testing
         #expect(summary["epochs"] as? Int == 1)
         let results = try #require(summary["results"] as? [[String: Any]])
         #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "mixup"])
-        #expect(results.allSatisfy { $0["test_error"] is Double && $0["test_nll"] is Double && $0["seconds"] is Double })
+        #expect(
+            results.allSatisfy { $0["test_error"] is Double && $0["test_nll"] is Double && $0["seconds"] is Double })
         for name in ["erm", "mixup"] {
             let folder = (directory as NSString).appendingPathComponent(name)
-            #expect(FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("checkpoint.safetensors")))
-            #expect(FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("metrics.jsonl")))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: (folder as NSString).appendingPathComponent("checkpoint.safetensors")))
+            #expect(
+                FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("metrics.jsonl")))
         }
         // --strategy replaces the comparison.
-        var options = RunnerFixtures.quietOptions(out: (directory as NSString).appendingPathComponent("single"), epochs: 1)
+        var options = RunnerFixtures.quietOptions(
+            out: (directory as NSString).appendingPathComponent("single"), epochs: 1)
         options.strategy = "mixup"
         options.alpha = 0.4
-        let (single, _) = try RunnerFixtures.capturingStandardOutput { try RecipeCommand.execute(recipe, options: options) }
+        let (single, _) = try RunnerFixtures.capturingStandardOutput {
+            try RecipeCommand.execute(recipe, options: options)
+        }
         #expect(single["strategy"] as? String == "mixup" && single["results"] == nil)
     }
 
@@ -192,7 +205,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let recipes = [RunnerFixtures.tinyRecipe()]
         let (first, _) = RunnerFixtures.capturingStandardOutput {
-            RecipeCommand.run(arguments: ["run", "tiny", "--out", directory, "--quiet", "--epochs", "1", "--seed", "3"], recipes: recipes)
+            RecipeCommand.run(
+                arguments: ["run", "tiny", "--out", directory, "--quiet", "--epochs", "1", "--seed", "3"],
+                recipes: recipes)
         }
         #expect(first == 0)
         let (second, _) = RunnerFixtures.capturingStandardOutput {
@@ -201,9 +216,11 @@ import Testing
                 recipes: recipes)
         }
         #expect(second == 0)
-        let checkpoint = try Checkpoint(contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
+        let checkpoint = try Checkpoint(
+            contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
         #expect(checkpoint.epoch == 2)
-        let metrics = try String(contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        let metrics = try String(
+            contentsOfFile: (directory as NSString).appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         #expect(metrics.split(separator: "\n").count == 2, "one line per epoch across the resume")
         // Resuming with another seed is a failed run (exit 1), not a usage error.
         let (third, _) = RunnerFixtures.capturingStandardOutput {
@@ -221,8 +238,11 @@ import Testing
         options.maximumSteps = 3
         options.batchSize = 10
         options.limit = 10
-        _ = try RunnerFixtures.capturingStandardOutput { try RecipeCommand.execute(RunnerFixtures.tinyRecipe(), options: options) }
-        let checkpoint = try Checkpoint(contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
+        _ = try RunnerFixtures.capturingStandardOutput {
+            try RecipeCommand.execute(RunnerFixtures.tinyRecipe(), options: options)
+        }
+        let checkpoint = try Checkpoint(
+            contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
         // 20 samples in batches of 10: 2 steps per epoch, so 3 steps stop one step into epoch 2.
         #expect(checkpoint.globalStep == 3)
         #expect(checkpoint.epoch == 1 && checkpoint.stepInEpoch == 1)

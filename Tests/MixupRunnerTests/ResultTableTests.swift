@@ -21,8 +21,9 @@ import Testing
         let text = ResultTable(rows: [("erm", a), ("a-much-longer-strategy", b)]).render()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.count == 4)
-        #expect(lines[0].hasPrefix("strategy") && lines[0].contains("train acc") && lines[0].contains("test error")
-            && lines[0].contains("test NLL") && lines[0].hasSuffix("seconds"))
+        #expect(
+            lines[0].hasPrefix("strategy") && lines[0].contains("train acc") && lines[0].contains("test error")
+                && lines[0].contains("test NLL") && lines[0].hasSuffix("seconds"))
         #expect(lines[1].allSatisfy { $0 == "-" || $0 == " " })
         #expect(Set(lines.map(\.count)).count == 1, "every line has the same width:\n\(text)")
         #expect(lines[2].hasPrefix("erm "))

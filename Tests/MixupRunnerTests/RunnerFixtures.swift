@@ -18,7 +18,8 @@ enum RunnerFixtures {
                     test: SyntheticData.twoMoons(pointsPerClass: 20, noise: 0.1, using: &generator))
             },
             model: { generator in Models.mlp(inputSize: 2, hiddenSizes: [8], classCount: 2, using: &generator) },
-            regularizer: .erm, comparison: comparison, optimizer: .adam(learningRate: 0.01, weightDecay: 0, decoupled: false),
+            regularizer: .erm, comparison: comparison,
+            optimizer: .adam(learningRate: 0.01, weightDecay: 0, decoupled: false),
             schedule: .constant, epochs: 2, batchSize: 16)
     }
 

@@ -33,7 +33,9 @@ import Testing
     }
 
     @Test func unknownNameIsNamed() throws {
-        let error = try #require(throws: RunnerError.self) { try StrategyCatalog.regularizer(named: "nope", alpha: nil) }
+        let error = try #require(throws: RunnerError.self) {
+            try StrategyCatalog.regularizer(named: "nope", alpha: nil)
+        }
         #expect(error.description.contains("\"nope\"") && error.description.contains("mixup-cutmix"))
     }
 }

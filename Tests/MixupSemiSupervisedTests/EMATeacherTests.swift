@@ -7,13 +7,20 @@ import _MixupTestSupport
         var a = SeededGenerator(seed: 1)
         var b = SeededGenerator(seed: 2)
         let student = Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, batchNorm: true, using: &a)
-        return (student, EMATeacher(model: Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, batchNorm: true, using: &b), decay: 0.9))
+        return (
+            student,
+            EMATeacher(
+                model: Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, batchNorm: true, using: &b), decay: 0.9
+            )
+        )
     }
 
     @Test func firstUpdateCopiesTheStudent() {
         let (student, teacher) = Self.pair()
         teacher.update(from: student, globalStep: 1)
-        for (s, t) in zip(student.allParameters, teacher.model.allParameters) { #expect(s.value.scalars == t.value.scalars) }
+        for (s, t) in zip(student.allParameters, teacher.model.allParameters) {
+            #expect(s.value.scalars == t.value.scalars)
+        }
     }
 
     @Test func updateIsTheExponentialMovingAverage() {
@@ -44,7 +51,9 @@ import _MixupTestSupport
         _ = student(Tensor.normal([8, 3], using: &generator), context: &context)
         teacher.update(from: student, globalStep: 1)
         teacher.update(from: student, globalStep: 2)
-        for (s, t) in zip(student.namedBuffers(), teacher.model.namedBuffers()) { #expect(s.buffer.value.scalars == t.buffer.value.scalars) }
+        for (s, t) in zip(student.namedBuffers(), teacher.model.namedBuffers()) {
+            #expect(s.buffer.value.scalars == t.buffer.value.scalars)
+        }
         let input = Parameter(Tensor.normal([2, 3], using: &generator)).tracked
         let probabilities = teacher.probabilities(input, student: student)
         #expect(!probabilities.requiresGradient)

@@ -11,28 +11,35 @@ import Testing
             consistencyWeight: SigmoidRampUp(maximum: 10, length: 10))
         let batch = TrainingBatch(
             inputs: Tensor.normal([4, 4], using: &generator), labels: [0, 1, 2, 0], classCount: 3,
-            unlabelled: Tensor.normal([6, 4], using: &generator), epoch: 0, stepInEpoch: 0, globalStep: 5, totalSteps: 10)
+            unlabelled: Tensor.normal([6, 4], using: &generator), epoch: 0, stepInEpoch: 0, globalStep: 5,
+            totalSteps: 10)
         var context = ForwardContext(isTraining: true)
         let result = try objective.loss(model: student, batch: batch, context: &context, using: &generator)
         #expect(result.loss.scalar.isFinite)
         #expect(result.metrics["consistency"] != nil)
-        #expect(result.metrics["consistency_weight"] == Double(Float(SigmoidRampUp(maximum: 10, length: 10).weight(atStep: 5))))
+        #expect(
+            result.metrics["consistency_weight"]
+                == Double(Float(SigmoidRampUp(maximum: 10, length: 10).weight(atStep: 5))))
         result.loss.backward()
         #expect(student.allParameters.allSatisfy { $0.gradient != nil })
         #expect(teacherModel.allParameters.allSatisfy { $0.gradient == nil }, "the teacher never receives gradients")
         // The teacher started as a copy of the student.
-        for (s, t) in zip(student.allParameters, teacherModel.allParameters) { #expect(s.value.scalars == t.value.scalars) }
+        for (s, t) in zip(student.allParameters, teacherModel.allParameters) {
+            #expect(s.value.scalars == t.value.scalars)
+        }
     }
 
     @Test func checkpointRoundTripRestoresTheTeacher() throws {
         var generator = SeededGenerator(seed: 2)
         let student = Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, using: &generator)
         let first = ICTObjective(
-            mixing: try .mixup(alpha: 1), teacherModel: Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, using: &generator),
+            mixing: try .mixup(alpha: 1),
+            teacherModel: Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, using: &generator),
             consistencyWeight: SigmoidRampUp(maximum: 1, length: 1))
         first.didUpdate(model: student, globalStep: 1)
         let second = ICTObjective(
-            mixing: try .mixup(alpha: 1), teacherModel: Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, using: &generator),
+            mixing: try .mixup(alpha: 1),
+            teacherModel: Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, using: &generator),
             consistencyWeight: SigmoidRampUp(maximum: 1, length: 1))
         try second.restore(checkpointTensors: first.checkpointTensors())
         for (a, b) in zip(first.teacher.model.allParameters, second.teacher.model.allParameters) {
@@ -45,7 +52,8 @@ import Testing
         var generator = SeededGenerator(seed: 3)
         let student = Models.mlp(inputSize: 2, hiddenSizes: [4], classCount: 2, using: &generator)
         let objective = ICTObjective(
-            mixing: try .mixup(alpha: 1), teacherModel: Models.mlp(inputSize: 2, hiddenSizes: [4], classCount: 2, using: &generator),
+            mixing: try .mixup(alpha: 1),
+            teacherModel: Models.mlp(inputSize: 2, hiddenSizes: [4], classCount: 2, using: &generator),
             consistencyWeight: SigmoidRampUp(maximum: 1, length: 1))
         let batch = TrainingBatch(
             inputs: Tensor.zeros([2, 2]), labels: [0, 1], classCount: 2, unlabelled: nil, epoch: 0, stepInEpoch: 0,

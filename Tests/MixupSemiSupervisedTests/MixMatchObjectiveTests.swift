@@ -6,13 +6,15 @@ import Testing
         var generator = SeededGenerator(seed: seed)
         return TrainingBatch(
             inputs: Tensor.normal([6, 4], using: &generator), labels: [0, 1, 2, 0, 1, 2], classCount: 3,
-            unlabelled: Tensor.normal([5, 4], using: &generator), epoch: 0, stepInEpoch: 0, globalStep: 0, totalSteps: 10)
+            unlabelled: Tensor.normal([5, 4], using: &generator), epoch: 0, stepInEpoch: 0, globalStep: 0,
+            totalSteps: 10)
     }
 
     static func objective() throws -> MixMatchObjective {
         try MixMatchObjective(
             mixing: try Regularizer(
-                name: "mixup", strategy: InterpolationStrategy(distribution: .beta(alpha: 0.75).keepingOriginalDominant())),
+                name: "mixup",
+                strategy: InterpolationStrategy(distribution: .beta(alpha: 0.75).keepingOriginalDominant())),
             augmentationCount: 2, temperature: 0.5, unlabelledWeight: SigmoidRampUp(maximum: 10, length: 5),
             augmentation: { x, g in ImageAugmentation(noiseStandardDeviation: 0.1).apply(to: x, using: &g) })
     }
@@ -23,9 +25,11 @@ import Testing
         let model = Models.mlp(inputSize: 4, hiddenSizes: [8], classCount: 3, using: &generator)
         var context = ForwardContext(isTraining: true)
         var stream = SeededGenerator(seed: seed)
-        let result = try Self.objective().loss(model: model, batch: Self.batch(seed: seed), context: &context, using: &stream)
+        let result = try Self.objective().loss(
+            model: model, batch: Self.batch(seed: seed), context: &context, using: &stream)
         #expect(result.targets.weights.count == 6)
-        #expect(result.targets.weights.allSatisfy { $0 >= 0.5 }, "λ′ = max(λ, 1 − λ) ≥ 0.5, got \(result.targets.weights)")
+        #expect(
+            result.targets.weights.allSatisfy { $0 >= 0.5 }, "λ′ = max(λ, 1 − λ) ≥ 0.5, got \(result.targets.weights)")
         #expect(result.loss.scalar.isFinite)
         result.loss.backward()
         #expect(model.allParameters.allSatisfy { $0.gradient != nil })
@@ -34,7 +38,9 @@ import Testing
     @Test func labelGuessesAreSharpenedAveragesWithoutGradients() throws {
         var generator = SeededGenerator(seed: 4)
         let model = Models.mlp(inputSize: 4, hiddenSizes: [8], classCount: 3, using: &generator)
-        let views = [Parameter(Tensor.normal([5, 4], using: &generator)).tracked, Tensor.normal([5, 4], using: &generator)]
+        let views = [
+            Parameter(Tensor.normal([5, 4], using: &generator)).tracked, Tensor.normal([5, 4], using: &generator),
+        ]
         var context = ForwardContext(isTraining: true)
         let guesses = try Self.objective().guessLabels(model: model, views: views, context: &context)
         #expect(!guesses.requiresGradient)
@@ -46,10 +52,14 @@ import Testing
         let mixing = Regularizer.erm
         let noise: @Sendable (Tensor, inout SeededGenerator) -> Tensor = { x, _ in x }
         #expect(throws: TrainingError.self) {
-            try MixMatchObjective(mixing: mixing, augmentationCount: 0, unlabelledWeight: SigmoidRampUp(maximum: 1, length: 1), augmentation: noise)
+            try MixMatchObjective(
+                mixing: mixing, augmentationCount: 0, unlabelledWeight: SigmoidRampUp(maximum: 1, length: 1),
+                augmentation: noise)
         }
         do {
-            _ = try MixMatchObjective(mixing: mixing, temperature: -1, unlabelledWeight: SigmoidRampUp(maximum: 1, length: 1), augmentation: noise)
+            _ = try MixMatchObjective(
+                mixing: mixing, temperature: -1, unlabelledWeight: SigmoidRampUp(maximum: 1, length: 1),
+                augmentation: noise)
             Issue.record("a negative temperature was accepted")
         } catch {
             #expect(error.description.contains("-1"))

@@ -17,14 +17,16 @@ import Testing
     }
 
     static func train(
-        objective: any TrainingObjective, unlabelled: Dataset?, labelled: Dataset, test: Dataset, model: MixableSequential,
+        objective: any TrainingObjective, unlabelled: Dataset?, labelled: Dataset, test: Dataset,
+        model: MixableSequential,
         epochs: Int
     ) throws -> Evaluation {
         let trainer = Trainer(
             model: model, objective: objective, optimizer: Adam(parameters: model.allParameters, learningRate: 1e-2),
             schedule: ConstantLearningRate(1e-2), trainingSet: labelled, unlabelledSet: unlabelled, testSet: test,
             configuration: TrainerConfiguration(
-                epochs: epochs, batchSize: 8, unlabelledBatchSize: 64, seed: 3, progress: .silent, evaluationInterval: 1000))
+                epochs: epochs, batchSize: 8, unlabelledBatchSize: 64, seed: 3, progress: .silent,
+                evaluationInterval: 1000))
         return try #require(try trainer.run().test)
     }
 
@@ -45,7 +47,9 @@ import Testing
         let mixMatch = try MixMatchObjective(
             mixing: mixing, augmentationCount: 2, temperature: 0.5,
             unlabelledWeight: SigmoidRampUp(maximum: 10, length: steps / 2),
-            augmentation: { batch, generator in ImageAugmentation(noiseStandardDeviation: 0.05).apply(to: batch, using: &generator) })
+            augmentation: { batch, generator in
+                ImageAugmentation(noiseStandardDeviation: 0.05).apply(to: batch, using: &generator)
+            })
         let semi = try Self.train(
             objective: mixMatch, unlabelled: unlabelled, labelled: labelled, test: test, model: Self.model(&generator),
             epochs: epochs)

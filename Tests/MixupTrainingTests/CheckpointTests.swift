@@ -10,7 +10,8 @@ final class TeacherObjective: TrainingObjective {
     var name: String { "teacher" }
 
     func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult {
         try base.loss(model: model, batch: batch, context: &context, using: &generator)
     }
@@ -108,29 +109,35 @@ final class TeacherObjective: TrainingObjective {
             throws: TrainingError.self, sourceLocation: sourceLocation,
             performing: { try checkpoint.restore(model: fresh, optimizer: freshOptimizer, objective: objective) })
         for word in words {
-            #expect(error.description.contains(word), "\"\(error)\" should name \(word)", sourceLocation: sourceLocation)
+            #expect(
+                error.description.contains(word), "\"\(error)\" should name \(word)", sourceLocation: sourceLocation)
         }
         #expect(TrainingFixtures.state(of: fresh) == modelBefore, "model changed", sourceLocation: sourceLocation)
-        #expect(Self.optimizerScalars(freshOptimizer) == optimizerBefore, "optimizer changed", sourceLocation: sourceLocation)
+        #expect(
+            Self.optimizerScalars(freshOptimizer) == optimizerBefore, "optimizer changed",
+            sourceLocation: sourceLocation)
     }
 
     @Test func missingTensorIsNamedAndChangesNothing() throws {
         let (model, optimizer) = try Self.trainedState()
-        var checkpoint = Checkpoint(model: model, optimizer: optimizer, objective: nil, epoch: 1, stepInEpoch: 0, globalStep: 2, seed: 0)
+        var checkpoint = Checkpoint(
+            model: model, optimizer: optimizer, objective: nil, epoch: 1, stepInEpoch: 0, globalStep: 2, seed: 0)
         checkpoint.tensors["model.1.bias"] = nil
         try expectRejected(checkpoint, naming: ["model.1.bias"])
     }
 
     @Test func shapeMismatchIsNamedAndChangesNothing() throws {
         let (model, optimizer) = try Self.trainedState()
-        var checkpoint = Checkpoint(model: model, optimizer: optimizer, objective: nil, epoch: 1, stepInEpoch: 0, globalStep: 2, seed: 0)
+        var checkpoint = Checkpoint(
+            model: model, optimizer: optimizer, objective: nil, epoch: 1, stepInEpoch: 0, globalStep: 2, seed: 0)
         checkpoint.tensors["model.1.weight"] = Tensor(shape: [2, 5], scalars: Array(repeating: 0, count: 10))
         try expectRejected(checkpoint, naming: ["model.1.weight", "[2, 5]", "[2, 6]"])
     }
 
     @Test func badOptimizerStateChangesNothing() throws {
         let (model, optimizer) = try Self.trainedState()
-        var checkpoint = Checkpoint(model: model, optimizer: optimizer, objective: nil, epoch: 1, stepInEpoch: 0, globalStep: 2, seed: 0)
+        var checkpoint = Checkpoint(
+            model: model, optimizer: optimizer, objective: nil, epoch: 1, stepInEpoch: 0, globalStep: 2, seed: 0)
         // The last moment slot has the wrong shape: Adam has already loaded "step" and earlier slots by then.
         let lastSlot = try #require(checkpoint.tensors.keys.filter { $0.hasPrefix("optimizer.v.") }.max())
         checkpoint.tensors[lastSlot] = Tensor(shape: [1], scalars: [0])
@@ -140,7 +147,8 @@ final class TeacherObjective: TrainingObjective {
     @Test func failingObjectiveRestoreChangesNothing() throws {
         let (model, optimizer) = try Self.trainedState()
         let checkpoint = Checkpoint(
-            model: model, optimizer: optimizer, objective: TeacherObjective(), epoch: 1, stepInEpoch: 0, globalStep: 2, seed: 0)
+            model: model, optimizer: optimizer, objective: TeacherObjective(), epoch: 1, stepInEpoch: 0, globalStep: 2,
+            seed: 0)
         let objective = TeacherObjective()
         objective.failRestore = true
         try expectRejected(checkpoint, naming: ["teacher refused"], objective: objective)

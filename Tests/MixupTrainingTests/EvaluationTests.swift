@@ -34,13 +34,16 @@ import Testing
         #expect(evaluation.accuracy == 0.8)
         #expect(abs(evaluation.error - 0.2) < 1e-12)
         let expected = zip(Self.inputs, Self.labels).map { Self.nll($0, $1) }.reduce(0, +) / 5
-        #expect(abs(evaluation.negativeLogLikelihood - expected) < 1e-5, "\(evaluation.negativeLogLikelihood) vs \(expected)")
+        #expect(
+            abs(evaluation.negativeLogLikelihood - expected) < 1e-5,
+            "\(evaluation.negativeLogLikelihood) vs \(expected)")
     }
 
     @Test func evaluationUsesInferenceMode() throws {
         // Dropout with p = 0.9 would scramble a training-mode forward pass; evaluation must be deterministic.
         var generator = SeededGenerator(seed: 1)
-        let model = Models.mlp(inputSize: 2, hiddenSizes: [8], classCount: 2, batchNorm: true, dropout: 0.9, using: &generator)
+        let model = Models.mlp(
+            inputSize: 2, hiddenSizes: [8], classCount: 2, batchNorm: true, dropout: 0.9, using: &generator)
         let data = TrainingFixtures.moons(perClass: 10, seed: 2)
         let before = TrainingFixtures.state(of: model)
         let (whole, batched) = (Evaluation.of(model, on: data), Evaluation.of(model, on: data, batchSize: 3))

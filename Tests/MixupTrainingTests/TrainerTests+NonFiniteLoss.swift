@@ -10,7 +10,8 @@ final class PoisonedObjective: TrainingObjective {
     var name: String { "poisoned" }
 
     func loss(
-        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext, using generator: inout SeededGenerator
+        model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
+        using generator: inout SeededGenerator
     ) throws(TrainingError) -> ObjectiveResult {
         let result = try base.loss(model: model, batch: batch, context: &context, using: &generator)
         guard batch.globalStep == poisonedStep else { return result }
@@ -25,7 +26,8 @@ extension TrainerTests {
         // 4 steps per epoch; global step 5 is epoch 2 (index 1), step 1.
         let model = TrainingFixtures.mlp(seed: 2)
         let trainer = TrainingFixtures.trainer(
-            model: model, objective: PoisonedObjective(poisonedStep: 5), train: TrainingFixtures.moons(perClass: 25, seed: 1),
+            model: model, objective: PoisonedObjective(poisonedStep: 5),
+            train: TrainingFixtures.moons(perClass: 25, seed: 1),
             configuration: TrainerConfiguration(epochs: 3, batchSize: 16, seed: 3, outputDirectory: directory))
         let checkpointPath = try #require(trainer.checkpointPath)
         var bytesAfterEpoch1: Data? = nil

@@ -1,7 +1,8 @@
 import Foundation
-@testable import MixupTraining
 import MixupKit
 import Testing
+
+@testable import MixupTraining
 
 /// A resumed run must take exactly the steps of an uninterrupted one: same batches, same mixing draws, same dropout
 /// masks, same BatchNorm statistics and optimizer state — so the final weights are bit-identical.
@@ -24,7 +25,8 @@ extension TrainerTests {
             model: model, objective: SupervisedObjective(regularizer: try .mixup(alpha: 1)), optimizer: optimizer,
             schedule: cosine
                 ? CosineDecay(initial: optimizer.learningRate)
-                : MultiStepDecay(initial: optimizer.learningRate, milestones: [5, 9], factor: 0.5), trainingSet: TrainingFixtures.moons(perClass: 25, seed: 21),
+                : MultiStepDecay(initial: optimizer.learningRate, milestones: [5, 9], factor: 0.5),
+            trainingSet: TrainingFixtures.moons(perClass: 25, seed: 21),
             testSet: TrainingFixtures.moons(perClass: 10, seed: 22),
             configuration: TrainerConfiguration(
                 epochs: epochs, batchSize: 16, seed: 31, outputDirectory: directory, resume: resume, progress: .silent,
@@ -32,9 +34,13 @@ extension TrainerTests {
         return trainer
     }
 
-    static func expectIdentical(_ a: [String: [Float]], _ b: [String: [Float]], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectIdentical(
+        _ a: [String: [Float]], _ b: [String: [Float]], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(a.keys.sorted() == b.keys.sorted(), sourceLocation: sourceLocation)
-        #expect(a.keys.contains { $0.contains("running_mean") }, "the model has BatchNorm buffers", sourceLocation: sourceLocation)
+        #expect(
+            a.keys.contains { $0.contains("running_mean") }, "the model has BatchNorm buffers",
+            sourceLocation: sourceLocation)
         for (name, values) in a {
             #expect(values == b[name], "\(name) differs", sourceLocation: sourceLocation)
         }
@@ -57,7 +63,8 @@ extension TrainerTests {
         Self.expectIdentical(TrainingFixtures.state(of: resumed.model), TrainingFixtures.state(of: uninterrupted.model))
         #expect(resumedResult.test == fullResult.test)
         // The log continues: one line per epoch of the whole run.
-        let lines = try String(contentsOfFile: try #require(resumed.metricsPath), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: try #require(resumed.metricsPath), encoding: .utf8).split(
+            separator: "\n")
         #expect(lines.count == 3)
     }
 
@@ -69,11 +76,15 @@ extension TrainerTests {
 
         // 4 steps per epoch: stopping after 6 leaves epoch 2 half done.
         try Self.resumableTrainer(directory: split, epochs: 3, maximumSteps: 6, adam: true).run()
-        let checkpoint = try Checkpoint(contentsOf: (split as NSString).appendingPathComponent("checkpoint.safetensors"))
+        let checkpoint = try Checkpoint(
+            contentsOf: (split as NSString).appendingPathComponent("checkpoint.safetensors"))
         #expect((checkpoint.epoch, checkpoint.stepInEpoch, checkpoint.globalStep) == (1, 2, 6))
-        let resumed = try Self.resumableTrainer(directory: split, epochs: 3, resume: true, adam: true, initialisationSeed: 99)
+        let resumed = try Self.resumableTrainer(
+            directory: split, epochs: 3, resume: true, adam: true, initialisationSeed: 99)
         var firstBatch: (epoch: Int, step: Int)? = nil
-        resumed.hooks.batchStart.append { batch in if firstBatch == nil { firstBatch = (batch.epoch, batch.stepInEpoch) } }
+        resumed.hooks.batchStart.append { batch in
+            if firstBatch == nil { firstBatch = (batch.epoch, batch.stepInEpoch) }
+        }
         let result = try resumed.run()
         #expect(firstBatch?.epoch == 1 && firstBatch?.step == 2)
         #expect(result.steps == 12)

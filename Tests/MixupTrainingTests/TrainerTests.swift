@@ -9,7 +9,8 @@ import Testing
         let model = TrainingFixtures.mlp(seed: 3, hidden: [16])
         let before = Evaluation.of(model, on: test)
         let trainer = TrainingFixtures.trainer(
-            model: model, optimizer: Adam(parameters: model.allParameters, learningRate: 0.02), train: train, test: test,
+            model: model, optimizer: Adam(parameters: model.allParameters, learningRate: 0.02), train: train,
+            test: test,
             configuration: TrainerConfiguration(epochs: 6, batchSize: 20, seed: 4))
         let result = try trainer.run()
         let after = try #require(result.test)
@@ -94,18 +95,22 @@ import Testing
     }
 
     /// Each case: a configuration and the words its error must contain.
-    static var invalidConfigurations: [String: (TrainerConfiguration, [String])] { [
-        "batch size 0": (TrainerConfiguration(epochs: 1, batchSize: 0), ["batch size", "0"]),
-        "epochs 0": (TrainerConfiguration(epochs: 0, batchSize: 8), ["epochs", "0"]),
-        "epochs -3": (TrainerConfiguration(epochs: -3, batchSize: 8), ["epochs", "-3"]),
-        "unlabelled batch 0": (
-            TrainerConfiguration(epochs: 1, batchSize: 8, unlabelledBatchSize: 0), ["unlabelled batch size", "0"]
-        ),
-        "evaluation interval 0": (
-            TrainerConfiguration(epochs: 1, batchSize: 8, evaluationInterval: 0), ["evaluation interval", "0"]
-        ),
-        "resume without folder": (TrainerConfiguration(epochs: 1, batchSize: 8, resume: true), ["resume", "output folder"]),
-    ] }
+    static var invalidConfigurations: [String: (TrainerConfiguration, [String])] {
+        [
+            "batch size 0": (TrainerConfiguration(epochs: 1, batchSize: 0), ["batch size", "0"]),
+            "epochs 0": (TrainerConfiguration(epochs: 0, batchSize: 8), ["epochs", "0"]),
+            "epochs -3": (TrainerConfiguration(epochs: -3, batchSize: 8), ["epochs", "-3"]),
+            "unlabelled batch 0": (
+                TrainerConfiguration(epochs: 1, batchSize: 8, unlabelledBatchSize: 0), ["unlabelled batch size", "0"]
+            ),
+            "evaluation interval 0": (
+                TrainerConfiguration(epochs: 1, batchSize: 8, evaluationInterval: 0), ["evaluation interval", "0"]
+            ),
+            "resume without folder": (
+                TrainerConfiguration(epochs: 1, batchSize: 8, resume: true), ["resume", "output folder"]
+            ),
+        ]
+    }
 
     @Test(arguments: invalidConfigurations.keys.sorted())
     func invalidConfigurationNamesTheValue(name: String) throws {
@@ -180,7 +185,8 @@ import Testing
         ).run()
         let trainer = TrainingFixtures.trainer(
             model: TrainingFixtures.mlp(seed: 2), train: train,
-            configuration: TrainerConfiguration(epochs: 2, batchSize: 8, seed: 4, outputDirectory: directory, resume: true))
+            configuration: TrainerConfiguration(
+                epochs: 2, batchSize: 8, seed: 4, outputDirectory: directory, resume: true))
         let error = try #require(throws: TrainingError.self) { try trainer.run() }
         #expect(error.description.contains("seed 3") && error.description.contains("seed 4"), "\(error)")
     }
@@ -196,7 +202,8 @@ import Testing
         let model = TrainingFixtures.mlp(seed: 9)
         let result = try TrainingFixtures.trainer(
             model: model, train: train,
-            configuration: TrainerConfiguration(epochs: 2, batchSize: 8, seed: 3, outputDirectory: directory, resume: true)
+            configuration: TrainerConfiguration(
+                epochs: 2, batchSize: 8, seed: 3, outputDirectory: directory, resume: true)
         ).run()
         #expect(result.reports.isEmpty)
         #expect(result.steps == 9)
@@ -209,13 +216,16 @@ import Testing
         // Stops mid-epoch at step 3 of 3 … of batch size 4 (5 steps per epoch); resume with batch size 10 (2 steps).
         try TrainingFixtures.trainer(
             model: TrainingFixtures.mlp(seed: 2), train: train,
-            configuration: TrainerConfiguration(epochs: 3, batchSize: 4, seed: 3, outputDirectory: directory, maximumSteps: 3)
+            configuration: TrainerConfiguration(
+                epochs: 3, batchSize: 4, seed: 3, outputDirectory: directory, maximumSteps: 3)
         ).run()
-        let checkpoint = try Checkpoint(contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
+        let checkpoint = try Checkpoint(
+            contentsOf: (directory as NSString).appendingPathComponent("checkpoint.safetensors"))
         #expect(checkpoint.epoch == 0 && checkpoint.stepInEpoch == 3 && checkpoint.globalStep == 3)
         let trainer = TrainingFixtures.trainer(
             model: TrainingFixtures.mlp(seed: 2), train: train,
-            configuration: TrainerConfiguration(epochs: 3, batchSize: 10, seed: 3, outputDirectory: directory, resume: true))
+            configuration: TrainerConfiguration(
+                epochs: 3, batchSize: 10, seed: 3, outputDirectory: directory, resume: true))
         let error = try #require(throws: TrainingError.self) { try trainer.run() }
         #expect(error.description.contains("step 3") && error.description.contains("2 steps"), "\(error)")
     }

@@ -37,7 +37,8 @@ enum TrainingFixtures {
     /// A trainer with silent progress, SGD with momentum (unless `optimizer` is given) and a constant rate.
     static func trainer(
         model: MixableSequential, regularizer: Regularizer = .erm, optimizer: (any Optimizer)? = nil,
-        objective: (any TrainingObjective)? = nil, train: Dataset, test: Dataset? = nil, configuration: TrainerConfiguration
+        objective: (any TrainingObjective)? = nil, train: Dataset, test: Dataset? = nil,
+        configuration: TrainerConfiguration
     ) -> Trainer {
         var configuration = configuration
         configuration.progress = .silent

@@ -25,7 +25,8 @@ struct VerticalHalfSwapStrategy: MixingStrategy {
             }
             labelWeights[i] = Float(height - swapped) / Float(height)
         }
-        return try MixPlan(partners: partners, weights: .mask(height: height, width: width, values: mask), labelWeights: labelWeights)
+        return try MixPlan(
+            partners: partners, weights: .mask(height: height, width: width, values: mask), labelWeights: labelWeights)
     }
     // `apply` is inherited: the default blend by the plan's mask.
 }
@@ -53,7 +54,8 @@ struct ConfidenceAwareLabels: LabelMixer {
             }
         }
         return MixedTargets(
-            original: Tensor(shape: labels.shape, scalars: original), partner: Tensor(shape: labels.shape, scalars: partner),
+            original: Tensor(shape: labels.shape, scalars: original),
+            partner: Tensor(shape: labels.shape, scalars: partner),
             weights: plan.labelWeights)
     }
 }
@@ -78,7 +80,8 @@ struct ConfidenceAwareLabels: LabelMixer {
         let (input, labels) = Self.tinyBatch(seed: 7)
 
         var context = ForwardContext(isTraining: true, generator: SeededGenerator(seed: 1))
-        let out = try regularizer.forward(model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        let out = try regularizer.forward(
+            model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
         let loss = softmaxCrossEntropy(logits: out.output, softTargets: out.targets.soft)
         #expect(loss.scalar.isFinite)
         loss.backward()
@@ -145,7 +148,9 @@ struct ConfidenceAwareLabels: LabelMixer {
 
     @Test func customPiecesComposeWithBuiltIns() throws {
         // A switch between the custom strategy and built-in CutMix, with built-in label smoothing on top.
-        let strategy = try SwitchingStrategy([(VerticalHalfSwapStrategy(), 0.5), (CutMixStrategy.cutMix(alpha: 1), 0.5)])
+        let strategy = try SwitchingStrategy([
+            (VerticalHalfSwapStrategy(), 0.5), (CutMixStrategy.cutMix(alpha: 1), 0.5),
+        ])
         let regularizer = try Regularizer(
             name: "switch", strategy: strategy, labelMixer: ConfidenceAwareLabels().smoothed(0.1)
         ).applied(withProbability: 1)
@@ -155,7 +160,8 @@ struct ConfidenceAwareLabels: LabelMixer {
         for _ in 0..<6 {
             let (input, labels) = Self.tinyBatch(seed: 9)
             var context = ForwardContext(isTraining: true)
-            let out = try regularizer.forward(model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+            let out = try regularizer.forward(
+                model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
             let plan = try #require(out.plan)
             routes.insert(try #require(plan.route.first))
             #expect(out.output.shape == [4, 3])

@@ -1,5 +1,8 @@
+import Foundation
 // The README's "Write your own mixer" example, verbatim (a test below checks that README.md still contains it).
 import MixupKit
+import MixupRunner
+import Testing
 
 /// Mixup with λ drawn uniformly from [lower, upper], one λ per sample.
 struct UniformMixup: MixingStrategy {
@@ -26,20 +29,17 @@ func uniformManifoldMixup() throws -> Regularizer {
 
 // MARK: - Tests of the README example
 
-import Foundation
-import MixupRunner
-import Testing
-
 @Suite struct ReadmeExampleTests {
     /// The package root, found from this file's path.
     static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     @Test func readmeContainsThisExampleVerbatim() throws {
         let readme = try String(contentsOf: Self.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
-        let start = try #require(source.range(of: "import MixupKit\n"))
+        let start = try #require(source.range(of: "/// Mixup with λ drawn uniformly"))
         let end = try #require(source.range(of: "\n// MARK: - Tests of the README example"))
         let example = String(source[start.lowerBound..<end.lowerBound])
         #expect(readme.contains(example), "README.md's custom-mixer example differs from ReadmeExampleTests.swift")
@@ -53,7 +53,8 @@ import Testing
         let input = data.inputs(at: Array(0..<32))
         let labels = Tensor.oneHot(data.labels(at: Array(0..<32)), classCount: 2)
         var context = ForwardContext(isTraining: true)
-        let out = try regularizer.forward(model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        let out = try regularizer.forward(
+            model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
         let plan = try #require(out.plan)
         for (i, w) in plan.labelWeights.enumerated() where plan.partners[i] != i {
             #expect(w >= 0.3 && w <= 0.7)
@@ -102,7 +103,8 @@ import Testing
         options.epochs = 1
         options.maximumSteps = 3
         options.quiet = true
-        options.outputDirectory = FileManager.default.temporaryDirectory
+        options.outputDirectory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("mixupkit-readme-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: options.outputDirectory ?? "") }
         let summary = try RecipeCommand.execute(moons, options: options)
