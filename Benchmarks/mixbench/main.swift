@@ -95,6 +95,14 @@ func peakRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// CPU time (user + system) consumed by the process so far, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+        + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 /// A JSON object printed on one line with keys in insertion order.
 struct JSONLine {
     private var fields: [String] = []
@@ -204,7 +212,9 @@ func runTrain(_ flags: Flags) throws {
     var times: [Double] = []
     var phases: [[Double]] = [[], [], []]
     var lastLoss: Float = .nan
+    var cpuStart = processCPUSeconds(), wallStart = now()
     for step in 0..<(warmup + steps) {
+        if step == warmup { (cpuStart, wallStart) = (processCPUSeconds(), now()) }
         let start = now()
         let mixed = try regularizer.forward(
             model, input: input, labels: targets, epoch: 0, context: &context, using: &generator)
@@ -223,6 +233,7 @@ func runTrain(_ flags: Flags) throws {
             phases[2].append(Double(end - backwardEnd) / 1e6)
         }
     }
+    let cpuUtilization = (processCPUSeconds() - cpuStart) / (Double(now() - wallStart) / 1e9)
     if profile {
         let text = String(
             format: "mixbench: median phases (ms): forward+loss %.2f, backward %.2f, optimizer %.2f\n",
@@ -243,6 +254,7 @@ func runTrain(_ flags: Flags) throws {
     json.add("steps", steps)
     json.add("warmup", warmup)
     json.add("peak_rss_mb", peakRSSMegabytes(), digits: 1)
+    json.add("cpu_util", cpuUtilization)
     json.add("parameters", model.parameterCount)
     json.add("loss", Double(lastLoss), digits: 4)
     json.add("kernel", ComputeThreads.kernelName)
@@ -264,13 +276,16 @@ func runInfer(_ flags: Flags) throws {
     let input = Tensor.normal([batch] + workload.sampleShape, using: &generator)
     var times: [Double] = []
     var checksum: Float = 0
+    var cpuStart = processCPUSeconds(), wallStart = now()
     for step in 0..<(warmup + steps) {
+        if step == warmup { (cpuStart, wallStart) = (processCPUSeconds(), now()) }
         let start = now()
         let output = model.inferring(input)
         let elapsed = Double(now() - start) / 1e9
         checksum = output.scalars[0]
         if step >= warmup { times.append(elapsed) }
     }
+    let cpuUtilization = (processCPUSeconds() - cpuStart) / (Double(now() - wallStart) / 1e9)
     guard checksum.isFinite else { throw UsageError("inference produced a non-finite output") }
     let stepTime = median(times)
     var json = JSONLine()
@@ -282,6 +297,7 @@ func runInfer(_ flags: Flags) throws {
     json.add("step_ms_median", stepTime * 1000, digits: 3)
     json.add("steps", steps)
     json.add("peak_rss_mb", peakRSSMegabytes(), digits: 1)
+    json.add("cpu_util", cpuUtilization)
     json.add("kernel", ComputeThreads.kernelName)
     print(json.text)
 }

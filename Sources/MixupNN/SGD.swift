@@ -35,23 +35,45 @@ public final class SGD: Optimizer {
         let lr = learningRate, mu = momentum, wd = weightDecay, useNesterov = nesterov
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.gradient else { continue }
-            var theta = parameter.value.scalars
-            var velocity = velocities[index] ?? [Float](repeating: 0, count: theta.count)
+            let old = parameter.value.scalars
+            let count = old.count
+            // Take the velocity out of the array so that it is updated in place (no copy-on-write).
             let isFirst = velocities[index] == nil
-            theta.withUnsafeMutableBufferPointer { t in
-                velocity.withUnsafeMutableBufferPointer { v in
-                    gradient.scalars.withUnsafeBufferPointer { g in
-                        for i in 0..<t.count {
-                            let d = g[i] + wd * t[i]
+            var velocity: [Float] = []
+            if mu > 0 {
+                if isFirst {
+                    velocity = [Float](repeating: 0, count: count)
+                } else {
+                    swap(&velocity, &velocities[index]!)
+                    velocities[index] = nil
+                }
+            }
+            // The new values go to a fresh buffer: the old one is usually still shared with the autodiff graph of
+            // the step, so updating it in place would copy it first anyway.
+            let theta = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                old.withUnsafeBufferPointer { tb in
+                    gradient.scalars.withUnsafeBufferPointer { gb in
+                        velocity.withUnsafeMutableBufferPointer { vb in
+                            let t = tb.baseAddress!, g = gb.baseAddress!, out = buffer.baseAddress!
                             if mu == 0 {
-                                t[i] -= lr * d
-                                continue
+                                for i in 0..<count { out[i] = t[i] - lr * (g[i] + wd * t[i]) }
+                                return
                             }
-                            v[i] = isFirst ? d : mu * v[i] + d
-                            t[i] -= lr * (useNesterov ? d + mu * v[i] : v[i])
+                            let v = vb.baseAddress!
+                            if isFirst {
+                                for i in 0..<count { v[i] = g[i] + wd * t[i] }
+                            } else {
+                                for i in 0..<count { v[i] = mu * v[i] + (g[i] + wd * t[i]) }
+                            }
+                            if useNesterov {
+                                for i in 0..<count { out[i] = t[i] - lr * ((g[i] + wd * t[i]) + mu * v[i]) }
+                            } else {
+                                for i in 0..<count { out[i] = t[i] - lr * v[i] }
+                            }
                         }
                     }
                 }
+                initialized = count
             }
             if mu > 0 { velocities[index] = velocity }
             parameter.value = Tensor(shape: parameter.value.shape, scalars: theta)
