@@ -59,16 +59,28 @@ public final class SGD: Optimizer {
                                 for i in 0..<count { out[i] = t[i] - lr * (g[i] + wd * t[i]) }
                                 return
                             }
+                            // One pass over θ, g and v (the arrays of a large layer do not fit in cache).
                             let v = vb.baseAddress!
-                            if isFirst {
-                                for i in 0..<count { v[i] = g[i] + wd * t[i] }
-                            } else {
-                                for i in 0..<count { v[i] = mu * v[i] + (g[i] + wd * t[i]) }
-                            }
+                            let keep: Float = isFirst ? 0 : mu
                             if useNesterov {
-                                for i in 0..<count { out[i] = t[i] - lr * ((g[i] + wd * t[i]) + mu * v[i]) }
+                                for i in 0..<count {
+                                    let d = g[i] + wd * t[i]
+                                    let vi = isFirst ? d : keep * v[i] + d
+                                    v[i] = vi
+                                    out[i] = t[i] - lr * (d + mu * vi)
+                                }
+                            } else if isFirst {
+                                for i in 0..<count {
+                                    let d = g[i] + wd * t[i]
+                                    v[i] = d
+                                    out[i] = t[i] - lr * d
+                                }
                             } else {
-                                for i in 0..<count { out[i] = t[i] - lr * v[i] }
+                                for i in 0..<count {
+                                    let vi = mu * v[i] + (g[i] + wd * t[i])
+                                    v[i] = vi
+                                    out[i] = t[i] - lr * vi
+                                }
                             }
                         }
                     }

@@ -140,10 +140,12 @@ extension Tensor {
                                     }
                                     let beta: Float = sample == samples.lowerBound ? 0 : 1
                                     for gi in 0..<groups {
+                                        // dWᵀ (+)= col · dYᵀ: the wide column matrix is the A operand (packed along
+                                        // its contiguous rows) and the small dY is the one read transposed.
                                         mk_sgemm(
-                                            0, 1, og, rowsPerGroup, spatial, 1, dy + sample * sampleOut + gi * og * spatial,
-                                            spatial, col + gi * rowsPerGroup * spatial, spatial, beta,
-                                            target + gi * og * rowsPerGroup, rowsPerGroup)
+                                            0, 1, rowsPerGroup, og, spatial, 1, col + gi * rowsPerGroup * spatial, spatial,
+                                            dy + sample * sampleOut + gi * og * spatial, spatial, beta,
+                                            target + gi * og * rowsPerGroup, og)
                                     }
                                 }
                             }
@@ -151,6 +153,16 @@ extension Tensor {
                                 let partial = partials + (chunk - 1) * filterCount
                                 for i in 0..<filterCount { dfp[i] += partial[i] }
                             }
+                            // Each group's block holds dWᵀ [rowsPerGroup, og]; transpose it to [og, rowsPerGroup].
+                            let transposed = UnsafeMutablePointer<Float>.allocate(capacity: filterCount)
+                            defer { transposed.deallocate() }
+                            for gi in 0..<groups {
+                                let block = dfp + gi * og * rowsPerGroup, t = transposed + gi * og * rowsPerGroup
+                                for r in 0..<rowsPerGroup {
+                                    for oc in 0..<og { t[oc * rowsPerGroup + r] = block[r * og + oc] }
+                                }
+                            }
+                            dfp.update(from: transposed, count: filterCount)
                         }
                     }
                 }

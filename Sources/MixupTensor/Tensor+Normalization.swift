@@ -122,21 +122,14 @@ extension Tensor {
                                         for ch in channels {
                                             var sum: Double = 0
                                             for s in 0..<n {
-                                                let row = x + (s * c + ch) * spatial
-                                                var partial: Float = 0
-                                                for i in 0..<spatial { partial += row[i] }
-                                                sum += Double(partial)
+                                                sum += Double(VectorKernels.sum(x + (s * c + ch) * spatial, spatial))
                                             }
                                             let mu = Float(sum / Double(m))
                                             var squares: Double = 0
                                             for s in 0..<n {
-                                                let row = x + (s * c + ch) * spatial
-                                                var partial: Float = 0
-                                                for i in 0..<spatial {
-                                                    let d = row[i] - mu
-                                                    partial += d * d
-                                                }
-                                                squares += Double(partial)
+                                                squares += Double(
+                                                    VectorKernels.sumOfSquaredDeviations(
+                                                        x + (s * c + ch) * spatial, spatial, mean: mu))
                                             }
                                             let v = Float(squares / Double(m))
                                             let inv = 1 / (v + epsilon).squareRoot()
@@ -185,14 +178,9 @@ extension Tensor {
                                             var sumG: Double = 0
                                             var sumGX: Double = 0
                                             for s in 0..<n {
-                                                let row = x + (s * c + ch) * spatial
-                                                let grad = dy + (s * c + ch) * spatial
-                                                var pg: Float = 0
-                                                var pgx: Float = 0
-                                                for i in 0..<spatial {
-                                                    pg += grad[i]
-                                                    pgx += grad[i] * ((row[i] - mu) * inv)
-                                                }
+                                                let (pg, pgx) = VectorKernels.sumAndCenteredDot(
+                                                    dy + (s * c + ch) * spatial, x + (s * c + ch) * spatial, spatial,
+                                                    mean: mu, scale: inv)
                                                 sumG += Double(pg)
                                                 sumGX += Double(pgx)
                                             }
