@@ -1,4 +1,4 @@
-import MixupTensor
+@_spi(MixupEngine) import MixupTensor
 
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, as in PyTorch:
 /// g ← ∇ + wd·θ; v ← μ·v + g; θ ← θ − lr·(nesterov ? g + μ·v : v).
@@ -55,31 +55,35 @@ public final class SGD: Optimizer {
                     gradient.scalars.withUnsafeBufferPointer { gb in
                         velocity.withUnsafeMutableBufferPointer { vb in
                             let t = tb.baseAddress!, g = gb.baseAddress!, out = buffer.baseAddress!
-                            if mu == 0 {
-                                for i in 0..<count { out[i] = t[i] - lr * (g[i] + wd * t[i]) }
-                                return
-                            }
-                            // One pass over θ, g and v (the arrays of a large layer do not fit in cache).
-                            let v = vb.baseAddress!
-                            let keep: Float = isFirst ? 0 : mu
-                            if useNesterov {
-                                for i in 0..<count {
-                                    let d = g[i] + wd * t[i]
-                                    let vi = isFirst ? d : keep * v[i] + d
-                                    v[i] = vi
-                                    out[i] = t[i] - lr * (d + mu * vi)
+                            let v = vb.baseAddress
+                            // Elementwise: split across threads (one pass over θ, g and v; large layers do not fit
+                            // in cache).
+                            Parallel.forEachChunk(count, costPerItem: 4) { range in
+                                if mu == 0 {
+                                    for i in range { out[i] = t[i] - lr * (g[i] + wd * t[i]) }
+                                    return
                                 }
-                            } else if isFirst {
-                                for i in 0..<count {
-                                    let d = g[i] + wd * t[i]
-                                    v[i] = d
-                                    out[i] = t[i] - lr * d
-                                }
-                            } else {
-                                for i in 0..<count {
-                                    let vi = mu * v[i] + (g[i] + wd * t[i])
-                                    v[i] = vi
-                                    out[i] = t[i] - lr * vi
+                                let v = v!
+                                if useNesterov {
+                                    let keep: Float = isFirst ? 0 : mu
+                                    for i in range {
+                                        let d = g[i] + wd * t[i]
+                                        let vi = keep * v[i] + d
+                                        v[i] = vi
+                                        out[i] = t[i] - lr * (d + mu * vi)
+                                    }
+                                } else if isFirst {
+                                    for i in range {
+                                        let d = g[i] + wd * t[i]
+                                        v[i] = d
+                                        out[i] = t[i] - lr * d
+                                    }
+                                } else {
+                                    for i in range {
+                                        let vi = mu * v[i] + (g[i] + wd * t[i])
+                                        v[i] = vi
+                                        out[i] = t[i] - lr * vi
+                                    }
                                 }
                             }
                         }

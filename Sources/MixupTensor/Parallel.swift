@@ -4,13 +4,15 @@ import CMixupKernels
 ///
 /// Chunks run on the GEMM kernel's persistent thread pool (`mk_parallel_for`), so elementwise work, convolution
 /// lowering and GEMMs share the same (spinning) workers. GEMMs called from inside a chunk run on that thread alone.
-enum Parallel {
+///
+/// Exposed to the other engine modules (MixupNN's optimizers) as SPI, not as public API.
+@_spi(MixupEngine) public enum Parallel {
     /// The number of chunks ``forEachChunk(_:costPerItem:_:)`` splits `count` items into: 1 when the total work
     /// (count × `costPerItem`) is too small to pay for the hand-off, else up to ``ComputeThreads/count``.
     ///
     /// Depends only on `count`, `costPerItem` and the thread count, so results are deterministic.
     @inline(__always)
-    static func chunkCount(_ count: Int, costPerItem: Int = 1) -> Int {
+    public static func chunkCount(_ count: Int, costPerItem: Int = 1) -> Int {
         let threads = ComputeThreads.count
         if threads <= 1 || count < 2 || count &* costPerItem < 1 << 16 { return 1 }
         return min(threads, count)
@@ -21,7 +23,7 @@ enum Parallel {
     ///
     /// Chunk boundaries depend only on `count` and the thread count, so results are deterministic.
     @inline(__always)
-    static func forEachChunk(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+    public static func forEachChunk(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
         let chunks = chunkCount(count, costPerItem: costPerItem)
         if chunks <= 1 {
             body(0..<count)
@@ -33,7 +35,7 @@ enum Parallel {
     /// Calls `body(chunk, range)` for `chunk` in `0..<chunks`, where the ranges split `0..<count` into nearly equal
     /// consecutive pieces. Chunks may run concurrently; callers guarantee that `body` is safe to run so (disjoint
     /// writes, or per-chunk scratch indexed by `chunk`).
-    static func forEachChunk(_ count: Int, chunks: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+    public static func forEachChunk(_ count: Int, chunks: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
         if chunks <= 1 {
             body(0, 0..<count)
             return
