@@ -82,6 +82,15 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
+/// Current resident set size in MiB (VmRSS).
+func currentRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        if let kb = line.split(separator: " ").compactMap({ Double($0) }).first { return kb / 1024 }
+    }
+    return .nan
+}
+
 /// Peak resident set size in MiB (VmHWM from /proc/self/status; getrusage as a fallback).
 func peakRSSMegabytes() -> Double {
     if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
@@ -209,6 +218,8 @@ func runTrain(_ flags: Flags) throws {
     let targets = Tensor.oneHot(labels, classCount: classCount)
     var context = ForwardContext(isTraining: true, generator: generator.split())
 
+    let rssBeforeTraining = currentRSSMegabytes()
+    var rssAfterForward = 0.0
     var times: [Double] = []
     var phases: [[Double]] = [[], [], []]
     var lastLoss: Float = .nan
@@ -220,6 +231,7 @@ func runTrain(_ flags: Flags) throws {
             model, input: input, labels: targets, epoch: 0, context: &context, using: &generator)
         let loss = softmaxCrossEntropy(logits: mixed.output, softTargets: mixed.targets.soft)
         let forwardEnd = now()
+        if profile { rssAfterForward = max(rssAfterForward, currentRSSMegabytes()) }
         loss.backward()
         let backwardEnd = now()
         optimizer.step()
@@ -236,8 +248,10 @@ func runTrain(_ flags: Flags) throws {
     let cpuUtilization = (processCPUSeconds() - cpuStart) / (Double(now() - wallStart) / 1e9)
     if profile {
         let text = String(
-            format: "mixbench: median phases (ms): forward+loss %.2f, backward %.2f, optimizer %.2f\n",
-            median(phases[0]), median(phases[1]), median(phases[2]))
+            format: "mixbench: median phases (ms): forward+loss %.2f, backward %.2f, optimizer %.2f; RSS (MiB): "
+                + "model+data built %.1f, after forward (graph alive) %.1f, peak %.1f; parameters %.2f MiB\n",
+            median(phases[0]), median(phases[1]), median(phases[2]), rssBeforeTraining, rssAfterForward,
+            peakRSSMegabytes(), Double(model.parameterCount * 4) / 1048576)
         FileHandle.standardError.write(Data(text.utf8))
     }
     guard lastLoss.isFinite else { throw UsageError("training diverged (loss \(lastLoss))") }
