@@ -17,8 +17,16 @@ struct ConvolutionGeometry {
         return (Swift.min(lo, hi), hi)
     }
 
+    /// Whether this is a stride-1 "same" convolution (output as large as the input), where every column row is the
+    /// image plane shifted by (ky − p, kx − p): one contiguous block copy plus zeroed borders.
+    var isShiftedCopy: Bool { stride == 1 && outHeight == height && outWidth == width }
+
     /// Unfolds `channels` planes of one image into columns: `[channels·kh·kw, outHeight·outWidth]`.
     func im2col(_ image: UnsafePointer<Float>, channels: Int, into columns: UnsafeMutablePointer<Float>) {
+        if isShiftedCopy {
+            im2colShifted(image, channels: channels, into: columns)
+            return
+        }
         let oh = outHeight, ow = outWidth, s = stride
         var row = 0
         for c in 0..<channels {
@@ -44,6 +52,43 @@ struct ConvolutionGeometry {
                         }
                     }
                     row += 1
+                }
+            }
+        }
+    }
+
+    /// ``im2col`` for ``isShiftedCopy`` geometries: per (channel, ky, kx) one memcpy of the valid rows (the flat
+    /// index shifts by dy·width + dx), then the wrapped-around border columns and the out-of-range rows are zeroed.
+    private func im2colShifted(_ image: UnsafePointer<Float>, channels: Int, into columns: UnsafeMutablePointer<Float>) {
+        let h = height, w = width, plane = h * w
+        var row = 0
+        for c in 0..<channels {
+            let src = image + c * plane
+            for ky in 0..<kernelHeight {
+                let dy = ky - padding
+                let oyLo = Swift.max(0, -dy), oyHi = Swift.min(h, h - dy)
+                for kx in 0..<kernelWidth {
+                    let dx = kx - padding
+                    let dst = columns + row * plane
+                    row += 1
+                    if oyHi <= oyLo {
+                        dst.update(repeating: 0, count: plane)
+                        continue
+                    }
+                    if oyLo > 0 { dst.update(repeating: 0, count: oyLo * w) }
+                    if oyHi < h { (dst + oyHi * w).update(repeating: 0, count: (h - oyHi) * w) }
+                    // Valid flat range [start, end) of destination positions; trim one element at an end where the
+                    // shifted source would step outside the plane (that element is a border zero anyway).
+                    var start = oyLo * w, end = oyHi * w
+                    if dx < 0 { start += -dx } else if dx > 0 { end -= dx }
+                    if end > start { (dst + start).update(from: src + start + dy * w + dx, count: end - start) }
+                    if dx != 0 {
+                        let (lo, hi) = dx < 0 ? (0, -dx) : (w - dx, w)
+                        for oy in oyLo..<oyHi {
+                            let r = dst + oy * w
+                            for ox in Swift.max(lo, 0)..<Swift.min(hi, w) { r[ox] = 0 }
+                        }
+                    }
                 }
             }
         }
