@@ -1,1 +1,368 @@
-print("mixbench: not yet implemented")
+// mixbench — the release-only benchmark of MixupKit's engine. One JSON line on stdout per invocation.
+//
+//   mixbench gemm  --size N --threads T [--repeats R]
+//   mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B]
+//                  [--warmup W] [--seed S] [--profile] [--retain-memory]
+//   mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--retain-memory]
+//
+// Build and run with `swift run -c release mixbench ...`. Diagnostics go to stderr; `--profile` (train) also prints a
+// phase breakdown (forward, backward, optimizer) to stderr (the JSON line stays the only thing on stdout).
+import CMixupKernels
+import Foundation
+import MixupKit
+
+// MARK: - Command line
+
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+let usage = """
+    usage:
+      mixbench gemm  --size N --threads T [--repeats R]
+      mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B] [--warmup W] [--seed S] [--profile] [--retain-memory]
+      mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--retain-memory]
+    """
+
+/// Hand-rolled flag parsing: `--name value` pairs plus boolean switches, every flag checked against `allowed`.
+struct Flags {
+    var values: [String: String] = [:]
+    var switches: Set<String> = []
+
+    init(_ arguments: ArraySlice<String>, allowed: Set<String>, switches allowedSwitches: Set<String> = []) throws {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard flag.hasPrefix("--") else { throw UsageError("unexpected argument '\(flag)' (flags start with --)") }
+            let name = String(flag.dropFirst(2))
+            if allowedSwitches.contains(name) {
+                switches.insert(name)
+                continue
+            }
+            guard allowed.contains(name) else {
+                let known = (allowed.union(allowedSwitches)).sorted().map { "--\($0)" }.joined(separator: ", ")
+                throw UsageError("unknown flag '\(flag)'; expected one of \(known)")
+            }
+            guard let value = rest.popFirst(), !value.hasPrefix("--") else { throw UsageError("flag '\(flag)' needs a value") }
+            guard values[name] == nil else { throw UsageError("flag '\(flag)' given twice") }
+            values[name] = value
+        }
+    }
+
+    func int(_ name: String, default fallback: Int? = nil, minimum: Int = 1) throws -> Int {
+        guard let text = values[name] else {
+            if let fallback { return fallback }
+            throw UsageError("missing required flag --\(name)")
+        }
+        guard let value = Int(text) else { throw UsageError("--\(name) expects an integer, got '\(text)'") }
+        guard value >= minimum else { throw UsageError("--\(name) must be at least \(minimum), got \(value)") }
+        return value
+    }
+
+    func choice(_ name: String, _ options: [String], default fallback: String? = nil) throws -> String {
+        guard let text = values[name] ?? fallback else {
+            throw UsageError("missing required flag --\(name) (one of \(options.joined(separator: "|")))")
+        }
+        guard options.contains(text) else {
+            throw UsageError("--\(name) must be one of \(options.joined(separator: "|")), got '\(text)'")
+        }
+        return text
+    }
+}
+
+// MARK: - Measurement helpers
+
+@inline(__always)
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+func median(_ values: [Double]) -> Double {
+    precondition(!values.isEmpty)
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/// Current resident set size in MiB (VmRSS).
+func currentRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        if let kb = line.split(separator: " ").compactMap({ Double($0) }).first { return kb / 1024 }
+    }
+    return .nan
+}
+
+/// Peak resident set size in MiB (VmHWM from /proc/self/status; getrusage as a fallback).
+func peakRSSMegabytes() -> Double {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").compactMap { Double($0) }
+            if let kb = digits.first { return kb / 1024 }
+        }
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+/// Asks glibc malloc to keep freed memory instead of returning it to the kernel after every step (mmap threshold
+/// 32 MiB, trim threshold 1 GiB). Each training step frees and re-allocates all activations; by default the heap top
+/// is trimmed and every step pays first-touch page faults again (≈9% of a ResNet step in perf). Peak RSS is
+/// unchanged: the same memory is reused. Opt-in (`--retain-memory`) so that the default numbers are what a program
+/// using the library gets without tuning.
+func retainFreedMemory() {
+    #if canImport(Glibc)
+    // mallopt is in <malloc.h>, which the Glibc module does not export; look it up instead.
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else {
+        FileHandle.standardError.write(Data("mixbench: mallopt not found; --retain-memory ignored\n".utf8))
+        return
+    }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    _ = mallopt(mmapThreshold, 32 << 20)
+    _ = mallopt(trimThreshold, 1 << 30)
+    #endif
+}
+
+/// CPU time (user + system) consumed by the process so far, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+        + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+/// A JSON object printed on one line with keys in insertion order.
+struct JSONLine {
+    private var fields: [String] = []
+    mutating func add(_ key: String, _ value: String) { fields.append("\"\(key)\":\"\(value)\"") }
+    mutating func add(_ key: String, _ value: Int) { fields.append("\"\(key)\":\(value)") }
+    mutating func add(_ key: String, _ value: Double, digits: Int = 2) {
+        fields.append("\"\(key)\":" + (value.isFinite ? String(format: "%.\(digits)f", value) : "null"))
+    }
+    mutating func add(_ key: String, _ value: Bool) { fields.append("\"\(key)\":\(value)") }
+    var text: String { "{" + fields.joined(separator: ",") + "}" }
+}
+
+
+// MARK: - gemm
+
+func runGEMM(_ flags: Flags) throws {
+    let size = try flags.int("size")
+    let threads = try flags.int("threads")
+    let repeats = try flags.int("repeats", default: 5)
+    ComputeThreads.set(threads)
+    var generator = SeededGenerator(seed: 1)
+    let a = (0..<(size * size)).map { _ in generator.nextUnitFloat() - 0.5 }
+    let b = (0..<(size * size)).map { _ in generator.nextUnitFloat() - 0.5 }
+    var c = [Float](repeating: 0, count: size * size)
+    let n = size
+    func once() -> Double {
+        let start = now()
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    mk_sgemm(0, 0, n, n, n, 1, pa.baseAddress, n, pb.baseAddress, n, 0, pc.baseAddress, n)
+                }
+            }
+        }
+        return Double(now() - start) / 1e9
+    }
+    _ = once()  // warm-up: thread pool start, packing buffers
+    var times: [Double] = []
+    for _ in 0..<repeats { times.append(once()) }
+    let flops = 2 * Double(size) * Double(size) * Double(size)
+    var json = JSONLine()
+    json.add("op", "gemm")
+    json.add("size", size)
+    json.add("threads", threads)
+    json.add("gflops", flops / times.min()! / 1e9)
+    json.add("gflops_median", flops / median(times) / 1e9)
+    json.add("repeats", repeats)
+    json.add("kernel", ComputeThreads.kernelName)
+    print(json.text)
+}
+
+// MARK: - Workloads
+
+enum Workload: String {
+    case mlp, cnn, resnet
+
+    /// The per-sample input shape.
+    var sampleShape: [Int] {
+        switch self {
+        case .mlp, .cnn: [1, 28, 28]
+        case .resnet: [3, 32, 32]
+        }
+    }
+
+    func makeModel(using generator: inout SeededGenerator) -> MixableSequential {
+        switch self {
+        case .mlp: Models.mlp(inputSize: 784, hiddenSizes: [1024, 1024], classCount: 10, using: &generator)
+        case .cnn: Models.cnn(using: &generator)
+        case .resnet: Models.preActResNet20(using: &generator)
+        }
+    }
+}
+
+func makeRegularizer(_ variant: String) throws -> Regularizer {
+    switch variant {
+    case "erm": return .erm
+    case "mixup": return try .mixup(alpha: 1)
+    case "manifold": return try .manifoldMixup(alpha: 2)
+    case "cutmix": return try .cutMix(alpha: 1)
+    default: throw UsageError("unknown variant '\(variant)'")
+    }
+}
+
+// MARK: - train
+
+func runTrain(_ flags: Flags) throws {
+    let workload = Workload(rawValue: try flags.choice("workload", ["mlp", "cnn", "resnet"]))!
+    let variant = try flags.choice("variant", ["erm", "mixup", "manifold", "cutmix"])
+    let threads = try flags.int("threads")
+    let batch = try flags.int("batch", default: 128)
+    let steps = try flags.int("steps", default: workload == .mlp ? 30 : 12)
+    let warmup = try flags.int("warmup", default: 3, minimum: 0)
+    let seed = try flags.int("seed", default: 0, minimum: 0)
+    let profile = flags.switches.contains("profile")
+    let retainMemory = flags.switches.contains("retain-memory")
+    if retainMemory { retainFreedMemory() }
+    ComputeThreads.set(threads)  // before anything is built
+
+    var generator = SeededGenerator(seed: UInt64(seed))
+    let model = workload.makeModel(using: &generator)
+    let optimizer = SGD(parameters: model.allParameters, learningRate: 0.01, momentum: 0.9)
+    let regularizer = try makeRegularizer(variant)
+    let classCount = 10
+    let input = Tensor.normal([batch] + workload.sampleShape, using: &generator)
+    let labels = (0..<batch).map { _ in generator.nextIndex(below: classCount) }
+    let targets = Tensor.oneHot(labels, classCount: classCount)
+    var context = ForwardContext(isTraining: true, generator: generator.split())
+
+    let rssBeforeTraining = currentRSSMegabytes()
+    var rssAfterForward = 0.0
+    var times: [Double] = []
+    var phases: [[Double]] = [[], [], []]
+    var lastLoss: Float = .nan
+    var cpuStart = processCPUSeconds(), wallStart = now()
+    for step in 0..<(warmup + steps) {
+        if step == warmup { (cpuStart, wallStart) = (processCPUSeconds(), now()) }
+        let start = now()
+        let mixed = try regularizer.forward(
+            model, input: input, labels: targets, epoch: 0, context: &context, using: &generator)
+        let loss = softmaxCrossEntropy(logits: mixed.output, softTargets: mixed.targets.soft)
+        let forwardEnd = now()
+        if profile { rssAfterForward = max(rssAfterForward, currentRSSMegabytes()) }
+        loss.backward()
+        let backwardEnd = now()
+        optimizer.step()
+        optimizer.zeroGradients()
+        let end = now()
+        lastLoss = loss.scalar
+        if step >= warmup {
+            times.append(Double(end - start) / 1e9)
+            phases[0].append(Double(forwardEnd - start) / 1e6)
+            phases[1].append(Double(backwardEnd - forwardEnd) / 1e6)
+            phases[2].append(Double(end - backwardEnd) / 1e6)
+        }
+    }
+    let cpuUtilization = (processCPUSeconds() - cpuStart) / (Double(now() - wallStart) / 1e9)
+    if profile {
+        let text = String(
+            format: "mixbench: median phases (ms): forward+loss %.2f, backward %.2f, optimizer %.2f; RSS (MiB): "
+                + "model+data built %.1f, after forward (graph alive) %.1f, peak %.1f; parameters %.2f MiB\n",
+            median(phases[0]), median(phases[1]), median(phases[2]), rssBeforeTraining, rssAfterForward,
+            peakRSSMegabytes(), Double(model.parameterCount * 4) / 1048576)
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+    guard lastLoss.isFinite else { throw UsageError("training diverged (loss \(lastLoss))") }
+    let stepTime = median(times)
+    var json = JSONLine()
+    json.add("op", "train")
+    json.add("workload", workload.rawValue)
+    json.add("variant", variant)
+    json.add("threads", threads)
+    json.add("batch", batch)
+    json.add("samples_per_s", Double(batch) / stepTime, digits: 1)
+    json.add("step_ms_median", stepTime * 1000, digits: 3)
+    json.add("step_ms_min", times.min()! * 1000, digits: 3)
+    json.add("steps", steps)
+    json.add("warmup", warmup)
+    json.add("peak_rss_mb", peakRSSMegabytes(), digits: 1)
+    json.add("cpu_util", cpuUtilization)
+    json.add("retain_memory", retainMemory)
+    json.add("parameters", model.parameterCount)
+    json.add("loss", Double(lastLoss), digits: 4)
+    json.add("kernel", ComputeThreads.kernelName)
+    print(json.text)
+}
+
+// MARK: - infer
+
+func runInfer(_ flags: Flags) throws {
+    let workload = Workload(rawValue: try flags.choice("workload", ["mlp", "cnn", "resnet"]))!
+    let threads = try flags.int("threads")
+    let batch = try flags.int("batch", default: 512)
+    let steps = try flags.int("steps", default: workload == .mlp ? 30 : 10)
+    let warmup = try flags.int("warmup", default: 2, minimum: 0)
+    let retainMemory = flags.switches.contains("retain-memory")
+    if retainMemory { retainFreedMemory() }
+    ComputeThreads.set(threads)
+
+    var generator = SeededGenerator(seed: 0)
+    let model = workload.makeModel(using: &generator)
+    let input = Tensor.normal([batch] + workload.sampleShape, using: &generator)
+    var times: [Double] = []
+    var checksum: Float = 0
+    var cpuStart = processCPUSeconds(), wallStart = now()
+    for step in 0..<(warmup + steps) {
+        if step == warmup { (cpuStart, wallStart) = (processCPUSeconds(), now()) }
+        let start = now()
+        let output = model.inferring(input)
+        let elapsed = Double(now() - start) / 1e9
+        checksum = output.scalars[0]
+        if step >= warmup { times.append(elapsed) }
+    }
+    let cpuUtilization = (processCPUSeconds() - cpuStart) / (Double(now() - wallStart) / 1e9)
+    guard checksum.isFinite else { throw UsageError("inference produced a non-finite output") }
+    let stepTime = median(times)
+    var json = JSONLine()
+    json.add("op", "infer")
+    json.add("workload", workload.rawValue)
+    json.add("threads", threads)
+    json.add("batch", batch)
+    json.add("samples_per_s", Double(batch) / stepTime, digits: 1)
+    json.add("step_ms_median", stepTime * 1000, digits: 3)
+    json.add("steps", steps)
+    json.add("peak_rss_mb", peakRSSMegabytes(), digits: 1)
+    json.add("cpu_util", cpuUtilization)
+    json.add("retain_memory", retainMemory)
+    json.add("kernel", ComputeThreads.kernelName)
+    print(json.text)
+}
+
+// MARK: - main
+
+let arguments = CommandLine.arguments
+do {
+    guard arguments.count >= 2 else { throw UsageError("missing command") }
+    let rest = arguments.dropFirst(2)
+    switch arguments[1] {
+    case "gemm": try runGEMM(Flags(rest, allowed: ["size", "threads", "repeats"]))
+    case "train":
+        try runTrain(
+            Flags(rest, allowed: ["workload", "variant", "threads", "steps", "batch", "warmup", "seed"], switches: ["profile", "retain-memory"]))
+    case "infer":
+        try runInfer(Flags(rest, allowed: ["workload", "threads", "batch", "steps", "warmup"], switches: ["retain-memory"]))
+    case "-h", "--help", "help":
+        print(usage)
+    default: throw UsageError("unknown command '\(arguments[1])'")
+    }
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("mixbench: \(error.description)\n\(usage)\n".utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("mixbench: \(error)\n".utf8))
+    exit(1)
+}

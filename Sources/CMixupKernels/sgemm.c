@@ -561,6 +561,10 @@ static void mk_gemm_task(void *arg, long chunk) {
 // ---------------------------------------------------------------------------------------------------------------------
 typedef void (*mk_task_fn)(void *arg, long chunk);
 
+// Set while a thread runs a chunk of mk_parallel_for: GEMMs called from inside a chunk run serially on that thread
+// (the pool is busy with the enclosing job, and nesting it would deadlock).
+static __thread int mk_in_parallel_chunk;
+
 static pthread_mutex_t mk_pool_dispatch = PTHREAD_MUTEX_INITIALIZER;  // held by the caller for a whole job
 static pthread_mutex_t mk_pool_mtx = PTHREAD_MUTEX_INITIALIZER;       // protects the job description below
 static pthread_cond_t mk_pool_wake = PTHREAD_COND_INITIALIZER;
@@ -709,7 +713,7 @@ void mk_sgemm(int transA, int transB, long M, long N, long K, float alpha, const
 
     // Thread count: at least MK_MIN_WORK_PER_THREAD multiply-adds per thread.
     const double work = (double)M * (double)N * (double)K;
-    int nt = mk_get_num_threads();
+    int nt = mk_in_parallel_chunk ? 1 : mk_get_num_threads();
     if (work < (double)nt * MK_MIN_WORK_PER_THREAD) nt = (int)(work / MK_MIN_WORK_PER_THREAD);
     const long mt = mk_ceil_div(P.M, kern->mr), ntl = mk_ceil_div(P.N, kern->nr);  // tiles
     if (nt > mt * ntl) nt = (int)(mt * ntl);
@@ -745,4 +749,33 @@ void mk_sgemm(int transA, int transB, long M, long N, long K, float alpha, const
         P.tn = (int)ntl;
     }
     mk_pool_run(mk_gemm_task, &P, (long)P.tm * P.tn, nt);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Parallel for on the GEMM thread pool, for the engine's other loops (convolution lowering, elementwise work), so that
+// everything runs on the same spinning workers instead of a second thread pool competing for the cores.
+// ---------------------------------------------------------------------------------------------------------------------
+typedef struct {
+    void (*fn)(void *ctx, long chunk);
+    void *ctx;
+} mk_pfor_job;
+
+static void mk_pfor_task(void *arg, long chunk) {
+    const mk_pfor_job *job = (const mk_pfor_job *)arg;
+    const int saved = mk_in_parallel_chunk;
+    mk_in_parallel_chunk = 1;
+    job->fn(job->ctx, chunk);
+    mk_in_parallel_chunk = saved;
+}
+
+void mk_parallel_for(long nchunks, void (*fn)(void *ctx, long chunk), void *ctx) {
+    if (nchunks <= 0) return;
+    int nt = mk_in_parallel_chunk ? 1 : mk_get_num_threads();
+    if (nt > nchunks) nt = (int)nchunks;
+    if (nt <= 1) {
+        for (long c = 0; c < nchunks; c++) fn(ctx, c);
+        return;
+    }
+    mk_pfor_job job = {fn, ctx};
+    mk_pool_run(mk_pfor_task, &job, nchunks, nt);
 }

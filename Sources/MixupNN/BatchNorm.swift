@@ -40,10 +40,9 @@ public final class BatchNorm: Layer {
         precondition(
             (input.rank == 2 || input.rank == 4) && input.shape[1] == channels,
             "BatchNorm: expected [batch, \(channels)] or [batch, \(channels), h, w], got \(input.shape)")
-        let broadcastShape = input.rank == 4 ? [1, channels, 1, 1] : [1, channels]
-        let normalized: Tensor
         if context.isTraining {
-            let (standardized, mean, variance) = input.batchStandardized(epsilon: epsilon)
+            let (output, mean, variance) = input.batchNormalized(
+                scale: scale.tracked, offset: offset.tracked, epsilon: epsilon)
             let m = Float(input.count / channels)
             let correction = m > 1 ? m / (m - 1) : 1
             var newMean = runningMean.value.scalars
@@ -54,13 +53,24 @@ public final class BatchNorm: Layer {
             }
             runningMean.value = Tensor(shape: [channels], scalars: newMean)
             runningVariance.value = Tensor(shape: [channels], scalars: newVariance)
-            normalized = standardized
-        } else {
-            let inverseStd = runningVariance.value.scalars.map { 1 / ($0 + epsilon).squareRoot() }
-            normalized =
-                (input - runningMean.value.reshaped(to: broadcastShape))
-                * Tensor(shape: broadcastShape, scalars: inverseStd)
+            return output
         }
+        let inverseStd = runningVariance.value.scalars.map { 1 / ($0 + epsilon).squareRoot() }
+        if !isRecordingGradients {
+            // Inference: fold the running statistics, scale and offset into one per-channel affine map.
+            let gamma = scale.value.scalars, beta = offset.value.scalars, mu = runningMean.value.scalars
+            var a = [Float](repeating: 0, count: channels)
+            var b = [Float](repeating: 0, count: channels)
+            for c in 0..<channels {
+                a[c] = inverseStd[c] * gamma[c]
+                b[c] = beta[c] - mu[c] * inverseStd[c] * gamma[c]
+            }
+            return input.channelAffine(scale: a, shift: b)
+        }
+        let broadcastShape = input.rank == 4 ? [1, channels, 1, 1] : [1, channels]
+        let normalized =
+            (input - runningMean.value.reshaped(to: broadcastShape))
+            * Tensor(shape: broadcastShape, scalars: inverseStd)
         return normalized * scale.tracked.reshaped(to: broadcastShape) + offset.tracked.reshaped(to: broadcastShape)
     }
 }

@@ -1,4 +1,4 @@
-import MixupTensor
+@_spi(MixupEngine) import MixupTensor
 
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, as in PyTorch:
 /// g ← ∇ + wd·θ; v ← μ·v + g; θ ← θ − lr·(nesterov ? g + μ·v : v).
@@ -35,23 +35,61 @@ public final class SGD: Optimizer {
         let lr = learningRate, mu = momentum, wd = weightDecay, useNesterov = nesterov
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.gradient else { continue }
-            var theta = parameter.value.scalars
-            var velocity = velocities[index] ?? [Float](repeating: 0, count: theta.count)
+            let old = parameter.value.scalars
+            let count = old.count
+            // Take the velocity out of the array so that it is updated in place (no copy-on-write).
             let isFirst = velocities[index] == nil
-            theta.withUnsafeMutableBufferPointer { t in
-                velocity.withUnsafeMutableBufferPointer { v in
-                    gradient.scalars.withUnsafeBufferPointer { g in
-                        for i in 0..<t.count {
-                            let d = g[i] + wd * t[i]
-                            if mu == 0 {
-                                t[i] -= lr * d
-                                continue
+            var velocity: [Float] = []
+            if mu > 0 {
+                if isFirst {
+                    velocity = [Float](repeating: 0, count: count)
+                } else {
+                    swap(&velocity, &velocities[index]!)
+                    velocities[index] = nil
+                }
+            }
+            // The new values go to a fresh buffer: the old one is usually still shared with the autodiff graph of
+            // the step, so updating it in place would copy it first anyway.
+            let theta = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                old.withUnsafeBufferPointer { tb in
+                    gradient.scalars.withUnsafeBufferPointer { gb in
+                        velocity.withUnsafeMutableBufferPointer { vb in
+                            let t = tb.baseAddress!, g = gb.baseAddress!, out = buffer.baseAddress!
+                            let v = vb.baseAddress
+                            // Elementwise: split across threads (one pass over θ, g and v; large layers do not fit
+                            // in cache).
+                            Parallel.forEachChunk(count, costPerItem: 4) { range in
+                                if mu == 0 {
+                                    for i in range { out[i] = t[i] - lr * (g[i] + wd * t[i]) }
+                                    return
+                                }
+                                let v = v!
+                                if useNesterov {
+                                    let keep: Float = isFirst ? 0 : mu
+                                    for i in range {
+                                        let d = g[i] + wd * t[i]
+                                        let vi = keep * v[i] + d
+                                        v[i] = vi
+                                        out[i] = t[i] - lr * (d + mu * vi)
+                                    }
+                                } else if isFirst {
+                                    for i in range {
+                                        let d = g[i] + wd * t[i]
+                                        v[i] = d
+                                        out[i] = t[i] - lr * d
+                                    }
+                                } else {
+                                    for i in range {
+                                        let vi = mu * v[i] + (g[i] + wd * t[i])
+                                        v[i] = vi
+                                        out[i] = t[i] - lr * vi
+                                    }
+                                }
                             }
-                            v[i] = isFirst ? d : mu * v[i] + d
-                            t[i] -= lr * (useNesterov ? d + mu * v[i] : v[i])
                         }
                     }
                 }
+                initialized = count
             }
             if mu > 0 { velocities[index] = velocity }
             parameter.value = Tensor(shape: parameter.value.shape, scalars: theta)

@@ -31,11 +31,25 @@ enum Broadcasting {
         _ outShape: [Int], _ aStrides: [Int], _ bStrides: [Int],
         _ body: (_ out: Int, _ a: Int, _ b: Int, _ length: Int, _ aStep: Int, _ bStep: Int) -> Void
     ) {
-        let rank = outShape.count
-        if rank == 0 {
+        if outShape.count == 0 {
             body(0, 0, 0, 1, 0, 0)
             return
         }
+        // Merge neighbouring axes that both operands traverse uniformly (contiguously, or not at all), so that e.g.
+        // [B, C, H, W] × [B, 1, 1, 1] runs as B rows of C·H·W and [B, C, H, W] × [1, C, 1, 1] as B·C rows of H·W.
+        var outShape = outShape, aStrides = aStrides, bStrides = bStrides
+        var axis = outShape.count - 2
+        while axis >= 0 {
+            let inner = outShape[axis + 1]
+            if aStrides[axis] == aStrides[axis + 1] * inner && bStrides[axis] == bStrides[axis + 1] * inner {
+                outShape[axis + 1] *= outShape[axis]
+                outShape.remove(at: axis)
+                aStrides.remove(at: axis)
+                bStrides.remove(at: axis)
+            }
+            axis -= 1
+        }
+        let rank = outShape.count
         let length = outShape[rank - 1]
         let rows = outShape.reduce(1, *) / max(length, 1)
         if length == 0 { return }
@@ -74,9 +88,7 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { dst in
                 Broadcasting.forEachRow(shape, targetStrides, zeroStrides) { o, t, _, length, tStep, _ in
                     if tStep == 0 {
-                        var s: Float = 0
-                        for i in 0..<length { s += src[o + i] }
-                        dst[t] += s
+                        dst[t] += VectorKernels.sum(src.baseAddress! + o, length)
                     } else {
                         for i in 0..<length { dst[t + i] += src[o + i] }
                     }

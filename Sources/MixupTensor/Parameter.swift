@@ -29,8 +29,10 @@ public final class Parameter {
 
     func accumulate(_ g: Tensor) {
         precondition(g.shape == value.shape, "gradient of shape \(g.shape) for parameter \(name) of shape \(value.shape)")
-        if let existing = gradient {
-            gradient = Tensor(shape: existing.shape, scalars: addArrays(existing.scalars, g.scalars))
+        if var existing = gradient {
+            gradient = nil  // so that the accumulator's buffer is uniquely referenced and summed in place
+            addArraysInPlace(&existing.scalars, g.scalars)
+            gradient = existing
         } else {
             gradient = g.detached()
         }

@@ -66,9 +66,12 @@ extension Tensor {
                 }
                 for edge in current.edges {
                     let contribution = edge.pullback(gradient)
-                    if let existing = edge.parent.gradient {
-                        edge.parent.gradient = Tensor(
-                            shape: existing.shape, scalars: addArrays(existing.scalars, contribution.scalars))
+                    if var existing = edge.parent.gradient {
+                        // Take the accumulator out of the node first so that its buffer is uniquely referenced and
+                        // the sum is formed in place.
+                        edge.parent.gradient = nil
+                        addArraysInPlace(&existing.scalars, contribution.scalars)
+                        edge.parent.gradient = existing
                     } else {
                         edge.parent.gradient = contribution
                     }

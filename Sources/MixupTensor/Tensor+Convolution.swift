@@ -32,25 +32,41 @@ extension Tensor {
         let og = o / groups
         let rowsPerGroup = cg * kh * kw
         let spatial = oh * ow
-        var out = [Float](repeating: 0, count: n * o * spatial)
-        var columns = [Float](repeating: 0, count: c * kh * kw * spatial)
-        input.scalars.withUnsafeBufferPointer { x in
-            filter.scalars.withUnsafeBufferPointer { f in
-                out.withUnsafeMutableBufferPointer { y in
-                    columns.withUnsafeMutableBufferPointer { col in
-                        for sample in 0..<n {
-                            geometry.im2col(x.baseAddress! + sample * c * h * w, channels: c, into: col.baseAddress!)
+        let sampleIn = c * h * w, sampleOut = o * spatial, columnCount = c * kh * kw * spatial
+        // A 1×1, stride-1, unpadded convolution reads the image itself as its columns.
+        let direct = kh == 1 && kw == 1 && stride == 1 && padding == 0
+        // Samples are independent: split the batch across threads, each with its own column buffer, running
+        // single-threaded GEMMs (no hand-off per GEMM). Chunking depends only on n and the thread count.
+        let chunks = Parallel.chunkCount(n, costPerItem: o * rowsPerGroup * spatial)
+        // Every element is written by a GEMM with beta = 0, so the output needs no zeroing.
+        var out = [Float](unsafeUninitializedCapacity: n * sampleOut) { _, initialized in initialized = n * sampleOut }
+        input.scalars.withUnsafeBufferPointer { xb in
+            filter.scalars.withUnsafeBufferPointer { fb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    let x = xb.baseAddress!, f = fb.baseAddress!, y = yb.baseAddress!
+                    let biasValues = bias?.scalars
+                    Parallel.forEachChunk(n, chunks: chunks) { _, samples in
+                        let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
+                        defer { scratch?.deallocate() }
+                        for sample in samples {
+                            let col: UnsafePointer<Float>
+                            if let scratch {
+                                geometry.im2col(x + sample * sampleIn, channels: c, into: scratch)
+                                col = UnsafePointer(scratch)
+                            } else {
+                                col = x + sample * sampleIn
+                            }
                             for g in 0..<groups {
                                 mk_sgemm(
-                                    0, 0, og, spatial, rowsPerGroup, 1, f.baseAddress! + g * og * rowsPerGroup, rowsPerGroup,
-                                    col.baseAddress! + g * rowsPerGroup * spatial, spatial, 0,
-                                    y.baseAddress! + (sample * o + g * og) * spatial, spatial)
+                                    0, 0, og, spatial, rowsPerGroup, 1, f + g * og * rowsPerGroup, rowsPerGroup,
+                                    col + g * rowsPerGroup * spatial, spatial, 0, y + sample * sampleOut + g * og * spatial,
+                                    spatial)
                             }
-                            if let bias {
+                            if let biasValues {
                                 for oc in 0..<o {
-                                    let b = bias.scalars[oc]
-                                    let base = (sample * o + oc) * spatial
-                                    for i in 0..<spatial { y[base + i] += b }
+                                    let b = biasValues[oc]
+                                    let row = y + sample * sampleOut + oc * spatial
+                                    for i in 0..<spatial { row[i] += b }
                                 }
                             }
                         }
@@ -64,21 +80,30 @@ extension Tensor {
         let cx = input.detached(), cf = filter.detached()
         var inputs: [(Tensor, (Tensor) -> Tensor)] = [
             (input, { g in
-                var dx = [Float](repeating: 0, count: n * c * h * w)
-                var dcol = [Float](repeating: 0, count: c * kh * kw * spatial)
-                g.scalars.withUnsafeBufferPointer { dy in
-                    cf.scalars.withUnsafeBufferPointer { f in
-                        dx.withUnsafeMutableBufferPointer { dxp in
-                            dcol.withUnsafeMutableBufferPointer { dc in
-                                for sample in 0..<n {
+                // dcol = Wᵀ · dY per sample and group, folded back by col2im (which accumulates, so dx starts at 0;
+                // the direct case writes dx with beta = 0).
+                var dx =
+                    direct
+                    ? [Float](unsafeUninitializedCapacity: n * sampleIn) { _, initialized in initialized = n * sampleIn }
+                    : [Float](repeating: 0, count: n * sampleIn)
+                g.scalars.withUnsafeBufferPointer { dyb in
+                    cf.scalars.withUnsafeBufferPointer { fb in
+                        dx.withUnsafeMutableBufferPointer { dxb in
+                            let dy = dyb.baseAddress!, f = fb.baseAddress!, dxp = dxb.baseAddress!
+                            Parallel.forEachChunk(n, chunks: chunks) { _, samples in
+                                let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
+                                defer { scratch?.deallocate() }
+                                for sample in samples {
+                                    let dcol = scratch ?? dxp + sample * sampleIn
                                     for gi in 0..<groups {
-                                        // dcol = Wᵀ · dY for this group.
                                         mk_sgemm(
-                                            1, 0, rowsPerGroup, spatial, og, 1, f.baseAddress! + gi * og * rowsPerGroup,
-                                            rowsPerGroup, dy.baseAddress! + (sample * o + gi * og) * spatial, spatial, 0,
-                                            dc.baseAddress! + gi * rowsPerGroup * spatial, spatial)
+                                            1, 0, rowsPerGroup, spatial, og, 1, f + gi * og * rowsPerGroup, rowsPerGroup,
+                                            dy + sample * sampleOut + gi * og * spatial, spatial, 0,
+                                            dcol + gi * rowsPerGroup * spatial, spatial)
                                     }
-                                    geometry.col2im(dc.baseAddress!, channels: c, into: dxp.baseAddress! + sample * c * h * w)
+                                    if let scratch {
+                                        geometry.col2im(scratch, channels: c, into: dxp + sample * sampleIn)
+                                    }
                                 }
                             }
                         }
@@ -87,24 +112,57 @@ extension Tensor {
                 return Tensor(shape: [n, c, h, w], scalars: dx)
             }),
             (filter, { g in
-                var df = [Float](repeating: 0, count: o * rowsPerGroup)
-                var col = [Float](repeating: 0, count: c * kh * kw * spatial)
-                cx.scalars.withUnsafeBufferPointer { x in
-                    g.scalars.withUnsafeBufferPointer { dy in
-                        df.withUnsafeMutableBufferPointer { dfp in
-                            col.withUnsafeMutableBufferPointer { cp in
-                                for sample in 0..<n {
-                                    geometry.im2col(x.baseAddress! + sample * c * h * w, channels: c, into: cp.baseAddress!)
+                // dW = Σ_samples dY · colᵀ. Each chunk of samples sums into its own buffer (chunk 0 into df), then the
+                // partial sums are added in chunk order: deterministic for a given thread count.
+                let filterCount = o * rowsPerGroup
+                var df = [Float](unsafeUninitializedCapacity: filterCount) { _, initialized in initialized = filterCount }
+                let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(chunks - 1, 0) * filterCount + 1)
+                defer { partials.deallocate() }
+                cx.scalars.withUnsafeBufferPointer { xb in
+                    g.scalars.withUnsafeBufferPointer { dyb in
+                        df.withUnsafeMutableBufferPointer { dfb in
+                            let x = xb.baseAddress!, dy = dyb.baseAddress!, dfp = dfb.baseAddress!
+                            Parallel.forEachChunk(n, chunks: chunks) { chunk, samples in
+                                let target = chunk == 0 ? dfp : partials + (chunk - 1) * filterCount
+                                if samples.isEmpty {
+                                    target.update(repeating: 0, count: filterCount)
+                                    return
+                                }
+                                let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
+                                defer { scratch?.deallocate() }
+                                for sample in samples {
+                                    let col: UnsafePointer<Float>
+                                    if let scratch {
+                                        geometry.im2col(x + sample * sampleIn, channels: c, into: scratch)
+                                        col = UnsafePointer(scratch)
+                                    } else {
+                                        col = x + sample * sampleIn
+                                    }
+                                    let beta: Float = sample == samples.lowerBound ? 0 : 1
                                     for gi in 0..<groups {
-                                        // dW += dY · colᵀ for this group.
+                                        // dWᵀ (+)= col · dYᵀ: the wide column matrix is the A operand (packed along
+                                        // its contiguous rows) and the small dY is the one read transposed.
                                         mk_sgemm(
-                                            0, 1, og, rowsPerGroup, spatial, 1,
-                                            dy.baseAddress! + (sample * o + gi * og) * spatial, spatial,
-                                            cp.baseAddress! + gi * rowsPerGroup * spatial, spatial, 1,
-                                            dfp.baseAddress! + gi * og * rowsPerGroup, rowsPerGroup)
+                                            0, 1, rowsPerGroup, og, spatial, 1, col + gi * rowsPerGroup * spatial, spatial,
+                                            dy + sample * sampleOut + gi * og * spatial, spatial, beta,
+                                            target + gi * og * rowsPerGroup, og)
                                     }
                                 }
                             }
+                            for chunk in 1..<Swift.max(chunks, 1) {
+                                let partial = partials + (chunk - 1) * filterCount
+                                for i in 0..<filterCount { dfp[i] += partial[i] }
+                            }
+                            // Each group's block holds dWᵀ [rowsPerGroup, og]; transpose it to [og, rowsPerGroup].
+                            let transposed = UnsafeMutablePointer<Float>.allocate(capacity: filterCount)
+                            defer { transposed.deallocate() }
+                            for gi in 0..<groups {
+                                let block = dfp + gi * og * rowsPerGroup, t = transposed + gi * og * rowsPerGroup
+                                for r in 0..<rowsPerGroup {
+                                    for oc in 0..<og { t[oc * rowsPerGroup + r] = block[r * og + oc] }
+                                }
+                            }
+                            dfp.update(from: transposed, count: filterCount)
                         }
                     }
                 }

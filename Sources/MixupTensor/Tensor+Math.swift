@@ -43,7 +43,37 @@ extension Tensor {
     public func squared() -> Tensor { unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
 
     /// Rectified linear unit, max(x, 0). The derivative at 0 is taken as 0.
-    public func relu() -> Tensor { unary({ $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func relu() -> Tensor {
+        let total = count
+        var out = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
+        scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { yb in
+                let x = xb.baseAddress!, y = yb.baseAddress!
+                Parallel.forEachChunk(total, costPerItem: 1) { range in
+                    for i in range { y[i] = x[i] > 0 ? x[i] : 0 }
+                }
+            }
+        }
+        guard Tensor.needsRecord(self) else { return Tensor(shape: shape, scalars: out) }
+        // The output alone decides the derivative (y > 0 exactly where x > 0), so the input is not kept alive.
+        let output = Tensor(shape: shape, scalars: out)
+        return Tensor.recording(
+            shape, out,
+            [(self, { g in
+                var dx = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
+                g.scalars.withUnsafeBufferPointer { gb in
+                    output.scalars.withUnsafeBufferPointer { yb in
+                        dx.withUnsafeMutableBufferPointer { db in
+                            let gp = gb.baseAddress!, y = yb.baseAddress!, d = db.baseAddress!
+                            Parallel.forEachChunk(total, costPerItem: 1) { range in
+                                for i in range { d[i] = gp[i] * (y[i] > 0 ? 1 : 0) }
+                            }
+                        }
+                    }
+                }
+                return Tensor(shape: g.shape, scalars: dx)
+            })])
+    }
 
     /// Leaky ReLU: x for x > 0, `slope`·x otherwise.
     public func leakyRelu(slope: Float = 0.01) -> Tensor {

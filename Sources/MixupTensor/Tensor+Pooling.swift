@@ -26,37 +26,67 @@ extension Tensor {
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
         precondition(h + 2 * p >= k && w + 2 * p >= k && oh > 0 && ow > 0, "\(name): window \(k) does not fit input \(h)×\(w)")
         let planes = n * c
-        var out = [Float](repeating: 0, count: planes * oh * ow)
-        var winners = isMax ? [Int32](repeating: -1, count: planes * oh * ow) : []
+        let outCount = planes * oh * ow
+        var out = [Float](unsafeUninitializedCapacity: outCount) { _, initialized in initialized = outCount }
+        var winners =
+            isMax ? [Int32](unsafeUninitializedCapacity: outCount) { _, initialized in initialized = outCount } : []
         let inverseArea = 1 / Float(k * k)
-        scalars.withUnsafeBufferPointer { src in
-            for plane in 0..<planes {
-                let base = plane * h * w
-                for oy in 0..<oh {
-                    for ox in 0..<ow {
-                        var best = -Float.infinity
-                        var bestIndex: Int32 = -1
-                        var total: Float = 0
-                        for ky in 0..<k {
-                            let y = oy * s - p + ky
-                            if y < 0 || y >= h { continue }
-                            for kx in 0..<k {
-                                let x = ox * s - p + kx
-                                if x < 0 || x >= w { continue }
-                                let v = src[base + y * w + x]
-                                total += v
-                                if v > best || bestIndex < 0 {
-                                    best = v
-                                    bestIndex = Int32(y * w + x)
+        // Planes are independent: split them across threads.
+        scalars.withUnsafeBufferPointer { srcb in
+            out.withUnsafeMutableBufferPointer { outb in
+                winners.withUnsafeMutableBufferPointer { winb in
+                    let src = srcb.baseAddress!, dst = outb.baseAddress!, win = winb.baseAddress
+                    Parallel.forEachChunk(planes, costPerItem: h * w) { range in
+                        for plane in range {
+                            let base = plane * h * w
+                            let planeSrc = src + base
+                            if isMax && k == 2 && s == 2 && p == 0 {
+                                // The common 2×2/2 window: no bounds checks.
+                                let win = win!
+                                for oy in 0..<oh {
+                                    let r0 = planeSrc + 2 * oy * w, r1 = r0 + w
+                                    let o = (plane * oh + oy) * ow
+                                    for ox in 0..<ow {
+                                        let x0 = 2 * ox
+                                        var best = r0[x0]
+                                        var bestIndex = 2 * oy * w + x0
+                                        if r0[x0 + 1] > best { best = r0[x0 + 1]; bestIndex = 2 * oy * w + x0 + 1 }
+                                        if r1[x0] > best { best = r1[x0]; bestIndex = (2 * oy + 1) * w + x0 }
+                                        if r1[x0 + 1] > best { best = r1[x0 + 1]; bestIndex = (2 * oy + 1) * w + x0 + 1 }
+                                        dst[o + ox] = best
+                                        win[o + ox] = Int32(bestIndex)
+                                    }
+                                }
+                                continue
+                            }
+                            for oy in 0..<oh {
+                                for ox in 0..<ow {
+                                    var best = -Float.infinity
+                                    var bestIndex: Int32 = -1
+                                    var total: Float = 0
+                                    for ky in 0..<k {
+                                        let y = oy * s - p + ky
+                                        if y < 0 || y >= h { continue }
+                                        for kx in 0..<k {
+                                            let x = ox * s - p + kx
+                                            if x < 0 || x >= w { continue }
+                                            let v = planeSrc[y * w + x]
+                                            total += v
+                                            if v > best || bestIndex < 0 {
+                                                best = v
+                                                bestIndex = Int32(y * w + x)
+                                            }
+                                        }
+                                    }
+                                    let o = (plane * oh + oy) * ow + ox
+                                    if isMax {
+                                        dst[o] = best
+                                        win![o] = bestIndex
+                                    } else {
+                                        dst[o] = total * inverseArea
+                                    }
                                 }
                             }
-                        }
-                        let o = (plane * oh + oy) * ow + ox
-                        if isMax {
-                            out[o] = best
-                            winners[o] = bestIndex
-                        } else {
-                            out[o] = total * inverseArea
                         }
                     }
                 }
@@ -69,23 +99,30 @@ extension Tensor {
             outShape, out,
             [(self, { g in
                 var dx = [Float](repeating: 0, count: planes * h * w)
-                g.scalars.withUnsafeBufferPointer { dy in
-                    for plane in 0..<planes {
-                        let base = plane * h * w
-                        for oy in 0..<oh {
-                            for ox in 0..<ow {
-                                let o = (plane * oh + oy) * ow + ox
-                                if isMax {
-                                    dx[base + Int(winners[o])] += dy[o]
-                                    continue
-                                }
-                                let share = dy[o] * inverseArea
-                                for ky in 0..<k {
-                                    let y = oy * s - p + ky
-                                    if y < 0 || y >= h { continue }
-                                    for kx in 0..<k {
-                                        let x = ox * s - p + kx
-                                        if x >= 0 && x < w { dx[base + y * w + x] += share }
+                g.scalars.withUnsafeBufferPointer { dyb in
+                    winners.withUnsafeBufferPointer { winb in
+                        dx.withUnsafeMutableBufferPointer { dxb in
+                            let dy = dyb.baseAddress!, win = winb.baseAddress, dxp = dxb.baseAddress!
+                            Parallel.forEachChunk(planes, costPerItem: h * w) { range in
+                                for plane in range {
+                                    let base = plane * h * w
+                                    for oy in 0..<oh {
+                                        for ox in 0..<ow {
+                                            let o = (plane * oh + oy) * ow + ox
+                                            if isMax {
+                                                dxp[base + Int(win![o])] += dy[o]
+                                                continue
+                                            }
+                                            let share = dy[o] * inverseArea
+                                            for ky in 0..<k {
+                                                let y = oy * s - p + ky
+                                                if y < 0 || y >= h { continue }
+                                                for kx in 0..<k {
+                                                    let x = ox * s - p + kx
+                                                    if x >= 0 && x < w { dxp[base + y * w + x] += share }
+                                                }
+                                            }
+                                        }
                                     }
                                 }
                             }

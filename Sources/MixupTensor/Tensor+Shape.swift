@@ -140,7 +140,9 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { dst in
                 for (r, index) in indices.enumerated() {
                     precondition(index >= 0 && index < rows, "gathering(rows:): index \(index) out of range for \(rows) rows")
-                    for i in 0..<rowSize { dst[r * rowSize + i] = src[index * rowSize + i] }
+                    if rowSize > 0 {
+                        (dst.baseAddress! + r * rowSize).update(from: src.baseAddress! + index * rowSize, count: rowSize)
+                    }
                 }
             }
         }
@@ -152,8 +154,12 @@ extension Tensor {
             [(self, { g in
                 var dx = [Float](repeating: 0, count: rows * rowSize)
                 g.scalars.withUnsafeBufferPointer { pg in
-                    for (r, index) in indices.enumerated() {
-                        for i in 0..<rowSize { dx[index * rowSize + i] += pg[r * rowSize + i] }
+                    dx.withUnsafeMutableBufferPointer { pd in
+                        guard rowSize > 0, let src = pg.baseAddress, let dst = pd.baseAddress else { return }
+                        for (r, index) in indices.enumerated() {
+                            let from = src + r * rowSize, to = dst + index * rowSize
+                            for i in 0..<rowSize { to[i] += from[i] }
+                        }
                     }
                 }
                 return Tensor(shape: inputShape, scalars: dx)

@@ -22,6 +22,11 @@ int mk_get_num_threads(void);
 void mk_sgemm(int transA, int transB, long M, long N, long K, float alpha, const float *A, long lda,
               const float *B, long ldb, float beta, float *C, long ldc);
 
+/// Calls fn(ctx, c) for every c in 0..<nchunks on the kernels' thread pool (up to the configured thread count, the
+/// caller included); returns when all chunks are done. Chunks may run in any order and on any thread. Inside a chunk,
+/// mk_sgemm and nested mk_parallel_for run serially on the calling thread.
+void mk_parallel_for(long nchunks, void (*fn)(void *ctx, long chunk), void *ctx);
+
 /// A short name of the micro-kernel in use ("avx2-fma", "neon", "portable"), for benchmark reports.
 const char *mk_kernel_name(void);
 

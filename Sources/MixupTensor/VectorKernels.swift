@@ -1,0 +1,92 @@
+/// Small vectorised loops for memory-bound reductions. A plain `for` loop summing floats is not vectorised (IEEE
+/// addition is not reassociated), so these keep 16 (or 8) independent partial sums in SIMD registers. The summation
+/// order depends only on the length, so results are deterministic.
+enum VectorKernels {
+    /// Σ x[i].
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+        let raw = UnsafeRawPointer(x)
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        var i = 0
+        while i + 16 <= count {
+            a0 += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            a1 += raw.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+            i += 16
+        }
+        if i + 8 <= count {
+            a0 += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = (a0 + a1).sum()
+        while i < count {
+            total += x[i]
+            i += 1
+        }
+        return total
+    }
+
+    /// Σ (x[i] − mean)².
+    @inline(__always)
+    static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, _ count: Int, mean: Float) -> Float {
+        let raw = UnsafeRawPointer(x)
+        let m = SIMD8<Float>(repeating: mean)
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        var i = 0
+        while i + 16 <= count {
+            let d0 = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m
+            let d1 = raw.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self) - m
+            a0 += d0 * d0
+            a1 += d1 * d1
+            i += 16
+        }
+        if i + 8 <= count {
+            let d0 = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m
+            a0 += d0 * d0
+            i += 8
+        }
+        var total = (a0 + a1).sum()
+        while i < count {
+            let d = x[i] - mean
+            total += d * d
+            i += 1
+        }
+        return total
+    }
+
+    /// (Σ g[i], Σ g[i]·(x[i] − mean)·scale) in one pass.
+    @inline(__always)
+    static func sumAndCenteredDot(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int, mean: Float, scale: Float
+    ) -> (Float, Float) {
+        let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x)
+        let m = SIMD8<Float>(repeating: mean), s = SIMD8<Float>(repeating: scale)
+        var sg0 = SIMD8<Float>(), sg1 = SIMD8<Float>(), sd0 = SIMD8<Float>(), sd1 = SIMD8<Float>()
+        var i = 0
+        while i + 16 <= count {
+            let g0 = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            let g1 = rg.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+            let x0 = (rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m) * s
+            let x1 = (rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self) - m) * s
+            sg0 += g0
+            sg1 += g1
+            sd0 += g0 * x0
+            sd1 += g1 * x1
+            i += 16
+        }
+        if i + 8 <= count {
+            let g0 = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            let x0 = (rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - m) * s
+            sg0 += g0
+            sd0 += g0 * x0
+            i += 8
+        }
+        var totalG = (sg0 + sg1).sum()
+        var totalD = (sd0 + sd1).sum()
+        while i < count {
+            totalG += g[i]
+            totalD += g[i] * ((x[i] - mean) * scale)
+            i += 1
+        }
+        return (totalG, totalD)
+    }
+}
