@@ -3,7 +3,7 @@ import Testing
 import _MixupTestSupport
 
 /// Cross-correlation by its definition, for reference.
-private func naiveConv2d(_ x: Tensor, _ f: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int) -> Tensor {
+func naiveConv2d(_ x: Tensor, _ f: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int) -> Tensor {
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, cg, kh, kw) = (f.shape[0], f.shape[1], f.shape[2], f.shape[3])
     let oh = (h + 2 * padding - kh) / stride + 1, ow = (w + 2 * padding - kw) / stride + 1
