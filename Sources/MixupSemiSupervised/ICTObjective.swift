@@ -46,23 +46,22 @@ public final class ICTObjective: TrainingObjective {
         guard let unlabelled = batch.unlabelled else {
             throw .invalidConfiguration("ICT needs unlabelled data; the run has none")
         }
+        let supervised = try SupervisedObjective(regularizer: supervisedRegularizer)
+            .loss(model: model, batch: batch, context: &context, using: &generator)
+        let guesses = teacher.probabilities(unlabelled, student: model)
+        let mixed: MixedForward
         do {
-            let supervised = try supervisedRegularizer.forward(
-                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context,
-                using: &generator)
-            let classLoss = softmaxCrossEntropy(logits: supervised.output, softTargets: supervised.targets.soft)
-            let guesses = teacher.probabilities(unlabelled, student: model)
-            let mixed = try unlabelledMixing.forward(
+            mixed = try unlabelledMixing.forward(
                 model, input: unlabelled, labels: guesses, epoch: batch.epoch, context: &context, using: &generator)
-            let consistency = SemiSupervisedLosses.probabilityMSE(logits: mixed.output, targets: mixed.targets.soft)
-            let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
-            return ObjectiveResult(
-                loss: classLoss + consistency * weight, logits: supervised.output, targets: supervised.targets,
-                mixPoint: mixed.point,
-                metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])
         } catch {
             throw .mixing(error.description)
         }
+        let consistency = SemiSupervisedLosses.probabilityMSE(logits: mixed.output, targets: mixed.targets.soft)
+        let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
+        return ObjectiveResult(
+            loss: supervised.loss + consistency * weight, logits: supervised.logits, targets: supervised.targets,
+            mixPoint: mixed.point,
+            metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])
     }
 
     public func didUpdate(model: any MixableModel, globalStep: Int) {

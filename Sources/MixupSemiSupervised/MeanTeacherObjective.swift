@@ -36,15 +36,8 @@ public final class MeanTeacherObjective: TrainingObjective {
         guard let unlabelled = batch.unlabelled else {
             throw .invalidConfiguration("Mean Teacher needs unlabelled data; the run has none")
         }
-        let supervised: MixedForward
-        do {
-            supervised = try supervisedRegularizer.forward(
-                model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context,
-                using: &generator)
-        } catch {
-            throw .mixing(error.description)
-        }
-        let classLoss = softmaxCrossEntropy(logits: supervised.output, softTargets: supervised.targets.soft)
+        let supervised = try SupervisedObjective(regularizer: supervisedRegularizer)
+            .loss(model: model, batch: batch, context: &context, using: &generator)
         let studentView = perturbation(unlabelled, &generator)
         let teacherView = perturbation(unlabelled, &generator)
         let targets = teacher.probabilities(teacherView, student: model)
@@ -52,7 +45,7 @@ public final class MeanTeacherObjective: TrainingObjective {
         let consistency = SemiSupervisedLosses.probabilityMSE(logits: studentLogits, targets: targets)
         let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         return ObjectiveResult(
-            loss: classLoss + consistency * weight, logits: supervised.output, targets: supervised.targets,
+            loss: supervised.loss + consistency * weight, logits: supervised.logits, targets: supervised.targets,
             metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])
     }
 

@@ -2,6 +2,22 @@ import Foundation
 
 /// Numerically stable softmax and log-softmax along the last axis (the class axis of `[batch, classes]` logits).
 extension Tensor {
+    /// Calls `body(rowStart, log Σ exp(row))` for each row of `classes` values, computed as max + log Σ exp(x − max)
+    /// so that no exponential overflows. Shared by softmax (exp(x − L)) and log-softmax (x − L).
+    @inline(__always)
+    static func forEachRowLogNormalizer(
+        _ src: UnsafeBufferPointer<Float>, rows: Int, classes: Int, _ body: (_ rowStart: Int, _ logTotal: Float) -> Void
+    ) {
+        for r in 0..<rows {
+            let base = r * classes
+            var m = -Float.infinity
+            for c in 0..<classes { m = Swift.max(m, src[base + c]) }
+            var total: Float = 0
+            for c in 0..<classes { total += Foundation.exp(src[base + c] - m) }
+            body(base, m + Foundation.log(total))
+        }
+    }
+
     /// Softmax along the last axis: each row is shifted by its maximum before exponentiating, so no overflow.
     public func softmax() -> Tensor {
         precondition(rank >= 1, "softmax: scalar tensor")
@@ -10,18 +26,8 @@ extension Tensor {
         var out = [Float](repeating: 0, count: count)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for r in 0..<rows {
-                    let base = r * classes
-                    var m = -Float.infinity
-                    for c in 0..<classes { m = Swift.max(m, src[base + c]) }
-                    var total: Float = 0
-                    for c in 0..<classes {
-                        let e = Foundation.exp(src[base + c] - m)
-                        dst[base + c] = e
-                        total += e
-                    }
-                    let inverse = 1 / total
-                    for c in 0..<classes { dst[base + c] *= inverse }
+                Self.forEachRowLogNormalizer(src, rows: rows, classes: classes) { base, logTotal in
+                    for c in 0..<classes { dst[base + c] = Foundation.exp(src[base + c] - logTotal) }
                 }
             }
         }
@@ -50,13 +56,7 @@ extension Tensor {
         var out = [Float](repeating: 0, count: count)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for r in 0..<rows {
-                    let base = r * classes
-                    var m = -Float.infinity
-                    for c in 0..<classes { m = Swift.max(m, src[base + c]) }
-                    var total: Float = 0
-                    for c in 0..<classes { total += Foundation.exp(src[base + c] - m) }
-                    let logTotal = m + Foundation.log(total)
+                Self.forEachRowLogNormalizer(src, rows: rows, classes: classes) { base, logTotal in
                     for c in 0..<classes { dst[base + c] = src[base + c] - logTotal }
                 }
             }

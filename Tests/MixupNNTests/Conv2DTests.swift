@@ -3,40 +3,6 @@ import MixupTensor
 import Testing
 import _MixupTestSupport
 
-/// Direct-loop cross-correlation, the reference for `Conv2D`.
-private func referenceConvolution(
-    _ x: Tensor, filter w: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int
-) -> Tensor {
-    let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let (o, cg, k) = (w.shape[0], w.shape[1], w.shape[2])
-    let oh = (h + 2 * padding - k) / stride + 1, ow = (wd + 2 * padding - k) / stride + 1
-    let og = o / groups
-    var out = [Float](repeating: 0, count: n * o * oh * ow)
-    for s in 0..<n {
-        for oc in 0..<o {
-            let group = oc / og
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var total = bias?.scalars[oc] ?? 0
-                    for icg in 0..<cg {
-                        let ic = group * cg + icg
-                        for ky in 0..<k {
-                            for kx in 0..<k {
-                                let y = oy * stride - padding + ky, xx = ox * stride - padding + kx
-                                guard y >= 0, y < h, xx >= 0, xx < wd else { continue }
-                                total += x[s, ic, y, xx] * w[oc, icg, ky, kx]
-                            }
-                        }
-                    }
-                    out[((s * o + oc) * oh + oy) * ow + ox] = total
-                }
-            }
-        }
-    }
-    _ = c
-    return Tensor(shape: [n, o, oh, ow], scalars: out)
-}
-
 @Suite struct Conv2DTests {
     static let configurations: [(stride: Int, padding: Int, groups: Int)] = [
         (1, 0, 1), (2, 1, 1), (1, 1, 2), (2, 0, 2), (1, 1, 4),
@@ -69,8 +35,8 @@ private func referenceConvolution(
         let x = randomTensor([2, 4, 6, 5], seed: 11)
         var context = ForwardContext.inference
         let y = layer(x, context: &context)
-        let expected = referenceConvolution(
-            x, filter: layer.filter.value, bias: layer.bias?.value, stride: configuration.stride,
+        let expected = naiveConv2d(
+            x, layer.filter.value, bias: layer.bias?.value, stride: configuration.stride,
             padding: configuration.padding, groups: configuration.groups)
         expectClose(y, expected, tolerance: 1e-4)
     }
