@@ -43,7 +43,9 @@ struct Flags {
                 let known = (allowed.union(allowedSwitches)).sorted().map { "--\($0)" }.joined(separator: ", ")
                 throw UsageError("unknown flag '\(flag)'; expected one of \(known)")
             }
-            guard let value = rest.popFirst(), !value.hasPrefix("--") else { throw UsageError("flag '\(flag)' needs a value") }
+            guard let value = rest.popFirst(), !value.hasPrefix("--") else {
+                throw UsageError("flag '\(flag)' needs a value")
+            }
             guard values[name] == nil else { throw UsageError("flag '\(flag)' given twice") }
             values[name] = value
         }
@@ -111,16 +113,16 @@ func peakRSSMegabytes() -> Double {
 /// using the library gets without tuning.
 func retainFreedMemory() {
     #if canImport(Glibc)
-    // mallopt is in <malloc.h>, which the Glibc module does not export; look it up instead.
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else {
-        FileHandle.standardError.write(Data("mixbench: mallopt not found; --retain-memory ignored\n".utf8))
-        return
-    }
-    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
-    _ = mallopt(mmapThreshold, 32 << 20)
-    _ = mallopt(trimThreshold, 1 << 30)
+        // mallopt is in <malloc.h>, which the Glibc module does not export; look it up instead.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else {
+            FileHandle.standardError.write(Data("mixbench: mallopt not found; --retain-memory ignored\n".utf8))
+            return
+        }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+        _ = mallopt(mmapThreshold, 32 << 20)
+        _ = mallopt(trimThreshold, 1 << 30)
     #endif
 }
 
@@ -143,7 +145,6 @@ struct JSONLine {
     mutating func add(_ key: String, _ value: Bool) { fields.append("\"\(key)\":\(value)") }
     var text: String { "{" + fields.joined(separator: ",") + "}" }
 }
-
 
 // MARK: - gemm
 
@@ -352,9 +353,12 @@ do {
     case "gemm": try runGEMM(Flags(rest, allowed: ["size", "threads", "repeats"]))
     case "train":
         try runTrain(
-            Flags(rest, allowed: ["workload", "variant", "threads", "steps", "batch", "warmup", "seed"], switches: ["profile", "retain-memory"]))
+            Flags(
+                rest, allowed: ["workload", "variant", "threads", "steps", "batch", "warmup", "seed"],
+                switches: ["profile", "retain-memory"]))
     case "infer":
-        try runInfer(Flags(rest, allowed: ["workload", "threads", "batch", "steps", "warmup"], switches: ["retain-memory"]))
+        try runInfer(
+            Flags(rest, allowed: ["workload", "threads", "batch", "steps", "warmup"], switches: ["retain-memory"]))
     case "-h", "--help", "help":
         print(usage)
     default: throw UsageError("unknown command '\(arguments[1])'")

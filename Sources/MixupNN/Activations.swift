@@ -13,7 +13,9 @@ public final class LeakyReLU: Layer {
     public let slope: Float
     /// Creates the activation.
     public init(slope: Float = 0.01) { self.slope = slope }
-    public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor { input.leakyRelu(slope: slope) }
+    public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
+        input.leakyRelu(slope: slope)
+    }
 }
 
 /// Hyperbolic tangent, any shape.

@@ -25,8 +25,10 @@ public final class Adam: Optimizer {
         parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
     ) {
-        precondition(learningRate > 0 && learningRate.isFinite, "Adam: learningRate must be positive, got \(learningRate)")
-        precondition(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam: betas must be in [0, 1), got \(beta1), \(beta2)")
+        precondition(
+            learningRate > 0 && learningRate.isFinite, "Adam: learningRate must be positive, got \(learningRate)")
+        precondition(
+            beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam: betas must be in [0, 1), got \(beta1), \(beta2)")
         precondition(weightDecay >= 0, "Adam: weightDecay must be non-negative, got \(weightDecay)")
         self.parameters = parameters
         self.learningRate = learningRate
@@ -91,8 +93,10 @@ public final class Adam: Optimizer {
         stepCount = Int(try restoreSlot(state, "step", shape: []).scalar)
         for (index, parameter) in parameters.enumerated() {
             let shape = parameter.value.shape
-            firstMoments[index] = state["m.\(index)"] == nil ? nil : try restoreSlot(state, "m.\(index)", shape: shape).scalars
-            secondMoments[index] = state["v.\(index)"] == nil ? nil : try restoreSlot(state, "v.\(index)", shape: shape).scalars
+            firstMoments[index] =
+                state["m.\(index)"] == nil ? nil : try restoreSlot(state, "m.\(index)", shape: shape).scalars
+            secondMoments[index] =
+                state["v.\(index)"] == nil ? nil : try restoreSlot(state, "v.\(index)", shape: shape).scalars
         }
     }
 }

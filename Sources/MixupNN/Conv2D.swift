@@ -30,7 +30,8 @@ public final class Conv2D: Layer {
         let fanOut = outChannels / groups * kernelSize * kernelSize
         filter = Parameter(
             initialization.sample(
-                [outChannels, inChannels / groups, kernelSize, kernelSize], fanIn: fanIn, fanOut: fanOut, using: &generator),
+                [outChannels, inChannels / groups, kernelSize, kernelSize], fanIn: fanIn, fanOut: fanOut,
+                using: &generator),
             name: "weight")
         bias = hasBias ? Parameter(.zeros([outChannels]), name: "bias") : nil
         self.stride = stride
@@ -41,6 +42,7 @@ public final class Conv2D: Layer {
     public var parameters: [Parameter] { [filter] + (bias.map { [$0] } ?? []) }
 
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
-        Tensor.conv2d(input, filter: filter.tracked, bias: bias?.tracked, stride: stride, padding: padding, groups: groups)
+        Tensor.conv2d(
+            input, filter: filter.tracked, bias: bias?.tracked, stride: stride, padding: padding, groups: groups)
     }
 }

@@ -15,7 +15,8 @@ public final class Linear: Layer {
         inputSize: Int, outputSize: Int, hasBias: Bool = true, initialization: WeightInitialization = .kaimingUniform,
         using generator: inout some RandomNumberGenerator
     ) {
-        precondition(inputSize > 0 && outputSize > 0, "Linear: sizes must be positive, got \(inputSize) → \(outputSize)")
+        precondition(
+            inputSize > 0 && outputSize > 0, "Linear: sizes must be positive, got \(inputSize) → \(outputSize)")
         weight = Parameter(
             initialization.sample([outputSize, inputSize], fanIn: inputSize, fanOut: outputSize, using: &generator),
             name: "weight")

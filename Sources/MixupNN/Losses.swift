@@ -17,7 +17,8 @@ public func softmaxCrossEntropy(logits: Tensor, softTargets: Tensor) -> Tensor {
 /// Mean softmax cross-entropy between `logits` `[batch, classes]` and integer class `labels` (`batch` of them).
 public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> Tensor {
     precondition(logits.rank == 2, "softmaxCrossEntropy: logits must be [batch, classes], got \(logits.shape)")
-    precondition(labels.count == logits.shape[0], "softmaxCrossEntropy: \(labels.count) labels for logits \(logits.shape)")
+    precondition(
+        labels.count == logits.shape[0], "softmaxCrossEntropy: \(labels.count) labels for logits \(logits.shape)")
     return softmaxCrossEntropy(logits: logits, softTargets: .oneHot(labels, classCount: logits.shape[1]))
 }
 

@@ -17,9 +17,11 @@ public final class SGD: Optimizer {
     ///
     /// - Precondition: `learningRate > 0`, `momentum` ∈ [0, 1), `weightDecay ≥ 0`, and Nesterov needs momentum.
     public init(
-        parameters: [Parameter], learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0
+        parameters: [Parameter], learningRate: Float, momentum: Float = 0, nesterov: Bool = false,
+        weightDecay: Float = 0
     ) {
-        precondition(learningRate > 0 && learningRate.isFinite, "SGD: learningRate must be positive, got \(learningRate)")
+        precondition(
+            learningRate > 0 && learningRate.isFinite, "SGD: learningRate must be positive, got \(learningRate)")
         precondition(momentum >= 0 && momentum < 1, "SGD: momentum must be in [0, 1), got \(momentum)")
         precondition(weightDecay >= 0, "SGD: weightDecay must be non-negative, got \(weightDecay)")
         precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
@@ -99,7 +101,9 @@ public final class SGD: Optimizer {
     public func state() -> [String: Tensor] {
         var result: [String: Tensor] = [:]
         for (index, velocity) in velocities.enumerated() {
-            if let velocity { result["velocity.\(index)"] = Tensor(shape: parameters[index].value.shape, scalars: velocity) }
+            if let velocity {
+                result["velocity.\(index)"] = Tensor(shape: parameters[index].value.shape, scalars: velocity)
+            }
         }
         return result
     }
@@ -107,7 +111,8 @@ public final class SGD: Optimizer {
     public func load(state: [String: Tensor]) throws(OptimizerStateError) {
         for (index, parameter) in parameters.enumerated() {
             let name = "velocity.\(index)"
-            velocities[index] = state[name] == nil ? nil : try restoreSlot(state, name, shape: parameter.value.shape).scalars
+            velocities[index] =
+                state[name] == nil ? nil : try restoreSlot(state, name, shape: parameter.value.shape).scalars
         }
     }
 }

@@ -79,7 +79,8 @@ extension Tensor {
     /// - Precondition: `target` broadcasts to `shape`.
     public func summed(toShape target: [Int]) -> Tensor {
         if target == shape { return self }
-        precondition(Broadcasting.shape(target, shape) == shape, "summed(toShape:): \(target) does not broadcast to \(shape)")
+        precondition(
+            Broadcasting.shape(target, shape) == shape, "summed(toShape:): \(target) does not broadcast to \(shape)")
         let targetCount = target.reduce(1, *)
         var out = [Float](repeating: 0, count: targetCount)
         let targetStrides = Broadcasting.strides(of: target, in: shape)
@@ -105,7 +106,8 @@ extension Tensor {
     /// - Precondition: the shape broadcasts to `target`.
     public func broadcast(to target: [Int]) -> Tensor {
         if target == shape { return self }
-        precondition(Broadcasting.shape(shape, target) == target, "broadcast(to:): \(shape) does not broadcast to \(target)")
+        precondition(
+            Broadcasting.shape(shape, target) == target, "broadcast(to:): \(shape) does not broadcast to \(target)")
         let source = self
         var out = [Float](repeating: 0, count: target.reduce(1, *))
         let sourceStrides = Broadcasting.strides(of: shape, in: target)

@@ -59,7 +59,8 @@ struct ConvolutionGeometry {
 
     /// ``im2col`` for ``isShiftedCopy`` geometries: per (channel, ky, kx) one memcpy of the valid rows (the flat
     /// index shifts by dy·width + dx), then the wrapped-around border columns and the out-of-range rows are zeroed.
-    private func im2colShifted(_ image: UnsafePointer<Float>, channels: Int, into columns: UnsafeMutablePointer<Float>) {
+    private func im2colShifted(_ image: UnsafePointer<Float>, channels: Int, into columns: UnsafeMutablePointer<Float>)
+    {
         let h = height, w = width, plane = h * w
         var row = 0
         for c in 0..<channels {

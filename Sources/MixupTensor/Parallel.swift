@@ -43,11 +43,13 @@ import CMixupKernels
         withoutActuallyEscaping(body) { escapable in
             var job = ChunkJob(body: escapable, count: count, chunks: chunks)
             withUnsafeMutablePointer(to: &job) { pointer in
-                mk_parallel_for(chunks, { context, chunk in
-                    let job = context!.assumingMemoryBound(to: ChunkJob.self)
-                    let count = job.pointee.count, chunks = job.pointee.chunks, index = Int(chunk)
-                    job.pointee.body(index, (count * index / chunks)..<(count * (index + 1) / chunks))
-                }, pointer)
+                mk_parallel_for(
+                    chunks,
+                    { context, chunk in
+                        let job = context!.assumingMemoryBound(to: ChunkJob.self)
+                        let count = job.pointee.count, chunks = job.pointee.chunks, index = Int(chunk)
+                        job.pointee.body(index, (count * index / chunks)..<(count * (index + 1) / chunks))
+                    }, pointer)
             }
         }
     }

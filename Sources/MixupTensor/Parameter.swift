@@ -28,7 +28,8 @@ public final class Parameter {
     public func zeroGradient() { gradient = nil }
 
     func accumulate(_ g: Tensor) {
-        precondition(g.shape == value.shape, "gradient of shape \(g.shape) for parameter \(name) of shape \(value.shape)")
+        precondition(
+            g.shape == value.shape, "gradient of shape \(g.shape) for parameter \(name) of shape \(value.shape)")
         if var existing = gradient {
             gradient = nil  // so that the accumulator's buffer is uniquely referenced and summed in place
             addArraysInPlace(&existing.scalars, g.scalars)

@@ -79,7 +79,9 @@ extension Tensor {
 
     /// Broadcasting `a ∘ b` for the four arithmetic operators (same results as ``binary(_:_:_:_:)``); the
     /// same-shape case is split across threads.
-    static func arithmetic(_ a: Tensor, _ b: Tensor, _ name: String, _ kind: ArithmeticKind) -> (shape: [Int], scalars: [Float]) {
+    static func arithmetic(_ a: Tensor, _ b: Tensor, _ name: String, _ kind: ArithmeticKind) -> (
+        shape: [Int], scalars: [Float]
+    ) {
         let outShape: [Int]
         if a.shape == b.shape {
             outShape = a.shape
@@ -135,7 +137,8 @@ extension Tensor {
         let (shape, out) = arithmetic(a, b, "*", .multiply)
         guard needsRecord(a, b) else { return Tensor(shape: shape, scalars: out) }
         let ca = a.detached(), cb = b.detached()
-        return recording(shape, out, [(a, { ($0 * cb).summed(toShape: ca.shape) }), (b, { ($0 * ca).summed(toShape: cb.shape) })])
+        return recording(
+            shape, out, [(a, { ($0 * cb).summed(toShape: ca.shape) }), (b, { ($0 * ca).summed(toShape: cb.shape) })])
     }
 
     /// Elementwise quotient with broadcasting.

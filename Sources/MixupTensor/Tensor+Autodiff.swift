@@ -39,7 +39,8 @@ extension Tensor {
     ///
     /// - Precondition: `seed.shape == shape`.
     public func backward(seed: Tensor) {
-        precondition(seed.shape == shape, "backward(seed:): seed shape \(seed.shape) differs from tensor shape \(shape)")
+        precondition(
+            seed.shape == shape, "backward(seed:): seed shape \(seed.shape) differs from tensor shape \(shape)")
         guard let root = node else { return }
         // Iterative depth-first post-order gives a topological order without recursion limits.
         var order: [GradNode] = []

@@ -15,20 +15,26 @@ extension Tensor {
     ) -> Tensor {
         precondition(input.rank == 4, "conv2d: input must be [batch, channels, height, width], got \(input.shape)")
         precondition(filter.rank == 4, "conv2d: filter must be [out, in/groups, kh, kw], got \(filter.shape)")
-        precondition(stride >= 1 && padding >= 0 && groups >= 1, "conv2d: stride \(stride), padding \(padding), groups \(groups)")
+        precondition(
+            stride >= 1 && padding >= 0 && groups >= 1, "conv2d: stride \(stride), padding \(padding), groups \(groups)"
+        )
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (o, cg, kh, kw) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3])
         precondition(
             c % groups == 0 && o % groups == 0 && cg == c / groups,
             "conv2d: input \(input.shape) and filter \(filter.shape) do not match with \(groups) group(s)")
-        if let bias { precondition(bias.shape == [o], "conv2d: bias \(bias.shape) does not match \(o) output channels") }
+        if let bias {
+            precondition(bias.shape == [o], "conv2d: bias \(bias.shape) does not match \(o) output channels")
+        }
         let geometry = ConvolutionGeometry(
-            batch: n, channels: c, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
+            batch: n, channels: c, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride,
+            padding: padding)
         let (oh, ow) = (geometry.outHeight, geometry.outWidth)
         // Checked on the padded extents: (h + 2p − kh) / stride truncates towards zero, so a kernel slightly larger
         // than the padded input would otherwise give oh == 1 and silently read out-of-range cells as zeros.
         precondition(
-            h + 2 * padding >= kh && w + 2 * padding >= kw && oh > 0 && ow > 0, "conv2d: kernel \(kh)×\(kw) does not fit input \(h)×\(w) with padding \(padding)")
+            h + 2 * padding >= kh && w + 2 * padding >= kw && oh > 0 && ow > 0,
+            "conv2d: kernel \(kh)×\(kw) does not fit input \(h)×\(w) with padding \(padding)")
         let og = o / groups
         let rowsPerGroup = cg * kh * kw
         let spatial = oh * ow
@@ -59,7 +65,8 @@ extension Tensor {
                             for g in 0..<groups {
                                 mk_sgemm(
                                     0, 0, og, spatial, rowsPerGroup, 1, f + g * og * rowsPerGroup, rowsPerGroup,
-                                    col + g * rowsPerGroup * spatial, spatial, 0, y + sample * sampleOut + g * og * spatial,
+                                    col + g * rowsPerGroup * spatial, spatial, 0,
+                                    y + sample * sampleOut + g * og * spatial,
                                     spatial)
                             }
                             if let biasValues {
@@ -79,95 +86,110 @@ extension Tensor {
         guard needsRecord(input, filter, biasTensor) else { return Tensor(shape: outShape, scalars: out) }
         let cx = input.detached(), cf = filter.detached()
         var inputs: [(Tensor, (Tensor) -> Tensor)] = [
-            (input, { g in
-                // dcol = Wᵀ · dY per sample and group, folded back by col2im (which accumulates, so dx starts at 0;
-                // the direct case writes dx with beta = 0).
-                var dx =
-                    direct
-                    ? [Float](unsafeUninitializedCapacity: n * sampleIn) { _, initialized in initialized = n * sampleIn }
-                    : [Float](repeating: 0, count: n * sampleIn)
-                g.scalars.withUnsafeBufferPointer { dyb in
-                    cf.scalars.withUnsafeBufferPointer { fb in
-                        dx.withUnsafeMutableBufferPointer { dxb in
-                            let dy = dyb.baseAddress!, f = fb.baseAddress!, dxp = dxb.baseAddress!
-                            Parallel.forEachChunk(n, chunks: chunks) { _, samples in
-                                let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
-                                defer { scratch?.deallocate() }
-                                for sample in samples {
-                                    let dcol = scratch ?? dxp + sample * sampleIn
-                                    for gi in 0..<groups {
-                                        mk_sgemm(
-                                            1, 0, rowsPerGroup, spatial, og, 1, f + gi * og * rowsPerGroup, rowsPerGroup,
-                                            dy + sample * sampleOut + gi * og * spatial, spatial, 0,
-                                            dcol + gi * rowsPerGroup * spatial, spatial)
-                                    }
-                                    if let scratch {
-                                        geometry.col2im(scratch, channels: c, into: dxp + sample * sampleIn)
-                                    }
-                                }
-                            }
+            (
+                input,
+                { g in
+                    // dcol = Wᵀ · dY per sample and group, folded back by col2im (which accumulates, so dx starts at 0;
+                    // the direct case writes dx with beta = 0).
+                    var dx =
+                        direct
+                        ? [Float](unsafeUninitializedCapacity: n * sampleIn) { _, initialized in
+                            initialized = n * sampleIn
                         }
-                    }
-                }
-                return Tensor(shape: [n, c, h, w], scalars: dx)
-            }),
-            (filter, { g in
-                // dW = Σ_samples dY · colᵀ. Each chunk of samples sums into its own buffer (chunk 0 into df), then the
-                // partial sums are added in chunk order: deterministic for a given thread count.
-                let filterCount = o * rowsPerGroup
-                var df = [Float](unsafeUninitializedCapacity: filterCount) { _, initialized in initialized = filterCount }
-                let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(chunks - 1, 0) * filterCount + 1)
-                defer { partials.deallocate() }
-                cx.scalars.withUnsafeBufferPointer { xb in
+                        : [Float](repeating: 0, count: n * sampleIn)
                     g.scalars.withUnsafeBufferPointer { dyb in
-                        df.withUnsafeMutableBufferPointer { dfb in
-                            let x = xb.baseAddress!, dy = dyb.baseAddress!, dfp = dfb.baseAddress!
-                            Parallel.forEachChunk(n, chunks: chunks) { chunk, samples in
-                                let target = chunk == 0 ? dfp : partials + (chunk - 1) * filterCount
-                                if samples.isEmpty {
-                                    target.update(repeating: 0, count: filterCount)
-                                    return
-                                }
-                                let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
-                                defer { scratch?.deallocate() }
-                                for sample in samples {
-                                    let col: UnsafePointer<Float>
-                                    if let scratch {
-                                        geometry.im2col(x + sample * sampleIn, channels: c, into: scratch)
-                                        col = UnsafePointer(scratch)
-                                    } else {
-                                        col = x + sample * sampleIn
-                                    }
-                                    let beta: Float = sample == samples.lowerBound ? 0 : 1
-                                    for gi in 0..<groups {
-                                        // dWᵀ (+)= col · dYᵀ: the wide column matrix is the A operand (packed along
-                                        // its contiguous rows) and the small dY is the one read transposed.
-                                        mk_sgemm(
-                                            0, 1, rowsPerGroup, og, spatial, 1, col + gi * rowsPerGroup * spatial, spatial,
-                                            dy + sample * sampleOut + gi * og * spatial, spatial, beta,
-                                            target + gi * og * rowsPerGroup, og)
+                        cf.scalars.withUnsafeBufferPointer { fb in
+                            dx.withUnsafeMutableBufferPointer { dxb in
+                                let dy = dyb.baseAddress!, f = fb.baseAddress!, dxp = dxb.baseAddress!
+                                Parallel.forEachChunk(n, chunks: chunks) { _, samples in
+                                    let scratch =
+                                        direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
+                                    defer { scratch?.deallocate() }
+                                    for sample in samples {
+                                        let dcol = scratch ?? dxp + sample * sampleIn
+                                        for gi in 0..<groups {
+                                            mk_sgemm(
+                                                1, 0, rowsPerGroup, spatial, og, 1, f + gi * og * rowsPerGroup,
+                                                rowsPerGroup,
+                                                dy + sample * sampleOut + gi * og * spatial, spatial, 0,
+                                                dcol + gi * rowsPerGroup * spatial, spatial)
+                                        }
+                                        if let scratch {
+                                            geometry.col2im(scratch, channels: c, into: dxp + sample * sampleIn)
+                                        }
                                     }
                                 }
                             }
-                            for chunk in 1..<Swift.max(chunks, 1) {
-                                let partial = partials + (chunk - 1) * filterCount
-                                for i in 0..<filterCount { dfp[i] += partial[i] }
-                            }
-                            // Each group's block holds dWᵀ [rowsPerGroup, og]; transpose it to [og, rowsPerGroup].
-                            let transposed = UnsafeMutablePointer<Float>.allocate(capacity: filterCount)
-                            defer { transposed.deallocate() }
-                            for gi in 0..<groups {
-                                let block = dfp + gi * og * rowsPerGroup, t = transposed + gi * og * rowsPerGroup
-                                for r in 0..<rowsPerGroup {
-                                    for oc in 0..<og { t[oc * rowsPerGroup + r] = block[r * og + oc] }
-                                }
-                            }
-                            dfp.update(from: transposed, count: filterCount)
                         }
                     }
+                    return Tensor(shape: [n, c, h, w], scalars: dx)
                 }
-                return Tensor(shape: cf.shape, scalars: df)
-            }),
+            ),
+            (
+                filter,
+                { g in
+                    // dW = Σ_samples dY · colᵀ. Each chunk of samples sums into its own buffer (chunk 0 into df), then the
+                    // partial sums are added in chunk order: deterministic for a given thread count.
+                    let filterCount = o * rowsPerGroup
+                    var df = [Float](unsafeUninitializedCapacity: filterCount) { _, initialized in
+                        initialized = filterCount
+                    }
+                    let partials = UnsafeMutablePointer<Float>.allocate(
+                        capacity: Swift.max(chunks - 1, 0) * filterCount + 1)
+                    defer { partials.deallocate() }
+                    cx.scalars.withUnsafeBufferPointer { xb in
+                        g.scalars.withUnsafeBufferPointer { dyb in
+                            df.withUnsafeMutableBufferPointer { dfb in
+                                let x = xb.baseAddress!, dy = dyb.baseAddress!, dfp = dfb.baseAddress!
+                                Parallel.forEachChunk(n, chunks: chunks) { chunk, samples in
+                                    let target = chunk == 0 ? dfp : partials + (chunk - 1) * filterCount
+                                    if samples.isEmpty {
+                                        target.update(repeating: 0, count: filterCount)
+                                        return
+                                    }
+                                    let scratch =
+                                        direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
+                                    defer { scratch?.deallocate() }
+                                    for sample in samples {
+                                        let col: UnsafePointer<Float>
+                                        if let scratch {
+                                            geometry.im2col(x + sample * sampleIn, channels: c, into: scratch)
+                                            col = UnsafePointer(scratch)
+                                        } else {
+                                            col = x + sample * sampleIn
+                                        }
+                                        let beta: Float = sample == samples.lowerBound ? 0 : 1
+                                        for gi in 0..<groups {
+                                            // dWᵀ (+)= col · dYᵀ: the wide column matrix is the A operand (packed along
+                                            // its contiguous rows) and the small dY is the one read transposed.
+                                            mk_sgemm(
+                                                0, 1, rowsPerGroup, og, spatial, 1, col + gi * rowsPerGroup * spatial,
+                                                spatial,
+                                                dy + sample * sampleOut + gi * og * spatial, spatial, beta,
+                                                target + gi * og * rowsPerGroup, og)
+                                        }
+                                    }
+                                }
+                                for chunk in 1..<Swift.max(chunks, 1) {
+                                    let partial = partials + (chunk - 1) * filterCount
+                                    for i in 0..<filterCount { dfp[i] += partial[i] }
+                                }
+                                // Each group's block holds dWᵀ [rowsPerGroup, og]; transpose it to [og, rowsPerGroup].
+                                let transposed = UnsafeMutablePointer<Float>.allocate(capacity: filterCount)
+                                defer { transposed.deallocate() }
+                                for gi in 0..<groups {
+                                    let block = dfp + gi * og * rowsPerGroup, t = transposed + gi * og * rowsPerGroup
+                                    for r in 0..<rowsPerGroup {
+                                        for oc in 0..<og { t[oc * rowsPerGroup + r] = block[r * og + oc] }
+                                    }
+                                }
+                                dfp.update(from: transposed, count: filterCount)
+                            }
+                        }
+                    }
+                    return Tensor(shape: cf.shape, scalars: df)
+                }
+            ),
         ]
         if let bias {
             inputs.append((bias, { g in g.sum(alongAxes: [0, 2, 3]) }))

@@ -29,7 +29,8 @@ extension Tensor {
     public static func normal(
         _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, using generator: inout some RandomNumberGenerator
     ) -> Tensor {
-        precondition(standardDeviation >= 0, "normal: standard deviation must be non-negative, got \(standardDeviation)")
+        precondition(
+            standardDeviation >= 0, "normal: standard deviation must be non-negative, got \(standardDeviation)")
         let count = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: count)
         for i in 0..<count { values[i] = mean + standardDeviation * Float(generator.nextNormal()) }
@@ -42,7 +43,8 @@ extension Tensor {
     public static func oneHot(_ labels: [Int], classCount: Int) -> Tensor {
         var values = [Float](repeating: 0, count: labels.count * classCount)
         for (row, label) in labels.enumerated() {
-            precondition(label >= 0 && label < classCount, "oneHot: label \(label) at row \(row) is not in 0..<\(classCount)")
+            precondition(
+                label >= 0 && label < classCount, "oneHot: label \(label) at row \(row) is not in 0..<\(classCount)")
             values[row * classCount + label] = 1
         }
         return Tensor(shape: [labels.count, classCount], scalars: values)

@@ -21,7 +21,8 @@ extension Tensor {
         let (k2, n) = transposeB ? (bc, br) : (br, bc)
         precondition(
             k == k2,
-            "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "") (\(k) vs \(k2))")
+            "matmul: inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "") (\(k) vs \(k2))"
+        )
         var out = [Float](repeating: 0, count: batch * m * n)
         let bBatchStride = b.rank == 3 ? br * bc : 0
         a.scalars.withUnsafeBufferPointer { pa in
@@ -43,24 +44,30 @@ extension Tensor {
         return recording(
             outShape, out,
             [
-                (a, { g in
-                    // d(op(A)) = G · op(B)ᵀ; if A was transposed, dA = (G · op(B)ᵀ)ᵀ = op(B) · Gᵀ.
-                    if !transposeA { return matmul(g, cb, transposeA: false, transposeB: !transposeB) }
-                    // A batched G with a shared rank-2 B cannot be the right operand: transpose G · op(B)ᵀ instead.
-                    if g.rank == 3 && cb.rank == 2 {
-                        return matmul(g, cb, transposeA: false, transposeB: !transposeB).transposed()
+                (
+                    a,
+                    { g in
+                        // d(op(A)) = G · op(B)ᵀ; if A was transposed, dA = (G · op(B)ᵀ)ᵀ = op(B) · Gᵀ.
+                        if !transposeA { return matmul(g, cb, transposeA: false, transposeB: !transposeB) }
+                        // A batched G with a shared rank-2 B cannot be the right operand: transpose G · op(B)ᵀ instead.
+                        if g.rank == 3 && cb.rank == 2 {
+                            return matmul(g, cb, transposeA: false, transposeB: !transposeB).transposed()
+                        }
+                        return matmul(cb, g, transposeA: transposeB, transposeB: true)
                     }
-                    return matmul(cb, g, transposeA: transposeB, transposeB: true)
-                }),
-                (b, { g in
-                    // d(op(B)) = op(A)ᵀ · G; if B was transposed, dB = Gᵀ · op(A).
-                    let full: Tensor =
-                        transposeB
-                        ? matmul(g, ca, transposeA: true, transposeB: transposeA)
-                        : matmul(ca, g, transposeA: !transposeA, transposeB: false)
-                    // A rank-2 B shared across a batch receives the sum over the batch.
-                    return cb.rank == 2 && full.rank == 3 ? full.sum(alongAxes: [0]) : full
-                }),
+                ),
+                (
+                    b,
+                    { g in
+                        // d(op(B)) = op(A)ᵀ · G; if B was transposed, dB = Gᵀ · op(A).
+                        let full: Tensor =
+                            transposeB
+                            ? matmul(g, ca, transposeA: true, transposeB: transposeA)
+                            : matmul(ca, g, transposeA: !transposeA, transposeB: false)
+                        // A rank-2 B shared across a batch receives the sum over the batch.
+                        return cb.rank == 2 && full.rank == 3 ? full.sum(alongAxes: [0]) : full
+                    }
+                ),
             ])
     }
 }

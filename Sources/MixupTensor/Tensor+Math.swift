@@ -10,19 +10,24 @@ extension Tensor {
         let output = Tensor(shape: shape, scalars: out)
         return Tensor.recording(
             shape, out,
-            [(self, { g in
-                var result = [Float](repeating: 0, count: g.count)
-                g.scalars.withUnsafeBufferPointer { pg in
-                    input.scalars.withUnsafeBufferPointer { px in
-                        output.scalars.withUnsafeBufferPointer { py in
-                            result.withUnsafeMutableBufferPointer { pr in
-                                for i in 0..<pr.count { pr[i] = pg[i] * derivative(px[i], py[i]) }
+            [
+                (
+                    self,
+                    { g in
+                        var result = [Float](repeating: 0, count: g.count)
+                        g.scalars.withUnsafeBufferPointer { pg in
+                            input.scalars.withUnsafeBufferPointer { px in
+                                output.scalars.withUnsafeBufferPointer { py in
+                                    result.withUnsafeMutableBufferPointer { pr in
+                                        for i in 0..<pr.count { pr[i] = pg[i] * derivative(px[i], py[i]) }
+                                    }
+                                }
                             }
                         }
+                        return Tensor(shape: g.shape, scalars: result)
                     }
-                }
-                return Tensor(shape: g.shape, scalars: result)
-            })])
+                )
+            ])
     }
 
     /// eˣ elementwise.
@@ -59,20 +64,25 @@ extension Tensor {
         let output = Tensor(shape: shape, scalars: out)
         return Tensor.recording(
             shape, out,
-            [(self, { g in
-                var dx = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
-                g.scalars.withUnsafeBufferPointer { gb in
-                    output.scalars.withUnsafeBufferPointer { yb in
-                        dx.withUnsafeMutableBufferPointer { db in
-                            let gp = gb.baseAddress!, y = yb.baseAddress!, d = db.baseAddress!
-                            Parallel.forEachChunk(total, costPerItem: 1) { range in
-                                for i in range { d[i] = gp[i] * (y[i] > 0 ? 1 : 0) }
+            [
+                (
+                    self,
+                    { g in
+                        var dx = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
+                        g.scalars.withUnsafeBufferPointer { gb in
+                            output.scalars.withUnsafeBufferPointer { yb in
+                                dx.withUnsafeMutableBufferPointer { db in
+                                    let gp = gb.baseAddress!, y = yb.baseAddress!, d = db.baseAddress!
+                                    Parallel.forEachChunk(total, costPerItem: 1) { range in
+                                        for i in range { d[i] = gp[i] * (y[i] > 0 ? 1 : 0) }
+                                    }
+                                }
                             }
                         }
+                        return Tensor(shape: g.shape, scalars: dx)
                     }
-                }
-                return Tensor(shape: g.shape, scalars: dx)
-            })])
+                )
+            ])
     }
 
     /// Leaky ReLU: x for x > 0, `slope`·x otherwise.
@@ -96,6 +106,7 @@ extension Tensor {
     /// Each element clamped to [lower, upper]; the gradient is zero where clamping happened.
     public func clamped(to lower: Float, _ upper: Float) -> Tensor {
         precondition(lower <= upper, "clamped: lower \(lower) exceeds upper \(upper)")
-        return unary({ Swift.min(Swift.max($0, lower), upper) }, derivative: { x, _ in x >= lower && x <= upper ? 1 : 0 })
+        return unary(
+            { Swift.min(Swift.max($0, lower), upper) }, derivative: { x, _ in x >= lower && x <= upper ? 1 : 0 })
     }
 }

@@ -52,33 +52,39 @@ extension Tensor {
         let inputShape = shape
         let result = Tensor.recording(
             shape, out,
-            [(self, { g in
-                // dx = inv/m · (m·g − Σg − x̂·Σ(g·x̂)), per channel.
-                var dx = [Float](repeating: 0, count: g.count)
-                g.scalars.withUnsafeBufferPointer { dy in
-                    xHat.scalars.withUnsafeBufferPointer { xh in
-                        for ch in 0..<c {
-                            var sumG: Float = 0
-                            var sumGX: Float = 0
-                            for s in 0..<n {
-                                let base = (s * c + ch) * spatial
-                                for i in 0..<spatial {
-                                    sumG += dy[base + i]
-                                    sumGX += dy[base + i] * xh[base + i]
-                                }
-                            }
-                            let scale = inverseStd[ch] / Float(m)
-                            for s in 0..<n {
-                                let base = (s * c + ch) * spatial
-                                for i in 0..<spatial {
-                                    dx[base + i] = scale * (Float(m) * dy[base + i] - sumG - xh[base + i] * sumGX)
+            [
+                (
+                    self,
+                    { g in
+                        // dx = inv/m · (m·g − Σg − x̂·Σ(g·x̂)), per channel.
+                        var dx = [Float](repeating: 0, count: g.count)
+                        g.scalars.withUnsafeBufferPointer { dy in
+                            xHat.scalars.withUnsafeBufferPointer { xh in
+                                for ch in 0..<c {
+                                    var sumG: Float = 0
+                                    var sumGX: Float = 0
+                                    for s in 0..<n {
+                                        let base = (s * c + ch) * spatial
+                                        for i in 0..<spatial {
+                                            sumG += dy[base + i]
+                                            sumGX += dy[base + i] * xh[base + i]
+                                        }
+                                    }
+                                    let scale = inverseStd[ch] / Float(m)
+                                    for s in 0..<n {
+                                        let base = (s * c + ch) * spatial
+                                        for i in 0..<spatial {
+                                            dx[base + i] =
+                                                scale * (Float(m) * dy[base + i] - sumG - xh[base + i] * sumGX)
+                                        }
+                                    }
                                 }
                             }
                         }
+                        return Tensor(shape: inputShape, scalars: dx)
                     }
-                }
-                return Tensor(shape: inputShape, scalars: dx)
-            })])
+                )
+            ])
         return (result, mean, variance)
     }
 }
@@ -151,7 +157,9 @@ extension Tensor {
                 }
             }
         }
-        guard Tensor.needsRecord(self, scale, offset) else { return (Tensor(shape: shape, scalars: out), mean, variance) }
+        guard Tensor.needsRecord(self, scale, offset) else {
+            return (Tensor(shape: shape, scalars: out), mean, variance)
+        }
         let cx = detached(), cscale = scale.detached()
         let inputShape = shape
         // One backward pass computes all three gradients; the three pullbacks share it through this cache (the
@@ -215,9 +223,24 @@ extension Tensor {
         let output = Tensor.recording(
             shape, out,
             [
-                (self, { g in defer { cache.consume() }; return compute(g).dx }),
-                (scale, { g in defer { cache.consume() }; return compute(g).dscale }),
-                (offset, { g in defer { cache.consume() }; return compute(g).doffset }),
+                (
+                    self,
+                    { g in
+                        defer { cache.consume() }; return compute(g).dx
+                    }
+                ),
+                (
+                    scale,
+                    { g in
+                        defer { cache.consume() }; return compute(g).dscale
+                    }
+                ),
+                (
+                    offset,
+                    { g in
+                        defer { cache.consume() }; return compute(g).doffset
+                    }
+                ),
             ])
         return (output, mean, variance)
     }
@@ -227,7 +250,9 @@ extension Tensor {
     public func channelAffine(scale: [Float], shift: [Float]) -> Tensor {
         precondition(rank == 2 || rank == 4, "channelAffine: expected [batch, channels(, h, w)], got \(shape)")
         let n = shape[0], c = shape[1]
-        precondition(scale.count == c && shift.count == c, "channelAffine: \(scale.count)/\(shift.count) values for \(c) channels")
+        precondition(
+            scale.count == c && shift.count == c,
+            "channelAffine: \(scale.count)/\(shift.count) values for \(c) channels")
         let spatial = rank == 4 ? shape[2] * shape[3] : 1
         let total = count
         var out = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
@@ -244,7 +269,8 @@ extension Tensor {
             }
         }
         guard Tensor.needsRecord(self) else { return Tensor(shape: shape, scalars: out) }
-        return Tensor.recording(shape, out, [(self, { $0.channelAffine(scale: scale, shift: [Float](repeating: 0, count: c)) })])
+        return Tensor.recording(
+            shape, out, [(self, { $0.channelAffine(scale: scale, shift: [Float](repeating: 0, count: c)) })])
     }
 }
 

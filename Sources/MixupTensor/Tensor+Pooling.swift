@@ -21,10 +21,12 @@ extension Tensor {
     private func pool(kernelSize k: Int, stride s: Int, padding p: Int, isMax: Bool) -> Tensor {
         let name = isMax ? "maxPool2d" : "avgPool2d"
         precondition(rank == 4, "\(name): expected [batch, channels, height, width], got \(shape)")
-        precondition(k >= 1 && s >= 1 && p >= 0 && p <= k / 2, "\(name): kernel \(k), stride \(s), padding \(p) are invalid")
+        precondition(
+            k >= 1 && s >= 1 && p >= 0 && p <= k / 2, "\(name): kernel \(k), stride \(s), padding \(p) are invalid")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
-        precondition(h + 2 * p >= k && w + 2 * p >= k && oh > 0 && ow > 0, "\(name): window \(k) does not fit input \(h)×\(w)")
+        precondition(
+            h + 2 * p >= k && w + 2 * p >= k && oh > 0 && ow > 0, "\(name): window \(k) does not fit input \(h)×\(w)")
         let planes = n * c
         let outCount = planes * oh * ow
         var out = [Float](unsafeUninitializedCapacity: outCount) { _, initialized in initialized = outCount }
@@ -52,7 +54,9 @@ extension Tensor {
                                         var bestIndex = 2 * oy * w + x0
                                         if r0[x0 + 1] > best { best = r0[x0 + 1]; bestIndex = 2 * oy * w + x0 + 1 }
                                         if r1[x0] > best { best = r1[x0]; bestIndex = (2 * oy + 1) * w + x0 }
-                                        if r1[x0 + 1] > best { best = r1[x0 + 1]; bestIndex = (2 * oy + 1) * w + x0 + 1 }
+                                        if r1[x0 + 1] > best {
+                                            best = r1[x0 + 1]; bestIndex = (2 * oy + 1) * w + x0 + 1
+                                        }
                                         dst[o + ox] = best
                                         win[o + ox] = Int32(bestIndex)
                                     }
@@ -97,29 +101,34 @@ extension Tensor {
         let inputShape = shape
         return Tensor.recording(
             outShape, out,
-            [(self, { g in
-                var dx = [Float](repeating: 0, count: planes * h * w)
-                g.scalars.withUnsafeBufferPointer { dyb in
-                    winners.withUnsafeBufferPointer { winb in
-                        dx.withUnsafeMutableBufferPointer { dxb in
-                            let dy = dyb.baseAddress!, win = winb.baseAddress, dxp = dxb.baseAddress!
-                            Parallel.forEachChunk(planes, costPerItem: h * w) { range in
-                                for plane in range {
-                                    let base = plane * h * w
-                                    for oy in 0..<oh {
-                                        for ox in 0..<ow {
-                                            let o = (plane * oh + oy) * ow + ox
-                                            if isMax {
-                                                dxp[base + Int(win![o])] += dy[o]
-                                                continue
-                                            }
-                                            let share = dy[o] * inverseArea
-                                            for ky in 0..<k {
-                                                let y = oy * s - p + ky
-                                                if y < 0 || y >= h { continue }
-                                                for kx in 0..<k {
-                                                    let x = ox * s - p + kx
-                                                    if x >= 0 && x < w { dxp[base + y * w + x] += share }
+            [
+                (
+                    self,
+                    { g in
+                        var dx = [Float](repeating: 0, count: planes * h * w)
+                        g.scalars.withUnsafeBufferPointer { dyb in
+                            winners.withUnsafeBufferPointer { winb in
+                                dx.withUnsafeMutableBufferPointer { dxb in
+                                    let dy = dyb.baseAddress!, win = winb.baseAddress, dxp = dxb.baseAddress!
+                                    Parallel.forEachChunk(planes, costPerItem: h * w) { range in
+                                        for plane in range {
+                                            let base = plane * h * w
+                                            for oy in 0..<oh {
+                                                for ox in 0..<ow {
+                                                    let o = (plane * oh + oy) * ow + ox
+                                                    if isMax {
+                                                        dxp[base + Int(win![o])] += dy[o]
+                                                        continue
+                                                    }
+                                                    let share = dy[o] * inverseArea
+                                                    for ky in 0..<k {
+                                                        let y = oy * s - p + ky
+                                                        if y < 0 || y >= h { continue }
+                                                        for kx in 0..<k {
+                                                            let x = ox * s - p + kx
+                                                            if x >= 0 && x < w { dxp[base + y * w + x] += share }
+                                                        }
+                                                    }
                                                 }
                                             }
                                         }
@@ -127,9 +136,9 @@ extension Tensor {
                                 }
                             }
                         }
+                        return Tensor(shape: inputShape, scalars: dx)
                     }
-                }
-                return Tensor(shape: inputShape, scalars: dx)
-            })])
+                )
+            ])
     }
 }

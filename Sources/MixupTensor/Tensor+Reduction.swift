@@ -81,13 +81,20 @@ extension Tensor {
         let inputShape = shape
         return Tensor.recording(
             outShape, values,
-            [(self, { g in
-                var dx = [Float](repeating: 0, count: outer * extent * inner)
-                for o in 0..<outer {
-                    for i in 0..<inner { dx[(o * extent + winners[o * inner + i]) * inner + i] = g.scalars[o * inner + i] }
-                }
-                return Tensor(shape: inputShape, scalars: dx)
-            })])
+            [
+                (
+                    self,
+                    { g in
+                        var dx = [Float](repeating: 0, count: outer * extent * inner)
+                        for o in 0..<outer {
+                            for i in 0..<inner {
+                                dx[(o * extent + winners[o * inner + i]) * inner + i] = g.scalars[o * inner + i]
+                            }
+                        }
+                        return Tensor(shape: inputShape, scalars: dx)
+                    }
+                )
+            ])
     }
 
     /// Indices of the maxima along `axis` (the first on ties), with that axis removed.

@@ -7,7 +7,9 @@ extension Tensor {
         var target = newShape
         if let inferred = newShape.firstIndex(of: -1) {
             let known = newShape.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0, "reshaped: cannot infer -1 in \(newShape) for \(count) elements of \(shape)")
+            precondition(
+                known > 0 && count % known == 0,
+                "reshaped: cannot infer -1 in \(newShape) for \(count) elements of \(shape)")
             target[inferred] = count / known
         }
         precondition(
@@ -79,13 +81,20 @@ extension Tensor {
         let inputShape = shape
         return Tensor.recording(
             outShape, out,
-            [(self, { g in
-                var dx = [Float](repeating: 0, count: outer * extent * inner)
-                for o in 0..<outer {
-                    for i in 0..<(length * inner) { dx[(o * extent + range.lowerBound) * inner + i] = g.scalars[o * length * inner + i] }
-                }
-                return Tensor(shape: inputShape, scalars: dx)
-            })])
+            [
+                (
+                    self,
+                    { g in
+                        var dx = [Float](repeating: 0, count: outer * extent * inner)
+                        for o in 0..<outer {
+                            for i in 0..<(length * inner) {
+                                dx[(o * extent + range.lowerBound) * inner + i] = g.scalars[o * length * inner + i]
+                            }
+                        }
+                        return Tensor(shape: inputShape, scalars: dx)
+                    }
+                )
+            ])
     }
 
     /// Joins tensors along `axis`; all other extents must agree.
@@ -139,9 +148,11 @@ extension Tensor {
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for (r, index) in indices.enumerated() {
-                    precondition(index >= 0 && index < rows, "gathering(rows:): index \(index) out of range for \(rows) rows")
+                    precondition(
+                        index >= 0 && index < rows, "gathering(rows:): index \(index) out of range for \(rows) rows")
                     if rowSize > 0 {
-                        (dst.baseAddress! + r * rowSize).update(from: src.baseAddress! + index * rowSize, count: rowSize)
+                        (dst.baseAddress! + r * rowSize).update(
+                            from: src.baseAddress! + index * rowSize, count: rowSize)
                     }
                 }
             }
@@ -151,25 +162,32 @@ extension Tensor {
         let inputShape = shape
         return Tensor.recording(
             outShape, out,
-            [(self, { g in
-                var dx = [Float](repeating: 0, count: rows * rowSize)
-                g.scalars.withUnsafeBufferPointer { pg in
-                    dx.withUnsafeMutableBufferPointer { pd in
-                        guard rowSize > 0, let src = pg.baseAddress, let dst = pd.baseAddress else { return }
-                        for (r, index) in indices.enumerated() {
-                            let from = src + r * rowSize, to = dst + index * rowSize
-                            for i in 0..<rowSize { to[i] += from[i] }
+            [
+                (
+                    self,
+                    { g in
+                        var dx = [Float](repeating: 0, count: rows * rowSize)
+                        g.scalars.withUnsafeBufferPointer { pg in
+                            dx.withUnsafeMutableBufferPointer { pd in
+                                guard rowSize > 0, let src = pg.baseAddress, let dst = pd.baseAddress else { return }
+                                for (r, index) in indices.enumerated() {
+                                    let from = src + r * rowSize, to = dst + index * rowSize
+                                    for i in 0..<rowSize { to[i] += from[i] }
+                                }
+                            }
                         }
+                        return Tensor(shape: inputShape, scalars: dx)
                     }
-                }
-                return Tensor(shape: inputShape, scalars: dx)
-            })])
+                )
+            ])
     }
 
     /// Zero-pads the last two (spatial) axes of `[..., height, width]` by the given amounts.
     public func padded(top: Int, bottom: Int, left: Int, right: Int, value: Float = 0) -> Tensor {
         precondition(rank >= 2, "padded: needs [..., height, width], got \(shape)")
-        precondition(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "padded: negative padding \([top, bottom, left, right])")
+        precondition(
+            top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "padded: negative padding \([top, bottom, left, right])"
+        )
         let h = shape[rank - 2], w = shape[rank - 1]
         let planes = shape.dropLast(2).reduce(1, *)
         let oh = h + top + bottom, ow = w + left + right

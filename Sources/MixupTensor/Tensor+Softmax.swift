@@ -35,17 +35,22 @@ extension Tensor {
         let y = Tensor(shape: shape, scalars: out)
         return Tensor.recording(
             shape, out,
-            [(self, { g in
-                // dx = y ⊙ (g − Σ g⊙y)
-                var dx = [Float](repeating: 0, count: g.count)
-                for r in 0..<rows {
-                    let base = r * classes
-                    var dot: Float = 0
-                    for c in 0..<classes { dot += g.scalars[base + c] * y.scalars[base + c] }
-                    for c in 0..<classes { dx[base + c] = y.scalars[base + c] * (g.scalars[base + c] - dot) }
-                }
-                return Tensor(shape: g.shape, scalars: dx)
-            })])
+            [
+                (
+                    self,
+                    { g in
+                        // dx = y ⊙ (g − Σ g⊙y)
+                        var dx = [Float](repeating: 0, count: g.count)
+                        for r in 0..<rows {
+                            let base = r * classes
+                            var dot: Float = 0
+                            for c in 0..<classes { dot += g.scalars[base + c] * y.scalars[base + c] }
+                            for c in 0..<classes { dx[base + c] = y.scalars[base + c] * (g.scalars[base + c] - dot) }
+                        }
+                        return Tensor(shape: g.shape, scalars: dx)
+                    }
+                )
+            ])
     }
 
     /// Log-softmax along the last axis, computed as x − max − log Σ exp(x − max).
@@ -65,16 +70,23 @@ extension Tensor {
         let y = Tensor(shape: shape, scalars: out)
         return Tensor.recording(
             shape, out,
-            [(self, { g in
-                // dx = g − softmax · Σ g
-                var dx = [Float](repeating: 0, count: g.count)
-                for r in 0..<rows {
-                    let base = r * classes
-                    var total: Float = 0
-                    for c in 0..<classes { total += g.scalars[base + c] }
-                    for c in 0..<classes { dx[base + c] = g.scalars[base + c] - Foundation.exp(y.scalars[base + c]) * total }
-                }
-                return Tensor(shape: g.shape, scalars: dx)
-            })])
+            [
+                (
+                    self,
+                    { g in
+                        // dx = g − softmax · Σ g
+                        var dx = [Float](repeating: 0, count: g.count)
+                        for r in 0..<rows {
+                            let base = r * classes
+                            var total: Float = 0
+                            for c in 0..<classes { total += g.scalars[base + c] }
+                            for c in 0..<classes {
+                                dx[base + c] = g.scalars[base + c] - Foundation.exp(y.scalars[base + c]) * total
+                            }
+                        }
+                        return Tensor(shape: g.shape, scalars: dx)
+                    }
+                )
+            ])
     }
 }

@@ -63,7 +63,9 @@ public struct Tensor {
         precondition(indices.count == rank, "subscript: \(indices.count) indices for a tensor of shape \(shape)")
         var offset = 0
         for (axis, index) in indices.enumerated() {
-            precondition(index >= 0 && index < shape[axis], "subscript: index \(index) out of range for axis \(axis) of \(shape)")
+            precondition(
+                index >= 0 && index < shape[axis], "subscript: index \(index) out of range for axis \(axis) of \(shape)"
+            )
             offset = offset * shape[axis] + index
         }
         return scalars[offset]

@@ -40,7 +40,8 @@ import _MixupTestSupport
         let l2Parameter = Parameter(Tensor([2]))
         let l2 = Adam(parameters: [l2Parameter], learningRate: lr, weightDecay: wd)
         let decoupledParameter = Parameter(Tensor([2]))
-        let decoupled = Adam(parameters: [decoupledParameter], learningRate: lr, weightDecay: wd, decoupledWeightDecay: true)
+        let decoupled = Adam(
+            parameters: [decoupledParameter], learningRate: lr, weightDecay: wd, decoupledWeightDecay: true)
         l2Parameter.gradient = Tensor([0.1])
         decoupledParameter.gradient = Tensor([0.1])
         l2.step()
@@ -110,7 +111,9 @@ import _MixupTestSupport
         let wrongMoment = ["step": Tensor(1), "m.0": Tensor([1, 2, 3]), "v.0": Tensor([1, 2])]
         let wrongShape = #expect(throws: OptimizerStateError.self) { try optimizer.load(state: wrongMoment) }
         #expect(wrongShape?.description.contains("\"m.0\"") == true)
-        let missingStep = #expect(throws: OptimizerStateError.self) { try optimizer.load(state: ["m.0": Tensor([1, 2])]) }
+        let missingStep = #expect(throws: OptimizerStateError.self) {
+            try optimizer.load(state: ["m.0": Tensor([1, 2])])
+        }
         #expect(missingStep?.description.contains("\"step\"") == true)
     }
 

@@ -94,7 +94,8 @@ private func channelStatistics(_ x: Tensor) -> (mean: [Double], variance: [Doubl
         let x = shiftedInput(shape, seed: 5)
         let y = layer.inferring(x)
         let spatial = shape.count == 4 ? shape[2] * shape[3] : 1
-        let mean: [Float] = [0.5, -1], variance: [Float] = [4, 0.25], scale: [Float] = [2, 3], offset: [Float] = [0.1, -0.2]
+        let mean: [Float] = [0.5, -1], variance: [Float] = [4, 0.25], scale: [Float] = [2, 3],
+            offset: [Float] = [0.1, -0.2]
         let expected = x.scalars.indices.map { i -> Float in
             let ch = (i / spatial) % 2
             return (x.scalars[i] - mean[ch]) / (variance[ch] + 1e-3).squareRoot() * scale[ch] + offset[ch]

@@ -77,7 +77,8 @@ import Testing
         #expect(zip(warm, warm.dropFirst()).allSatisfy { $0 < $1 })
         // After the warm-up the base sees steps counted from the end of the warm-up over the remaining 100 steps.
         #expect(close(schedule.learningRate(atStep: 10, totalSteps: total), 0.4))
-        #expect(close(schedule.learningRate(atStep: 60, totalSteps: total), base.learningRate(atStep: 50, totalSteps: 100)))
+        #expect(
+            close(schedule.learningRate(atStep: 60, totalSteps: total), base.learningRate(atStep: 50, totalSteps: 100)))
         #expect(close(schedule.learningRate(atStep: total - 1, totalSteps: total), 0.04))
         // No warm-up is the base schedule itself.
         let none = LinearWarmup(base, warmupSteps: 0)

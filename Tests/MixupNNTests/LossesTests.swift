@@ -24,7 +24,8 @@ import _MixupTestSupport
     @Test func crossEntropyMatchesHandComputation() {
         let logits = Tensor(shape: [2, 3], scalars: [1, 2, 3, 0, 0, 5])
         let loss = softmaxCrossEntropy(logits: logits, labels: [2, 0])
-        let row0 = -Foundation.log(Foundation.exp(3.0) / (Foundation.exp(1.0) + Foundation.exp(2.0) + Foundation.exp(3.0)))
+        let row0 = -Foundation.log(
+            Foundation.exp(3.0) / (Foundation.exp(1.0) + Foundation.exp(2.0) + Foundation.exp(3.0)))
         let row1 = -Foundation.log(1 / (2 + Foundation.exp(5.0)))
         #expect(abs(Double(loss.scalar) - (row0 + row1) / 2) < 1e-5)
         // Large logits stay finite (log-sum-exp is shifted).
@@ -63,7 +64,9 @@ import _MixupTestSupport
         // Targets carry no gradient.
         #expect(gradients[1].scalars.allSatisfy { $0 == 0 })
         expectGradientsMatchFiniteDifferences(at: [logits]) { softmaxCrossEntropy(logits: $0[0], softTargets: targets) }
-        expectGradientsMatchFiniteDifferences(at: [logits]) { softmaxCrossEntropy(logits: $0[0], labels: [2, 0, 1, 1]) }
+        expectGradientsMatchFiniteDifferences(at: [logits]) {
+            softmaxCrossEntropy(logits: $0[0], labels: [2, 0, 1, 1])
+        }
     }
 
     // MARK: binary cross-entropy
@@ -71,7 +74,8 @@ import _MixupTestSupport
     @Test func binaryCrossEntropyMatchesHandComputation() {
         let p = Tensor(shape: [2, 2], scalars: [0.8, 0.3, 0.5, 0.9])
         let t = Tensor(shape: [2, 2], scalars: [1, 0, 0.25, 0])
-        let expected = -(Foundation.log(0.8) + Foundation.log(0.7) + (0.25 * Foundation.log(0.5) + 0.75 * Foundation.log(0.5))
+        let expected =
+            -(Foundation.log(0.8) + Foundation.log(0.7) + (0.25 * Foundation.log(0.5) + 0.75 * Foundation.log(0.5))
             + Foundation.log(0.1)) / 4
         #expect(abs(Double(binaryCrossEntropy(probabilities: p, targets: t).scalar) - expected) < 1e-5)
     }
@@ -94,7 +98,9 @@ import _MixupTestSupport
         let expected = (p - t) / (p * (1 - p)) / 12
         expectClose(gradients[0], expected, tolerance: 1e-4)
         #expect(gradients[1].scalars.allSatisfy { $0 == 0 })
-        expectGradientsMatchFiniteDifferences(at: [p], step: 1e-3) { binaryCrossEntropy(probabilities: $0[0], targets: t) }
+        expectGradientsMatchFiniteDifferences(at: [p], step: 1e-3) {
+            binaryCrossEntropy(probabilities: $0[0], targets: t)
+        }
         // Through a sigmoid, the gradient with respect to the logits is (σ(z) − t) / n.
         let z = randomTensor([3, 4], seed: 9)
         let (_, logitGradients) = valueWithGradients(at: [z]) {
@@ -159,6 +165,8 @@ import _MixupTestSupport
         }
         expectClose(gradients[0], (logits.softmax() - targets) / 3)
         #expect(gradients[1].scalars.allSatisfy { $0 == 0 })
-        expectGradientsMatchFiniteDifferences(at: [logits]) { klDivergence(logits: $0[0], targetProbabilities: targets) }
+        expectGradientsMatchFiniteDifferences(at: [logits]) {
+            klDivergence(logits: $0[0], targetProbabilities: targets)
+        }
     }
 }

@@ -53,7 +53,8 @@ import _MixupTestSupport
         var generator = SeededGenerator(seed: 4)
         let inner = Sequential([Linear(inputSize: 2, outputSize: 2, using: &generator), BatchNorm(featureCount: 2)])
         let outer = Sequential([ReLU(), inner, Linear(inputSize: 2, outputSize: 1, hasBias: false, using: &generator)])
-        #expect(outer.namedParameters().map(\.name) == ["1.0.weight", "1.0.bias", "1.1.weight", "1.1.bias", "2.weight"])
+        #expect(
+            outer.namedParameters().map(\.name) == ["1.0.weight", "1.0.bias", "1.1.weight", "1.1.bias", "2.weight"])
         #expect(outer.namedBuffers().map(\.name) == ["1.1.running_mean", "1.1.running_var"])
         #expect(outer.namedParameters(prefix: "model.").first?.name == "model.1.0.weight")
         #expect(outer.parameterCount == 6 + 4 + 2)

@@ -67,7 +67,9 @@ func expectParameterGradientsMatchFiniteDifferences(
                 worstDescription = "element \(element): analytic \(exact), numeric \(numeric)"
             }
         }
-        #expect(worst <= 0, "parameter \"\(parameter.name)\" gradient mismatch at \(worstDescription)", sourceLocation: sourceLocation)
+        #expect(
+            worst <= 0, "parameter \"\(parameter.name)\" gradient mismatch at \(worstDescription)",
+            sourceLocation: sourceLocation)
         parameter.zeroGradient()
     }
 }

@@ -11,19 +11,26 @@ private struct Moments {
         mean = samples.reduce(0, +) / n
         let m = mean
         variance = samples.map { ($0 - m) * ($0 - m) }.reduce(0, +) / n
-        let fourth = samples.map { let d = $0 - m; return d * d * d * d }.reduce(0, +) / n
+        let fourth =
+            samples.map {
+                let d = $0 - m; return d * d * d * d
+            }.reduce(0, +) / n
         meanError = (variance / n).squareRoot()
         varianceError = (max(fourth - variance * variance, 0) / n).squareRoot()
     }
 
     /// Both moments within `k` standard errors of the expected values.
-    func expectMatches(mean expectedMean: Double, variance expectedVariance: Double, k: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectMatches(
+        mean expectedMean: Double, variance expectedVariance: Double, k: Double = 5,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(
             abs(mean - expectedMean) <= k * meanError,
             "mean \(mean) vs \(expectedMean) (standard error \(meanError))", sourceLocation: sourceLocation)
         #expect(
             abs(variance - expectedVariance) <= k * varianceError,
-            "variance \(variance) vs \(expectedVariance) (standard error \(varianceError))", sourceLocation: sourceLocation)
+            "variance \(variance) vs \(expectedVariance) (standard error \(varianceError))",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -35,7 +42,10 @@ struct BetaCase: Sendable, CustomTestStringConvertible {
 @Suite struct DistributionTests {
     static let draws = 20_000
 
-    @Test(arguments: [BetaCase(alpha: 0.2, beta: 0.2), BetaCase(alpha: 1, beta: 1), BetaCase(alpha: 2, beta: 2), BetaCase(alpha: 2, beta: 5)])
+    @Test(arguments: [
+        BetaCase(alpha: 0.2, beta: 0.2), BetaCase(alpha: 1, beta: 1), BetaCase(alpha: 2, beta: 2),
+        BetaCase(alpha: 2, beta: 5),
+    ])
     func betaMoments(_ c: BetaCase) {
         var g = SeededGenerator(seed: 2024)
         let samples = (0..<Self.draws).map { _ in g.nextBeta(c.alpha, c.beta) }
@@ -98,4 +108,3 @@ struct BetaCase: Sendable, CustomTestStringConvertible {
         #expect(abs(tail - 0.0455) < 0.008)
     }
 }
-

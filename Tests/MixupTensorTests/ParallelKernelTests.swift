@@ -45,10 +45,13 @@ import _MixupTestSupport
         let x = Tensor.normal([6, 4, 16, 16], using: &generator)
         let f = Tensor.normal([8, 4 / groups, 3, 3], standardDeviation: 0.3, using: &generator)
         let b = Tensor.normal([8], using: &generator)
-        let conv: ([Tensor]) -> Tensor = { Tensor.conv2d($0[0], filter: $0[1], bias: $0[2], stride: stride, padding: 1, groups: groups) }
+        let conv: ([Tensor]) -> Tensor = {
+            Tensor.conv2d($0[0], filter: $0[1], bias: $0[2], stride: stride, padding: 1, groups: groups)
+        }
         let (parallelValue, parallelGradients) = Self.withThreads(2) { Self.valueAndGradients([x, f, b], conv) }
         let (serialValue, serialGradients) = Self.withThreads(1) { Self.valueAndGradients([x, f, b], conv) }
-        expectClose(parallelValue, naiveConv2d(x, f, bias: b, stride: stride, padding: 1, groups: groups), tolerance: 1e-4)
+        expectClose(
+            parallelValue, naiveConv2d(x, f, bias: b, stride: stride, padding: 1, groups: groups), tolerance: 1e-4)
         expectClose(parallelValue, serialValue, tolerance: 1e-5)
         for (p, s) in zip(parallelGradients, serialGradients) { expectClose(p, s, tolerance: 1e-3) }
     }
@@ -63,7 +66,9 @@ import _MixupTestSupport
             $0[0].batchStandardized().normalized * $0[1].reshaped(to: [1, 8, 1, 1]) + $0[2].reshaped(to: [1, 8, 1, 1])
         }
         let (fusedValue, fusedGradients) = Self.withThreads(2) { Self.valueAndGradients([x, scale, offset], fused) }
-        let (compositeValue, compositeGradients) = Self.withThreads(1) { Self.valueAndGradients([x, scale, offset], composite) }
+        let (compositeValue, compositeGradients) = Self.withThreads(1) {
+            Self.valueAndGradients([x, scale, offset], composite)
+        }
         expectClose(fusedValue, compositeValue, tolerance: 1e-4)
         for (a, b) in zip(fusedGradients, compositeGradients) { expectClose(a, b, tolerance: 1e-3) }
     }

@@ -75,9 +75,11 @@ import _MixupTestSupport
 
     // MARK: Gradients
 
-    @Test(arguments: [
-        ([2, 3], [2, 3]), ([2, 3], [3]), ([3], [2, 3]), ([2, 1, 3], [4, 1]), ([2, 3], []), ([], [2, 3]), ([2, 1], [1, 3]),
-    ] as [([Int], [Int])])
+    @Test(
+        arguments: [
+            ([2, 3], [2, 3]), ([2, 3], [3]), ([3], [2, 3]), ([2, 1, 3], [4, 1]), ([2, 3], []), ([], [2, 3]),
+            ([2, 1], [1, 3]),
+        ] as [([Int], [Int])])
     func binaryOperatorGradients(shapes: ([Int], [Int])) {
         let a = randomTensor(shapes.0, seed: 11)
         let b = randomTensor(shapes.1, seed: 12, lower: 0.5, upper: 1.5)  // positive: a safe divisor

@@ -25,7 +25,8 @@ import _MixupTestSupport
         let selected = Tensor.where(condition, Tensor([1, 2, 3, 4]), Tensor([-1, -2, -3, -4]))
         #expect(selected.scalars == [1, -2, 3, -4])
         // Broadcast condition and scalar branch.
-        let rows = Tensor.where(Tensor(shape: [2, 1], scalars: [1, 0]), Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), Tensor(0))
+        let rows = Tensor.where(
+            Tensor(shape: [2, 1], scalars: [1, 0]), Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), Tensor(0))
         #expect(rows.scalars == [1, 2, 0, 0])
     }
 

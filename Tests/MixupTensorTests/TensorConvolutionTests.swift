@@ -8,7 +8,9 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
 
     static let all: [ConvolutionCase] = [1, 2].flatMap { stride in
         [0, 1].flatMap { padding in
-            [1, 2].flatMap { groups in [false, true].map { ConvolutionCase(stride: stride, padding: padding, groups: groups, hasBias: $0) } }
+            [1, 2].flatMap { groups in
+                [false, true].map { ConvolutionCase(stride: stride, padding: padding, groups: groups, hasBias: $0) }
+            }
         }
     }
 }
@@ -32,8 +34,10 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
         let x = randomTensor([2, 4, 5, 6], seed: 91)
         let f = randomTensor([4, 4 / config.groups, 3, 3], seed: 92)
         let bias = config.hasBias ? randomTensor([4], seed: 93) : nil
-        let y = Tensor.conv2d(x, filter: f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups)
-        let expected = naiveConv2d(x, f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups)
+        let y = Tensor.conv2d(
+            x, filter: f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups)
+        let expected = naiveConv2d(
+            x, f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups)
         expectClose(y, expected, tolerance: 1e-5)
     }
 
@@ -53,12 +57,14 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
             expectGradientsMatchFiniteDifferences(at: [x, f, bias]) {
                 weightedSum(
                     Tensor.conv2d(
-                        $0[0], filter: $0[1], bias: $0[2], stride: config.stride, padding: config.padding, groups: config.groups))
+                        $0[0], filter: $0[1], bias: $0[2], stride: config.stride, padding: config.padding,
+                        groups: config.groups))
             }
         } else {
             expectGradientsMatchFiniteDifferences(at: [x, f]) {
                 weightedSum(
-                    Tensor.conv2d($0[0], filter: $0[1], stride: config.stride, padding: config.padding, groups: config.groups))
+                    Tensor.conv2d(
+                        $0[0], filter: $0[1], stride: config.stride, padding: config.padding, groups: config.groups))
             }
         }
     }

@@ -43,7 +43,8 @@ private func naiveMatMul(
         let c = Tensor.matmul(a, b, transposeA: transposeA, transposeB: transposeB)
         #expect(c.shape == [m, n])
         let expected = naiveMatMul(
-            a.scalars, a.shape[0], a.shape[1], b.scalars, b.shape[0], b.shape[1], transposeA: transposeA, transposeB: transposeB)
+            a.scalars, a.shape[0], a.shape[1], b.scalars, b.shape[0], b.shape[1], transposeA: transposeA,
+            transposeB: transposeB)
         expectClose(c.scalars, expected, tolerance: 1e-5)
     }
 

@@ -16,7 +16,8 @@ import _MixupTestSupport
         #expect(padded.shape == [1, 1, 2, 2])
         #expect(padded.scalars == [6, 8, 14, 16])
         // Padding counts as −∞, not 0: an all-negative image keeps its values.
-        let negative = Tensor(shape: [1, 1, 2, 2], scalars: [-1, -2, -3, -4]).maxPool2d(kernelSize: 2, stride: 1, padding: 1)
+        let negative = Tensor(shape: [1, 1, 2, 2], scalars: [-1, -2, -3, -4]).maxPool2d(
+            kernelSize: 2, stride: 1, padding: 1)
         #expect(negative.scalars == [-1, -1, -2, -1, -1, -2, -3, -3, -4])
     }
 
@@ -37,7 +38,10 @@ import _MixupTestSupport
             for c in 0..<3 {
                 for oy in 0..<2 {
                     for ox in 0..<2 {
-                        let window = [x[n, c, 2 * oy, 2 * ox], x[n, c, 2 * oy, 2 * ox + 1], x[n, c, 2 * oy + 1, 2 * ox], x[n, c, 2 * oy + 1, 2 * ox + 1]]
+                        let window = [
+                            x[n, c, 2 * oy, 2 * ox], x[n, c, 2 * oy, 2 * ox + 1], x[n, c, 2 * oy + 1, 2 * ox],
+                            x[n, c, 2 * oy + 1, 2 * ox + 1],
+                        ]
                         #expect(y[n, c, oy, ox] == window.max()!)
                     }
                 }
@@ -62,10 +66,16 @@ import _MixupTestSupport
         let x = distinctTensor([2, 2, 4, 5], seed: 103)
         expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum($0[0].maxPool2d(kernelSize: 2)) }
         expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum($0[0].maxPool2d(kernelSize: 3, stride: 1)) }
-        expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum($0[0].maxPool2d(kernelSize: 3, stride: 2, padding: 1)) }
+        expectGradientsMatchFiniteDifferences(at: [x]) {
+            weightedSum($0[0].maxPool2d(kernelSize: 3, stride: 2, padding: 1))
+        }
         expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum($0[0].avgPool2d(kernelSize: 2)) }
-        expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum($0[0].avgPool2d(kernelSize: 3, stride: 1, padding: 1)) }
-        expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum($0[0].avgPool2d(kernelSize: 3, stride: 2, padding: 1)) }
+        expectGradientsMatchFiniteDifferences(at: [x]) {
+            weightedSum($0[0].avgPool2d(kernelSize: 3, stride: 1, padding: 1))
+        }
+        expectGradientsMatchFiniteDifferences(at: [x]) {
+            weightedSum($0[0].avgPool2d(kernelSize: 3, stride: 2, padding: 1))
+        }
         expectGradientsMatchFiniteDifferences(at: [x]) { weightedSum($0[0].globalAveragePooled()) }
     }
 

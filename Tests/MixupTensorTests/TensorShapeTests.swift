@@ -75,14 +75,20 @@ import _MixupTestSupport
         expectGradientsMatchFiniteDifferences(at: [a]) { weightedSum($0[0].slice(0..<1)) }
         expectGradientsMatchFiniteDifferences(at: [a]) { weightedSum($0[0].slice(1..<4, alongAxis: -1)) }
         expectGradientsMatchFiniteDifferences(at: [a]) { weightedSum($0[0].gathering(rows: [1, 0, 1, 1])) }
-        expectGradientsMatchFiniteDifferences(at: [a]) { weightedSum($0[0].padded(top: 1, bottom: 2, left: 0, right: 1)) }
-        expectGradientsMatchFiniteDifferences(at: [a]) { weightedSum($0[0].cropped(top: 1, left: 1, height: 2, width: 2)) }
+        expectGradientsMatchFiniteDifferences(at: [a]) {
+            weightedSum($0[0].padded(top: 1, bottom: 2, left: 0, right: 1))
+        }
+        expectGradientsMatchFiniteDifferences(at: [a]) {
+            weightedSum($0[0].cropped(top: 1, left: 1, height: 2, width: 2))
+        }
     }
 
     @Test func concatenateGradients() {
         let a = randomTensor([2, 3], seed: 52), b = randomTensor([1, 3], seed: 53), c = randomTensor([2, 2], seed: 54)
         expectGradientsMatchFiniteDifferences(at: [a, b]) { weightedSum(Tensor.concatenate([$0[0], $0[1]])) }
-        expectGradientsMatchFiniteDifferences(at: [a, c]) { weightedSum(Tensor.concatenate([$0[0], $0[1]], alongAxis: 1)) }
+        expectGradientsMatchFiniteDifferences(at: [a, c]) {
+            weightedSum(Tensor.concatenate([$0[0], $0[1]], alongAxis: 1))
+        }
         // The same tensor twice, and a constant among tracked ones.
         expectGradientsMatchFiniteDifferences(at: [a]) {
             weightedSum(Tensor.concatenate([$0[0], Tensor.ones([2, 3]), $0[0]], alongAxis: -1))

@@ -25,7 +25,9 @@ import _MixupTestSupport
         expectClose(p, Tensor(shape: [2, 3], scalars: [1, 0, 0, 1.0 / 3, 1.0 / 3, 1.0 / 3]))
         let logP = logits.logSoftmax()
         #expect(logP.scalars.allSatisfy { $0.isFinite })
-        expectClose(logP, Tensor(shape: [2, 3], scalars: [0, -1000, -2000, -1.0986123, -1.0986123, -1.0986123]), tolerance: 1e-4)
+        expectClose(
+            logP, Tensor(shape: [2, 3], scalars: [0, -1000, -2000, -1.0986123, -1.0986123, -1.0986123]), tolerance: 1e-4
+        )
     }
 
     @Test func logSoftmaxIsLogOfSoftmax() {

@@ -1,6 +1,7 @@
-@testable import MixupTensor
 import Testing
 import _MixupTestSupport
+
+@testable import MixupTensor
 
 // Construction, element access and value semantics. `@testable` only to mutate `scalars` (internal(set)) for the
 // copy-on-write checks: the public API has no mutating tensor operations.
