@@ -69,7 +69,7 @@ public struct DecisionBoundaryPlot {
                 let py = Double((maxY - ys[i]) / (maxY - minY)) * Double(size)
                 svg += String(
                     format:
-                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%@\" stroke=\"white\" stroke-width=\"0.4\"/>\n",
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\" fill=\"%@\" stroke=\"#111\" stroke-width=\"0.5\"/>\n",
                     px, py, label == 1 ? "#b2182b" : "#2166ac")
             }
             svg += "<rect width=\"\(size)\" height=\"\(size)\" fill=\"none\" stroke=\"black\"/>\n</g>\n"
