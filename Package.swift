@@ -4,7 +4,7 @@
 // Dependencies flow one way:
 //   CMixupKernels → MixupTensor → MixupNN → MixupMixing → MixupModels → MixupTraining → plugins → MixupSemiSupervised
 //   MixupFormats → MixupData → MixupTraining;  everything → MixupKit (umbrella) → recipes → executables.
-// No package dependencies and no unsafeFlags: other packages can depend on this one.
+// No package dependencies and no unsafe compiler flags: other packages can depend on this one.
 import PackageDescription
 
 let pluginNames = ["InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin"]

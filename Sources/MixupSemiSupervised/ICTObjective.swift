@@ -11,7 +11,7 @@ import MixupTraining
 /// with a sigmoid. The mixing is the recipe's ``Regularizer`` applied to the unlabelled batch with the teacher's
 /// predictions as its targets, so its ``LayerSelector`` gives hidden-layer ICT and swapping the strategy (CutMix,
 /// FMix, …) is the usual one-line change. Labelled batches get plain cross-entropy (or the supervised regularizer).
-public final class ICTObjective: TrainingObjective {
+public final class ICTObjective: TeacherStudentObjective {
     /// Mixes unlabelled samples (and the teacher's predictions).
     public let unlabelledMixing: Regularizer
     /// Applied to labelled batches (`.erm` in the paper).
@@ -62,15 +62,5 @@ public final class ICTObjective: TrainingObjective {
             loss: supervised.loss + consistency * weight, logits: supervised.logits, targets: supervised.targets,
             mixPoint: mixed.point,
             metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])
-    }
-
-    public func didUpdate(model: any MixableModel, globalStep: Int) {
-        teacher.update(from: model, globalStep: globalStep)
-    }
-
-    public func checkpointTensors() -> [String: Tensor] { teacher.checkpointTensors() }
-
-    public func restore(checkpointTensors: [String: Tensor]) throws(TrainingError) {
-        if let problem = teacher.restore(checkpointTensors) { throw .checkpoint(problem) }
     }
 }

@@ -6,7 +6,7 @@ import MixupTraining
 /// The Mean Teacher baseline (Tarvainen & Valpola 2017): cross-entropy on labelled samples plus a ramped squared-error
 /// consistency between the student's and the EMA teacher's predictions on two independently perturbed copies of each
 /// unlabelled sample. No mixing on the unlabelled part.
-public final class MeanTeacherObjective: TrainingObjective {
+public final class MeanTeacherObjective: TeacherStudentObjective {
     /// The EMA teacher.
     public let teacher: EMATeacher
     /// The consistency weight by step.
@@ -47,15 +47,5 @@ public final class MeanTeacherObjective: TrainingObjective {
         return ObjectiveResult(
             loss: supervised.loss + consistency * weight, logits: supervised.logits, targets: supervised.targets,
             metrics: ["consistency": Double(consistency.scalar), "consistency_weight": Double(weight)])
-    }
-
-    public func didUpdate(model: any MixableModel, globalStep: Int) {
-        teacher.update(from: model, globalStep: globalStep)
-    }
-
-    public func checkpointTensors() -> [String: Tensor] { teacher.checkpointTensors() }
-
-    public func restore(checkpointTensors: [String: Tensor]) throws(TrainingError) {
-        if let problem = teacher.restore(checkpointTensors) { throw .checkpoint(problem) }
     }
 }
