@@ -59,10 +59,16 @@ public final class EMATeacher {
         }
     }
 
-    /// Class probabilities `[batch, classes]` of the teacher in inference mode, without gradients.
-    public func probabilities(_ input: Tensor, student: any MixableModel) -> Tensor {
+    /// Class probabilities `[batch, classes]` of the teacher, without gradients.
+    ///
+    /// The teacher runs in the mode of `context` — during training, with batch statistics and dropout, as the
+    /// reference implementations of Mean Teacher and ICT do (`ema_model.train()`). Its BatchNorm running statistics
+    /// are copied from the student at every update, so early in training (when they are still far from the data)
+    /// they would make eval-mode teacher predictions meaningless; any running-statistics change made here is
+    /// overwritten by the next update.
+    public func probabilities(_ input: Tensor, student: any MixableModel, context: inout ForwardContext) -> Tensor {
         if !isInitialized { copyWeights(from: student) }
-        return model.inferring(input).softmax()
+        return withoutGradients { model(input, context: &context).softmax() }
     }
 
     /// The teacher's weights and buffers for checkpoints (`teacher.<name>`), plus whether it was initialised.

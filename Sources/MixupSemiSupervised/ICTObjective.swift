@@ -48,7 +48,7 @@ public final class ICTObjective: TeacherStudentObjective {
         }
         let supervised = try SupervisedObjective(regularizer: supervisedRegularizer)
             .loss(model: model, batch: batch, context: &context, using: &generator)
-        let guesses = teacher.probabilities(unlabelled, student: model)
+        let guesses = teacher.probabilities(unlabelled, student: model, context: &context)
         let mixed: MixedForward
         do {
             mixed = try unlabelledMixing.forward(

@@ -40,7 +40,7 @@ public final class MeanTeacherObjective: TeacherStudentObjective {
             .loss(model: model, batch: batch, context: &context, using: &generator)
         let studentView = perturbation(unlabelled, &generator)
         let teacherView = perturbation(unlabelled, &generator)
-        let targets = teacher.probabilities(teacherView, student: model)
+        let targets = teacher.probabilities(teacherView, student: model, context: &context)
         let studentLogits = model(studentView, context: &context)
         let consistency = SemiSupervisedLosses.probabilityMSE(logits: studentLogits, targets: targets)
         let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))

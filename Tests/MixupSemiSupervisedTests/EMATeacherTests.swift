@@ -55,8 +55,26 @@ import _MixupTestSupport
             #expect(s.buffer.value.scalars == t.buffer.value.scalars)
         }
         let input = Parameter(Tensor.normal([2, 3], using: &generator)).tracked
-        let probabilities = teacher.probabilities(input, student: student)
+        var inference = ForwardContext.inference
+        let probabilities = teacher.probabilities(input, student: student, context: &inference)
         #expect(!probabilities.requiresGradient)
         #expect(probabilities.shape == [2, 2])
+    }
+
+    /// During training the teacher normalises with batch statistics, like the student: with a freshly copied student
+    /// (running statistics still at their initial 0/1) its training-mode predictions equal the student's, not the
+    /// eval-mode ones.
+    @Test func trainingModePredictionsUseBatchStatistics() {
+        let (student, teacher) = Self.pair()
+        var generator = SeededGenerator(seed: 5)
+        let input = Tensor.normal([16, 3], mean: 3, standardDeviation: 4, using: &generator)
+        var training = ForwardContext(isTraining: true)
+        let teacherProbabilities = teacher.probabilities(input, student: student, context: &training)
+        var studentContext = ForwardContext(isTraining: true)
+        let studentProbabilities = withoutGradients { student(input, context: &studentContext).softmax() }
+        expectClose(teacherProbabilities, studentProbabilities, tolerance: 1e-5)
+        var inference = ForwardContext.inference
+        let evalMode = teacher.probabilities(input, student: student, context: &inference)
+        #expect(zip(evalMode.scalars, teacherProbabilities.scalars).contains { abs($0 - $1) > 1e-3 })
     }
 }
