@@ -10,3 +10,16 @@ public enum BuiltinRecipes {
     /// The semi-supervised recipes (see SemiSupervised.swift).
     static var semiSupervised: [Recipe] { SemiSupervisedRecipes.all }
 }
+
+extension Regularizer {
+    /// A regularizer from settings written in the recipe's source (literal α and probabilities), which cannot be
+    /// invalid; if one ever were, the recipe is broken and this stops with the plugin's message instead of quietly
+    /// training something else.
+    static func builtin(_ make: () throws -> Regularizer) -> Regularizer {
+        do {
+            return try make()
+        } catch {
+            preconditionFailure("a built-in recipe's regularizer setting was rejected: \(error)")
+        }
+    }
+}

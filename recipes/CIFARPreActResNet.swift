@@ -9,7 +9,7 @@ extension Recipe {
             summary: "CIFAR-10, PreActResNet-18, Manifold Mixup α=2 over {input, stage1, stage2} (needs --data)",
             data: BuiltinData.cifar10,
             model: { generator in Models.preActResNet18(using: &generator) },
-            regularizer: (try? .manifoldMixup(alpha: 2, mixPoints: ["input", "stage1", "stage2"])) ?? .erm,
+            regularizer: .builtin { try .manifoldMixup(alpha: 2, mixPoints: ["input", "stage1", "stage2"]) },
             optimizer: .sgd(learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 1e-4),
             schedule: .multiStep([0.5, 0.75]), epochs: 200, batchSize: 128,
             augmentation: { batch, generator in
@@ -24,7 +24,7 @@ extension Recipe {
             summary: "CIFAR-10, pre-activation ResNet-20 (16/32/64), CutMix α=1 (needs --data)",
             data: BuiltinData.cifar10,
             model: { generator in Models.preActResNet20(using: &generator) },
-            regularizer: (try? .cutMix(alpha: 1)) ?? .erm,
+            regularizer: .builtin { try .cutMix(alpha: 1) },
             optimizer: .sgd(learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 1e-4),
             schedule: .cosine, epochs: 100, batchSize: 128,
             augmentation: { batch, generator in

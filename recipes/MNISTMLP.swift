@@ -13,7 +13,7 @@ extension Recipe {
                 Models.mlp(inputSize: 784, hiddenSizes: [1024, 1024], classCount: 10, using: &generator)
             },
             regularizer: .erm,
-            comparison: [.erm, (try? .mixup(alpha: 1)) ?? .erm, (try? .manifoldMixup(alpha: 2)) ?? .erm],
+            comparison: [.erm, .builtin { try .mixup(alpha: 1) }, .builtin { try .manifoldMixup(alpha: 2) }],
             optimizer: .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4),
             schedule: .cosine, epochs: 10, batchSize: 128)
     }

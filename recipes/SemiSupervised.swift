@@ -52,7 +52,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-ict",
                 summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled)",
-                data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,
+                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     var generator = SeededGenerator(seed: 0)
                     return ICTObjective(
@@ -63,7 +63,7 @@ enum SemiSupervisedRecipes {
                 augmentation: noise),
             Recipe(
                 name: "mnist-mixmatch", summary: "MNIST --labels N: MixMatch (K=2 noisy views, T=0.5, λ′=max(λ,1−λ))",
-                data: data, model: model, regularizer: (try? .mixup(alpha: 0.75)) ?? .erm,
+                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 0.75) },
                 objective: { regularizer, options in
                     try MixMatchObjective(
                         mixing: mixMatchMixing(regularizer, alpha: options.alpha), augmentationCount: 2,
@@ -76,7 +76,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-pseudolabel",
                 summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
-                data: data, model: model, regularizer: (try? .mixup(alpha: 1)) ?? .erm,
+                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try PseudoLabelObjective(
                         mixing: regularizer, confidenceThreshold: 0.95,

@@ -33,9 +33,8 @@ extension Recipe {
             })
     }
 
-    /// Manifold Mixup over the input and both hidden layers with the paper's α = 2.
+    /// Manifold Mixup over the input and every hidden layer, with the paper's α = 2.
     static var manifoldForSpirals: Regularizer {
-        // α = 2 is valid, so this cannot throw; fall back to ERM rather than trap if it ever did.
-        (try? Regularizer.manifoldMixup(alpha: 2)) ?? .erm
+        .builtin { try .manifoldMixup(alpha: 2) }
     }
 }

@@ -61,12 +61,6 @@ import CMixupKernels
     }
 }
 
-/// Carries a value into a `@Sendable` closure when the caller guarantees the concurrent use is safe.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
 /// The number of threads MixupKit's kernels use. Defaults to the number of online CPUs.
 public enum ComputeThreads {
     /// The current thread count (at least 1).
