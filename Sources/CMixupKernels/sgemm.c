@@ -9,9 +9,10 @@
 //           for ir in mc step MR
 //             micro-kernel: C[MR×NR] (+)= alpha · Ap_panel · Bp_panel
 //
-// The micro-kernel is chosen once at run time: AVX2+FMA on x86_64 CPUs that have it, NEON on arm64, else a
-// portable C kernel. All use a 6×16 register tile, so they share the packing layout. The SIMD kernels live in functions with __attribute__((target(...))) so that the file builds with the
-// default SwiftPM flags (no -mavx2 needed; unsafeFlags are not allowed).
+// The micro-kernel is chosen once at run time: AVX-512 (12×32 tile) on x86_64 CPUs that have avx512f, else AVX2+FMA
+// (6×16), NEON (6×16) on arm64, else a portable C kernel (6×16). Each kernel brings its own packers and blocking
+// parameters (mk_kernel). The SIMD kernels live in functions with __attribute__((target(...))) so that the file
+// builds with the default SwiftPM flags (no -mavx2 needed; unsafeFlags are not allowed).
 //
 // Determinism: every element of C is produced by exactly one thread, and its arithmetic (the order of the FMAs over
 // k, the KC split of K, the alpha/beta update) depends only on K and the kernel — not on where its tile lies, the
@@ -41,8 +42,19 @@
 #define MK_KC 256
 #define MK_MC 144
 #define MK_NC 4096
-#define MK_MAX_MR 6  // largest register tile of any kernel (sizes the edge-tile scratch buffer)
-#define MK_MAX_NR 16
+// AVX-512 kernel (12×32 tile): its own blocking. KC×NR B micro-panel = KC·128 B must stay in the 48 KB L1 next to
+// the streamed A micro-panel; MC×KC of A in the 1 MB L2.
+#ifndef MK_AVX512_KC
+#define MK_AVX512_KC 256
+#endif
+#ifndef MK_AVX512_MC
+#define MK_AVX512_MC 144
+#endif
+#ifndef MK_AVX512_NC
+#define MK_AVX512_NC 4096
+#endif
+#define MK_MAX_MR 12  // largest register tile of any kernel (sizes the edge-tile scratch buffer)
+#define MK_MAX_NR 32
 // Below this many multiply-adds (M·N·K) per thread, an extra thread costs more than it saves (dispatch to a
 // spinning worker costs ≈2–3 µs, waking a sleeping one ≈10+ µs; 2^19 multiply-adds take ≈8 µs on one core).
 #ifndef MK_MIN_WORK_PER_THREAD
@@ -72,6 +84,7 @@ typedef struct {
     mk_pack_fn pack_a;  // panels of mr rows
     mk_pack_fn pack_b;  // panels of nr rows of op(B)ᵀ
     const char *name;
+    long kc, mc, nc;  // blocking parameters (maximum block sizes)
 } mk_kernel;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -126,7 +139,8 @@ static void mk_ukr_portable(long kc, const float *a, const float *b, float *c, l
     }
 }
 
-__attribute__((unused)) static const mk_kernel mk_kernel_portable = {6, 16, mk_ukr_portable, mk_pack6, mk_pack16, "portable"};
+__attribute__((unused)) static const mk_kernel mk_kernel_portable = {6, 16, mk_ukr_portable, mk_pack6, mk_pack16,
+                                                                     "portable", MK_KC, MK_MC, MK_NC};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // x86_64: AVX2+FMA 6×16 kernel: 12 ymm accumulators + 2 for B + 1 broadcast of A = 15 of 16 registers, 12 FMAs
@@ -299,7 +313,140 @@ MK_AVX2 static void mk_pack6_avx2(int trans, const float *X, long ldx, long i0, 
     if (full < m) mk_pack_generic(6, trans, X, ldx, i0 + full, p0, m - full, kc, dst);
 }
 
-static const mk_kernel mk_kernel_avx2 = {6, 16, mk_ukr_avx2, mk_pack6_avx2, mk_pack16_avx2, "avx2-fma"};
+static const mk_kernel mk_kernel_avx2 = {6, 16, mk_ukr_avx2, mk_pack6_avx2, mk_pack16_avx2, "avx2-fma",
+                                         MK_KC, MK_MC, MK_NC};
+
+// ---------------------------------------------------------------------------------------------------------------------
+// x86_64: AVX-512 12×32 kernel: 24 zmm accumulators (two per row of C) + 2 for B + 1 broadcast of A = 27 of 32
+// registers; 24 FMAs per 2 loads + 12 broadcasts. Same structure as the AVX2 kernel (the k order of the FMAs is the
+// same; only the tile shape differs).
+// ---------------------------------------------------------------------------------------------------------------------
+#define MK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
+
+#define MK_Z_ROW(i)                                       \
+    do {                                                  \
+        __m512 ai = _mm512_set1_ps(a[0x##i]);             \
+        c##i##0 = _mm512_fmadd_ps(ai, b0, c##i##0);       \
+        c##i##1 = _mm512_fmadd_ps(ai, b1, c##i##1);       \
+    } while (0)
+
+// Row `idx` of C ← alpha·(r0, r1) + beta·C (beta == 0: C not read).
+#define MK_Z_STORE(idx, r0, r1)                                                                             \
+    do {                                                                                                    \
+        float *ci = c + (idx) * ldc;                                                                        \
+        if (beta == 0.0f) {                                                                                 \
+            _mm512_storeu_ps(ci, _mm512_mul_ps(va, r0));                                                    \
+            _mm512_storeu_ps(ci + 16, _mm512_mul_ps(va, r1));                                               \
+        } else if (beta == 1.0f) {                                                                          \
+            _mm512_storeu_ps(ci, _mm512_fmadd_ps(va, r0, _mm512_loadu_ps(ci)));                             \
+            _mm512_storeu_ps(ci + 16, _mm512_fmadd_ps(va, r1, _mm512_loadu_ps(ci + 16)));                   \
+        } else {                                                                                            \
+            _mm512_storeu_ps(ci, _mm512_fmadd_ps(va, r0, _mm512_mul_ps(vb, _mm512_loadu_ps(ci))));          \
+            _mm512_storeu_ps(ci + 16, _mm512_fmadd_ps(va, r1, _mm512_mul_ps(vb, _mm512_loadu_ps(ci + 16)))); \
+        }                                                                                                   \
+    } while (0)
+
+MK_AVX512 static void mk_ukr_avx512(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
+                                    float beta) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps(), c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps(), c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+    __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps(), c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
+    __m512 c60 = _mm512_setzero_ps(), c61 = _mm512_setzero_ps(), c70 = _mm512_setzero_ps(), c71 = _mm512_setzero_ps();
+    __m512 c80 = _mm512_setzero_ps(), c81 = _mm512_setzero_ps(), c90 = _mm512_setzero_ps(), c91 = _mm512_setzero_ps();
+    __m512 cA0 = _mm512_setzero_ps(), cA1 = _mm512_setzero_ps(), cB0 = _mm512_setzero_ps(), cB1 = _mm512_setzero_ps();
+    for (int i = 0; i < 12; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+    }
+    for (long k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+        MK_Z_ROW(0); MK_Z_ROW(1); MK_Z_ROW(2); MK_Z_ROW(3); MK_Z_ROW(4); MK_Z_ROW(5);
+        MK_Z_ROW(6); MK_Z_ROW(7); MK_Z_ROW(8); MK_Z_ROW(9); MK_Z_ROW(A); MK_Z_ROW(B);
+        a += 12;
+        b += 32;
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    MK_Z_STORE(0, c00, c01); MK_Z_STORE(1, c10, c11); MK_Z_STORE(2, c20, c21); MK_Z_STORE(3, c30, c31);
+    MK_Z_STORE(4, c40, c41); MK_Z_STORE(5, c50, c51); MK_Z_STORE(6, c60, c61); MK_Z_STORE(7, c70, c71);
+    MK_Z_STORE(8, c80, c81); MK_Z_STORE(9, c90, c91); MK_Z_STORE(10, cA0, cA1); MK_Z_STORE(11, cB0, cB1);
+}
+
+// Packer for 32-row panels (AVX-512 B). trans: two zmm copies per depth step. !trans: 8×8 transposes, two per row
+// group and 16-deep step so that each source cache line is used completely while it is in L1 (32 rows with a
+// power-of-two stride all map to the same L1 set).
+MK_AVX512 static void mk_pack32_avx512(int trans, const float *X, long ldx, long i0, long p0, long m, long kc,
+                                       float *dst) {
+    long full = m / 32 * 32;
+    for (long r0 = 0; r0 < full; r0 += 32) {
+        if (trans) {
+            const float *s = X + p0 * ldx + i0 + r0;
+            for (long p = 0; p < kc; p++, s += ldx) {
+                _mm512_storeu_ps(dst + p * 32, _mm512_loadu_ps(s));
+                _mm512_storeu_ps(dst + p * 32 + 16, _mm512_loadu_ps(s + 16));
+            }
+        } else {
+            long p = 0;
+            for (; p + 16 <= kc; p += 16)
+                for (int r = 0; r < 32; r += 8) {
+                    const float *s = X + (i0 + r0 + r) * ldx + p0 + p;
+                    mk_pack_t8x8(s, ldx, dst + p * 32 + r, 32);
+                    mk_pack_t8x8(s + 8, ldx, dst + (p + 8) * 32 + r, 32);
+                }
+            for (; p + 8 <= kc; p += 8)
+                for (int r = 0; r < 32; r += 8)
+                    mk_pack_t8x8(X + (i0 + r0 + r) * ldx + p0 + p, ldx, dst + p * 32 + r, 32);
+            for (; p < kc; p++)
+                for (int r = 0; r < 32; r++) dst[p * 32 + r] = X[(i0 + r0 + r) * ldx + p0 + p];
+        }
+        dst += 32 * kc;
+    }
+    if (full < m) mk_pack_generic(32, trans, X, ldx, i0 + full, p0, m - full, kc, dst);
+}
+
+// Packer for 12-row panels (AVX-512 A). trans: 12 contiguous values per depth step. !trans: rows 0–7 by 8×8
+// transposes, rows 8–11 by 8×8 transposes with 4 zero rows (low 4 lanes stored).
+MK_AVX512 static void mk_pack12_avx512(int trans, const float *X, long ldx, long i0, long p0, long m, long kc,
+                                       float *dst) {
+    long full = m / 12 * 12;
+    for (long r0 = 0; r0 < full; r0 += 12) {
+        if (trans) {
+            const float *s = X + p0 * ldx + i0 + r0;
+            for (long p = 0; p < kc; p++, s += ldx) {
+                float *d = dst + p * 12;
+                _mm256_storeu_ps(d, _mm256_loadu_ps(s));
+                _mm_storeu_ps(d + 8, _mm_loadu_ps(s + 8));
+            }
+        } else {
+            const float *s = X + (i0 + r0) * ldx + p0;
+            long p = 0;
+            for (; p + 8 <= kc; p += 8) {
+                mk_pack_t8x8(s + p, ldx, dst + p * 12, 12);
+                const float *s8 = s + 8 * ldx + p;
+                __m256 r0v = _mm256_loadu_ps(s8), r1v = _mm256_loadu_ps(s8 + ldx);
+                __m256 r2v = _mm256_loadu_ps(s8 + 2 * ldx), r3v = _mm256_loadu_ps(s8 + 3 * ldx);
+                __m256 r4v = _mm256_setzero_ps(), r5v = _mm256_setzero_ps();
+                __m256 r6v = _mm256_setzero_ps(), r7v = _mm256_setzero_ps();
+                MK_TRANSPOSE8(r0v, r1v, r2v, r3v, r4v, r5v, r6v, r7v);
+                float *d = dst + p * 12 + 8;
+                _mm_storeu_ps(d, _mm256_castps256_ps128(r0v));
+                _mm_storeu_ps(d + 12, _mm256_castps256_ps128(r1v));
+                _mm_storeu_ps(d + 24, _mm256_castps256_ps128(r2v));
+                _mm_storeu_ps(d + 36, _mm256_castps256_ps128(r3v));
+                _mm_storeu_ps(d + 48, _mm256_castps256_ps128(r4v));
+                _mm_storeu_ps(d + 60, _mm256_castps256_ps128(r5v));
+                _mm_storeu_ps(d + 72, _mm256_castps256_ps128(r6v));
+                _mm_storeu_ps(d + 84, _mm256_castps256_ps128(r7v));
+            }
+            for (; p < kc; p++)
+                for (int r = 0; r < 12; r++) dst[p * 12 + r] = s[r * ldx + p];
+        }
+        dst += 12 * kc;
+    }
+    if (full < m) mk_pack_generic(12, trans, X, ldx, i0 + full, p0, m - full, kc, dst);
+}
+
+static const mk_kernel mk_kernel_avx512 = {12, 32, mk_ukr_avx512, mk_pack12_avx512, mk_pack32_avx512, "avx512",
+                                           MK_AVX512_KC, MK_AVX512_MC, MK_AVX512_NC};
 
 #endif  // __x86_64__
 
@@ -356,7 +503,7 @@ static void mk_ukr_neon(long kc, const float *a, const float *b, float *c, long 
     MK_NEON_STORE(5, 0, c50); MK_NEON_STORE(5, 1, c51); MK_NEON_STORE(5, 2, c52); MK_NEON_STORE(5, 3, c53);
 }
 
-static const mk_kernel mk_kernel_neon = {6, 16, mk_ukr_neon, mk_pack6, mk_pack16, "neon"};
+static const mk_kernel mk_kernel_neon = {6, 16, mk_ukr_neon, mk_pack6, mk_pack16, "neon", MK_KC, MK_MC, MK_NC};
 
 #endif  // __aarch64__
 
@@ -368,6 +515,12 @@ static const mk_kernel *mk_select_kernel(void) {
     return &mk_kernel_portable;
 #elif defined(__x86_64__)
     __builtin_cpu_init();
+#if !defined(MK_NO_AVX512)  // testing aid: exercise the AVX2 kernel on an AVX-512 machine
+    // The AVX-512 functions are compiled for avx512f+bw+vl+dq (the compiler may use any of them): require all four.
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma"))
+        return &mk_kernel_avx512;
+#endif
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return &mk_kernel_avx2;
     return &mk_kernel_portable;
 #elif defined(__aarch64__)
@@ -514,9 +667,9 @@ static void mk_gemm_rect(const mk_problem *P, long m0, long m1, long n0, long n1
     const long MR = kern->mr, NR = kern->nr;
     const long m = m1 - m0, n = n1 - n0, K = P->K;
     if (m <= 0 || n <= 0) return;
-    const long kcb = mk_block(K, MK_KC, 1);
-    const long mcb = mk_block(m, MK_MC, MR);
-    const long ncb = mk_block(n, MK_NC, NR);
+    const long kcb = mk_block(K, kern->kc, 1);
+    const long mcb = mk_block(m, kern->mc, MR);
+    const long ncb = mk_block(n, kern->nc, NR);
     float *Ap = mk_get_buf((size_t)(mcb + ncb) * kcb + 64);
     float *Bp = Ap + ((mcb * kcb + 15) & ~15L);
     float tile[MK_MAX_MR * MK_MAX_NR] __attribute__((aligned(64)));
