@@ -30,26 +30,12 @@ public enum SyntheticData {
         precondition(pointsPerClass > 0, "twoSpirals: pointsPerClass must be positive, got \(pointsPerClass)")
         precondition(noise >= 0 && noise.isFinite, "twoSpirals: noise must be non-negative and finite, got \(noise)")
         precondition(turns > 0 && turns.isFinite, "twoSpirals: turns must be positive and finite, got \(turns)")
-        var samples: [Float] = []
-        samples.reserveCapacity(4 * pointsPerClass)
-        var labels: [Int] = []
-        labels.reserveCapacity(2 * pointsPerClass)
-        for label in 0..<2 {
-            for _ in 0..<pointsPerClass {
-                let t = generator.nextUnitDouble().squareRoot()
-                let angle = 2 * Double.pi * turns * t + Double(label) * Double.pi
-                var x = t * cos(angle)
-                var y = t * sin(angle)
-                if noise > 0 {
-                    x += noise * generator.nextNormal()
-                    y += noise * generator.nextNormal()
-                }
-                samples.append(Float(x))
-                samples.append(Float(y))
-                labels.append(label)
-            }
+        return twoClassPlane(name: "two-spirals", pointsPerClass: pointsPerClass, noise: noise, using: &generator) {
+            label, generator in
+            let t = generator.nextUnitDouble().squareRoot()
+            let angle = 2 * Double.pi * turns * t + Double(label) * Double.pi
+            return (t * cos(angle), t * sin(angle))
         }
-        return Dataset(unchecked: "two-spirals", sampleShape: [2], samples: samples, labels: labels, classCount: 2)
     }
 
     /// Two interleaving half circles ("moons") in the plane.
@@ -69,34 +55,12 @@ public enum SyntheticData {
         precondition(pointsPerClass > 0, "twoMoons: pointsPerClass must be positive, got \(pointsPerClass)")
         precondition(noise >= 0 && noise.isFinite, "twoMoons: noise must be non-negative and finite, got \(noise)")
         let scale = 2.0 / 3.0
-        var samples: [Float] = []
-        samples.reserveCapacity(4 * pointsPerClass)
-        var labels: [Int] = []
-        labels.reserveCapacity(2 * pointsPerClass)
-        for label in 0..<2 {
-            for _ in 0..<pointsPerClass {
-                let angle = Double.pi * generator.nextUnitDouble()
-                var x: Double
-                var y: Double
-                if label == 0 {
-                    x = cos(angle)
-                    y = sin(angle)
-                } else {
-                    x = 1 - cos(angle)
-                    y = 0.5 - sin(angle)
-                }
-                x = (x - 0.5) * scale
-                y = (y - 0.25) * scale
-                if noise > 0 {
-                    x += noise * generator.nextNormal()
-                    y += noise * generator.nextNormal()
-                }
-                samples.append(Float(x))
-                samples.append(Float(y))
-                labels.append(label)
-            }
+        return twoClassPlane(name: "two-moons", pointsPerClass: pointsPerClass, noise: noise, using: &generator) {
+            label, generator in
+            let angle = Double.pi * generator.nextUnitDouble()
+            let (x, y) = label == 0 ? (cos(angle), sin(angle)) : (1 - cos(angle), 0.5 - sin(angle))
+            return ((x - 0.5) * scale, (y - 0.25) * scale)
         }
-        return Dataset(unchecked: "two-moons", sampleShape: [2], samples: samples, labels: labels, classCount: 2)
     }
 
     /// Isotropic Gaussian clusters, one per class.
@@ -141,5 +105,30 @@ public enum SyntheticData {
         return Dataset(
             unchecked: "gaussian-blobs", sampleShape: [dimension], samples: samples, labels: labels,
             classCount: classCount)
+    }
+
+    /// Two classes of 2-D points, class 0 first: each point is `point(label, generator)` plus, when `noise > 0`,
+    /// isotropic Gaussian noise drawn right after it. Shared by the spirals and the moons.
+    private static func twoClassPlane<G: RandomNumberGenerator>(
+        name: String, pointsPerClass: Int, noise: Double, using generator: inout G,
+        point: (_ label: Int, _ generator: inout G) -> (Double, Double)
+    ) -> Dataset {
+        var samples: [Float] = []
+        samples.reserveCapacity(4 * pointsPerClass)
+        var labels: [Int] = []
+        labels.reserveCapacity(2 * pointsPerClass)
+        for label in 0..<2 {
+            for _ in 0..<pointsPerClass {
+                var (x, y) = point(label, &generator)
+                if noise > 0 {
+                    x += noise * generator.nextNormal()
+                    y += noise * generator.nextNormal()
+                }
+                samples.append(Float(x))
+                samples.append(Float(y))
+                labels.append(label)
+            }
+        }
+        return Dataset(unchecked: name, sampleShape: [2], samples: samples, labels: labels, classCount: 2)
     }
 }
