@@ -7,7 +7,7 @@ import _MixupTestSupport
         let plan = MixPlan.identity(batchSize: 4)
         #expect(plan.partners == [0, 1, 2, 3])
         #expect(plan.labelWeights == [1, 1, 1, 1])
-        #expect(plan.route.isEmpty)
+        #expect(plan.payload == nil)
         let x = randomBatch([4, 3], seed: 1)
         #expect(try plan.mix(x).scalars == x.scalars)
     }
@@ -90,11 +90,11 @@ import _MixupTestSupport
         expectMixingError(containing: "[2, 1, 3, 3]") { _ = try maskPlan.mix(.zeros([2, 1, 3, 3])) }
     }
 
-    @Test func plansAreEquatableIncludingRoute() throws {
+    @Test func plansAreEquatableIncludingPayload() throws {
         let a = try MixPlan(partners: [1, 0], weights: .perSample([0.5, 0.5]), labelWeights: [0.5, 0.5])
         var b = a
         #expect(a == b)
-        b.route = [1]
+        b.payload = SwitchingStrategy.Choice(option: 1, inner: nil)
         #expect(a != b)
         let c = try MixPlan(partners: [1, 0], weights: .perSample([0.5, 0.25]), labelWeights: [0.5, 0.5])
         #expect(a != c)

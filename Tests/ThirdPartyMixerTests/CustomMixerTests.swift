@@ -163,7 +163,7 @@ struct ConfidenceAwareLabels: LabelMixer {
             let out = try regularizer.forward(
                 model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
             let plan = try #require(out.plan)
-            routes.insert(try #require(plan.route.first))
+            routes.insert(try #require(plan.payload(as: SwitchingStrategy.Choice.self)).option)
             #expect(out.output.shape == [4, 3])
         }
         #expect(routes == [0, 1])
