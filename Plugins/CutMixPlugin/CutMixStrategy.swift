@@ -27,10 +27,12 @@ public struct CutMixStrategy: MixingStrategy {
         granularity: LambdaGranularity = .perBatch, pairing: Pairing = .permutation
     ) throws(MixingError) {
         if let range = boxFractionRange, range.lowerBound < 0 || range.upperBound > 1 {
-            throw .invalidParameter(name: "CutMix box fraction range", value: "\(range)", requirement: "be within [0, 1]")
+            throw .invalidParameter(
+                name: "CutMix box fraction range", value: "\(range)", requirement: "be within [0, 1]")
         }
         if granularity == .perPair && !pairing.isSymmetric {
-            throw .incompatibleOptions("per-pair boxes need a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
+            throw .incompatibleOptions(
+                "per-pair boxes need a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
         }
         self.distribution = distribution
         self.boxFractionRange = boxFractionRange

@@ -26,7 +26,8 @@ public struct FMixStrategy: MixingStrategy {
         pairing: Pairing = .permutation
     ) throws(MixingError) {
         guard decayPower > 0 && decayPower.isFinite else {
-            throw .invalidParameter(name: "FMix decay power δ", value: "\(decayPower)", requirement: "be positive and finite")
+            throw .invalidParameter(
+                name: "FMix decay power δ", value: "\(decayPower)", requirement: "be positive and finite")
         }
         guard granularity != .perPair else {
             throw .incompatibleOptions("FMix supports .perBatch or .perSample masks, not .perPair")

@@ -20,7 +20,8 @@ public struct InterpolationStrategy: MixingStrategy {
         distribution: MixWeightDistribution, granularity: LambdaGranularity = .perBatch, pairing: Pairing = .permutation
     ) throws(MixingError) {
         if granularity == .perPair && !pairing.isSymmetric {
-            throw .incompatibleOptions("per-pair λ needs a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
+            throw .incompatibleOptions(
+                "per-pair λ needs a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
         }
         self.distribution = distribution
         self.granularity = granularity

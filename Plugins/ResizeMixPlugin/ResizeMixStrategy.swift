@@ -17,7 +17,8 @@ public struct ResizeMixStrategy: MixingStrategy {
     /// - Throws: ``MixingError`` unless 0 ≤ lower ≤ upper ≤ 1.
     public init(scaleRange: ClosedRange<Double> = 0.1...0.8, pairing: Pairing = .permutation) throws(MixingError) {
         guard scaleRange.lowerBound >= 0, scaleRange.upperBound <= 1 else {
-            throw .invalidParameter(name: "ResizeMix scale range", value: "\(scaleRange)", requirement: "be within [0, 1]")
+            throw .invalidParameter(
+                name: "ResizeMix scale range", value: "\(scaleRange)", requirement: "be within [0, 1]")
         }
         self.scaleRange = scaleRange
         self.pairing = pairing

@@ -50,7 +50,8 @@ public struct MixerChecks<Strategy: MixingStrategy> {
                 for: MixingBatch(values: Self.randomBatch([batch] + sampleShape, seed: seed &+ 1000)),
                 using: &generator)
         } catch {
-            throw failure("plan", "\(strategy.name) could not draw a plan for \(batch) samples (seed \(seed)): \(error)")
+            throw failure(
+                "plan", "\(strategy.name) could not draw a plan for \(batch) samples (seed \(seed)): \(error)")
         }
     }
 
@@ -214,7 +215,8 @@ public struct MixerChecks<Strategy: MixingStrategy> {
                 for (s, source) in plan.partnerSources.enumerated() {
                     if let i = (0..<batch).first(where: { source.indices[$0] == $0 }) {
                         throw failure(
-                            check, "sample \(i) is its own partner in partner set \(s + 1) (batch \(batch), seed \(seed))")
+                            check,
+                            "sample \(i) is its own partner in partner set \(s + 1) (batch \(batch), seed \(seed))")
                     }
                 }
             }

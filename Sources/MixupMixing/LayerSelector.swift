@@ -50,7 +50,8 @@ public struct RandomLayerSelector: LayerSelector {
     /// - Throws: ``MixingError/invalidParameter(name:value:requirement:)`` if `names` is given but empty.
     public init(among names: [String]? = nil) throws(MixingError) {
         if let names, names.isEmpty {
-            throw .invalidParameter(name: "RandomLayerSelector's candidate names", value: "[]", requirement: "not be empty")
+            throw .invalidParameter(
+                name: "RandomLayerSelector's candidate names", value: "[]", requirement: "not be empty")
         }
         self.names = names
     }

@@ -79,7 +79,8 @@ public struct MixPlan: Sendable, Equatable {
         func complement() -> Weights {
             switch self {
             case .perSample(let values): .perSample(values.map { 1 - $0 })
-            case .mask(let height, let width, let values): .mask(height: height, width: width, values: values.map { 1 - $0 })
+            case .mask(let height, let width, let values):
+                .mask(height: height, width: width, values: values.map { 1 - $0 })
             case .broadcast(let shape, let values): .broadcast(shape: shape, values: values.map { 1 - $0 })
             }
         }

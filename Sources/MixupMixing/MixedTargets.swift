@@ -84,7 +84,8 @@ public struct MixedTargets {
     public func weightedLoss(_ perSampleLoss: (Tensor) -> Tensor) -> Tensor {
         var total = perSampleLoss(sources[0]) * Tensor(shape: [sourceWeights[0].count], scalars: sourceWeights[0])
         for s in 1..<sources.count {
-            total = total + perSampleLoss(sources[s]) * Tensor(shape: [sourceWeights[s].count], scalars: sourceWeights[s])
+            total =
+                total + perSampleLoss(sources[s]) * Tensor(shape: [sourceWeights[s].count], scalars: sourceWeights[s])
         }
         return total.mean()
     }

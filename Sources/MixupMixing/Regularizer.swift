@@ -29,7 +29,8 @@ public struct Regularizer: Sendable {
     ) throws(MixingError) {
         try MixingValidation.checkProbability(probability)
         if let lastMixingEpoch, lastMixingEpoch < 0 {
-            throw .invalidParameter(name: "lastMixingEpoch", value: "\(lastMixingEpoch)", requirement: "be non-negative")
+            throw .invalidParameter(
+                name: "lastMixingEpoch", value: "\(lastMixingEpoch)", requirement: "be non-negative")
         }
         self.name = name
         self.strategy = strategy
@@ -64,7 +65,8 @@ public struct Regularizer: Sendable {
     /// The same regularizer, switched off after `epoch` (counting from 0).
     public func disabled(afterEpoch epoch: Int) throws(MixingError) -> Regularizer {
         guard epoch >= 0 else {
-            throw .invalidParameter(name: "disabled(afterEpoch:)'s epoch", value: "\(epoch)", requirement: "be non-negative")
+            throw .invalidParameter(
+                name: "disabled(afterEpoch:)'s epoch", value: "\(epoch)", requirement: "be non-negative")
         }
         var copy = self
         copy.lastMixingEpoch = epoch
@@ -103,7 +105,8 @@ public struct Regularizer: Sendable {
         let batch = input.shape.first ?? 0
         guard labels.rank == 2, labels.shape[0] == batch else {
             throw .shapeMismatch(
-                what: "labels", shape: labels.shape, expected: "[\(batch), classes] for the inputs of shape \(input.shape)")
+                what: "labels", shape: labels.shape,
+                expected: "[\(batch), classes] for the inputs of shape \(input.shape)")
         }
         var point: MixPoint? = nil
         let isActive = lastMixingEpoch.map { epoch <= $0 } ?? true

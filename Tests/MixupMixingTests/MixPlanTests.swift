@@ -213,7 +213,9 @@ import _MixupTestSupport
             _ = try MixPlan(
                 original: .perSample([0.5, 0.5]), labelWeights: [0.5, 0.5],
                 partners: [
-                    .init(indices: [1, 0], weights: .perFeature(features: 1, values: [0.5, 0.5]), labelWeights: [0.5, 0.5])
+                    .init(
+                        indices: [1, 0], weights: .perFeature(features: 1, values: [0.5, 0.5]),
+                        labelWeights: [0.5, 0.5])
                 ])
         }
         expectMixingError(containing: "[0, 2]") {
@@ -222,7 +224,8 @@ import _MixupTestSupport
                 partners: [.init(indices: [0, 2], weights: .perSample([0.5, 0.5]), labelWeights: [0.5, 0.5])])
         }
         expectMixingError(containing: "5 weights") {
-            _ = try MixPlan(partners: [1, 0], weights: .perFeature(features: 3, values: [1, 1, 1, 1, 1]), labelWeights: [1, 1])
+            _ = try MixPlan(
+                partners: [1, 0], weights: .perFeature(features: 3, values: [1, 1, 1, 1, 1]), labelWeights: [1, 1])
         }
     }
 

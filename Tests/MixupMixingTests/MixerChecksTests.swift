@@ -126,19 +126,28 @@ import Testing
     @Test func theChecksCatchBrokenMixers() throws {
         let swapped = MixerChecks(SwappedWeights(), sampleShape: [4])
         let plan = try swapped.drawPlan(batch: 4, seed: 1)
-        #expect(Self.failedCheck { try swapped.checkRealisedWeightsMatchMixedFraction(plan) } == "realisedWeightsMatchMixedFraction")
+        #expect(
+            Self.failedCheck { try swapped.checkRealisedWeightsMatchMixedFraction(plan) }
+                == "realisedWeightsMatchMixedFraction")
         #expect(Self.failedCheck { try swapped.checkLabelWeightsSumToOne(plan) } == nil)
-        #expect(Self.failedCheck { try MixerChecks(Frozen(), sampleShape: [4]).checkSameSeedSamePlan() } == "sameSeedSamePlan")
+        #expect(
+            Self.failedCheck { try MixerChecks(Frozen(), sampleShape: [4]).checkSameSeedSamePlan() }
+                == "sameSeedSamePlan")
         #expect(
             Self.failedCheck { try MixerChecks(NoisyOnSingles(), sampleShape: [4]).checkOddAndSingleSampleBatches() }
                 == "oddAndSingleSampleBatches")
         #expect(
-            Self.failedCheck { try MixerChecks(NoisyOnSingles(), sampleShape: [4], batchSize: 8, seeds: Array(1...20)).checkNoSelfPairs() }
+            Self.failedCheck {
+                try MixerChecks(NoisyOnSingles(), sampleShape: [4], batchSize: 8, seeds: Array(1...20))
+                    .checkNoSelfPairs()
+            }
                 == "noSelfPairs")
         let rewrapping = MixerChecks(Rewrapping(), sampleShape: [4])
         let (model, point) = try MixerChecks<Rewrapping>.tinyClassifier(sampleShape: [4], classes: 2)
         #expect(
-            Self.failedCheck { try rewrapping.checkGradientsReachLayersBeforeMixPoint(model: model, point: point, classes: 2) }
+            Self.failedCheck {
+                try rewrapping.checkGradientsReachLayersBeforeMixPoint(model: model, point: point, classes: 2)
+            }
                 == "gradientsReachLayersBeforeMixPoint")
         let message = try #require(
             (try? rewrapping.checkGradientsReachLayersBeforeMixPoint(model: model, point: "input", classes: 2)) == nil

@@ -99,7 +99,8 @@ import _MixupTestSupport
             for i in 0..<3 {
                 for y in 0..<9 {
                     for x in 0..<7 {
-                        let inBox = (box.top..<(box.top + box.height)).contains(y)
+                        let inBox =
+                            (box.top..<(box.top + box.height)).contains(y)
                             && (box.left..<(box.left + box.width)).contains(x)
                         #expect(mask.values[(i * 9 + y) * 7 + x] == (inBox ? 0 : 1))
                     }

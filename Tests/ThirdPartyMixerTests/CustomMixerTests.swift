@@ -40,7 +40,7 @@ struct ConfidenceAwareLabels: LabelMixer {
 
     func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
         guard labels.rank == 2, labels.shape[0] == plan.batchSize else {
-            throw MixingError("labels \(labels.shape) do not fit a plan for \(plan.batchSize) samples")
+            throw .shapeMismatch(what: "labels", shape: labels.shape, expected: "[\(plan.batchSize), classes]")
         }
         let classes = labels.shape[1]
         var original = labels.scalars
