@@ -7,7 +7,11 @@
 // No package dependencies and no unsafe compiler flags: other packages can depend on this one.
 import PackageDescription
 
-let pluginNames = ["InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin"]
+let pluginNames = [
+    "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
+]
+// Plugins built on another plugin.
+let pluginDependencies: [String: [Target.Dependency]] = ["ManifoldMixupPlugin": ["InputMixupPlugin"]]
 
 let package = Package(
     name: "MixupKit",
@@ -38,7 +42,7 @@ let package = Package(
         + pluginNames.map { name in
             .target(
                 name: name,
-                dependencies: ["MixupTensor", "MixupNN", "MixupMixing"] + (name == "ManifoldMixupPlugin" ? ["InputMixupPlugin"] : []),
+                dependencies: ["MixupTensor", "MixupNN", "MixupMixing"] + (pluginDependencies[name] ?? []),
                 path: "Plugins/\(name)")
         }
         + [

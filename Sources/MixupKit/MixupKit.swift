@@ -1,5 +1,6 @@
 @_exported import CutMixPlugin
 @_exported import FMixPlugin
+@_exported import GridMixPlugin
 // The umbrella module: `import MixupKit` brings in the whole public API. It only re-exports.
 @_exported import InputMixupPlugin
 @_exported import ManifoldMixupPlugin

@@ -3,7 +3,9 @@ import MixupKit
 /// The regularizers selectable with `--strategy`, by name.
 public enum StrategyCatalog {
     /// The names `--strategy` accepts.
-    public static let names = ["erm", "mixup", "manifold", "cutmix", "fmix", "resizemix", "mixup-cutmix"]
+    public static let names = [
+        "erm", "mixup", "manifold", "cutmix", "fmix", "resizemix", "mixup-cutmix", "gridmix",
+    ]
 
     /// The regularizer called `name`, with Beta concentration `alpha` when given (each strategy has its paper's
     /// default otherwise).
@@ -17,6 +19,7 @@ public enum StrategyCatalog {
         case "cutmix": return try .cutMix(alpha: alpha ?? 1)
         case "fmix": return try .fMix(alpha: alpha ?? 1)
         case "resizemix": return try .resizeMix()
+        case "gridmix": return try .gridMix(alpha: alpha ?? 1)
         case "mixup-cutmix":
             let switching = try SwitchingStrategy([
                 (strategy: InterpolationStrategy.mixup(alpha: alpha ?? 0.8), probability: 0.5),
