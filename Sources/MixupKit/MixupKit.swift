@@ -13,3 +13,4 @@
 @_exported import MixupTensor
 @_exported import MixupTraining
 @_exported import ResizeMixPlugin
+@_exported import SmoothMixPlugin
