@@ -9,10 +9,12 @@ import PackageDescription
 
 let pluginNames = [
     "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
-    "SmoothMixPlugin",
+    "SmoothMixPlugin", "KMixupPlugin",
 ]
 // Plugins built on another plugin.
-let pluginDependencies: [String: [Target.Dependency]] = ["ManifoldMixupPlugin": ["InputMixupPlugin"]]
+let pluginDependencies: [String: [Target.Dependency]] = [
+    "ManifoldMixupPlugin": ["InputMixupPlugin"],
+]
 
 let package = Package(
     name: "MixupKit",

@@ -3,6 +3,7 @@
 @_exported import GridMixPlugin
 // The umbrella module: `import MixupKit` brings in the whole public API. It only re-exports.
 @_exported import InputMixupPlugin
+@_exported import KMixupPlugin
 @_exported import ManifoldMixupPlugin
 @_exported import MixupData
 @_exported import MixupFormats
