@@ -9,7 +9,7 @@ import PackageDescription
 
 let pluginNames = [
     "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
-    "SmoothMixPlugin", "KMixupPlugin",
+    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin",
 ]
 // Plugins built on another plugin.
 let pluginDependencies: [String: [Target.Dependency]] = [

@@ -13,5 +13,6 @@
 @_exported import MixupSemiSupervised
 @_exported import MixupTensor
 @_exported import MixupTraining
+@_exported import MosaicPlugin
 @_exported import ResizeMixPlugin
 @_exported import SmoothMixPlugin

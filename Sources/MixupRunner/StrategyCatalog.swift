@@ -5,6 +5,7 @@ public enum StrategyCatalog {
     /// The names `--strategy` accepts.
     public static let names = [
         "erm", "mixup", "manifold", "cutmix", "fmix", "resizemix", "mixup-cutmix", "gridmix", "smoothmix", "kmixup",
+        "mosaic",
     ]
 
     /// The regularizer called `name`, with Beta concentration `alpha` when given (each strategy has its paper's
@@ -22,6 +23,7 @@ public enum StrategyCatalog {
         case "gridmix": return try .gridMix(alpha: alpha ?? 1)
         case "smoothmix": return try .smoothMix()
         case "kmixup": return try .kMixup(alpha: alpha ?? 1)
+        case "mosaic": return try .mosaic()
         case "mixup-cutmix":
             let switching = try SwitchingStrategy([
                 (strategy: InterpolationStrategy.mixup(alpha: alpha ?? 0.8), probability: 0.5),
