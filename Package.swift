@@ -9,11 +9,11 @@ import PackageDescription
 
 let pluginNames = [
     "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
-    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin",
+    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin",
 ]
 // Plugins built on another plugin.
 let pluginDependencies: [String: [Target.Dependency]] = [
-    "ManifoldMixupPlugin": ["InputMixupPlugin"],
+    "ManifoldMixupPlugin": ["InputMixupPlugin"], "MixupIOPlugin": ["InputMixupPlugin"],
 ]
 
 let package = Package(

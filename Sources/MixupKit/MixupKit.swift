@@ -7,6 +7,7 @@
 @_exported import ManifoldMixupPlugin
 @_exported import MixupData
 @_exported import MixupFormats
+@_exported import MixupIOPlugin
 @_exported import MixupMixing
 @_exported import MixupModels
 @_exported import MixupNN

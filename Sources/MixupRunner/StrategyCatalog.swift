@@ -5,7 +5,7 @@ public enum StrategyCatalog {
     /// The names `--strategy` accepts.
     public static let names = [
         "erm", "mixup", "manifold", "cutmix", "fmix", "resizemix", "mixup-cutmix", "gridmix", "smoothmix", "kmixup",
-        "mosaic",
+        "mosaic", "mixupio",
     ]
 
     /// The regularizer called `name`, with Beta concentration `alpha` when given (each strategy has its paper's
@@ -24,6 +24,7 @@ public enum StrategyCatalog {
         case "smoothmix": return try .smoothMix()
         case "kmixup": return try .kMixup(alpha: alpha ?? 1)
         case "mosaic": return try .mosaic()
+        case "mixupio": return try .mixupIO(alpha: alpha ?? 1)
         case "mixup-cutmix":
             let switching = try SwitchingStrategy([
                 (strategy: InterpolationStrategy.mixup(alpha: alpha ?? 0.8), probability: 0.5),
