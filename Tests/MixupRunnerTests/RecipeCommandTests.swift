@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func everyStrategyNameAndTheManifoldAliasParse() throws {
-        for name in StrategyCatalog.names + ["manifold-mixup"] {
+        for name in StrategyCatalog.builtin.names + ["manifold-mixup"] {
             #expect(try RecipeCommand.parse(["--strategy", name]).strategy == name)
         }
     }
@@ -70,7 +70,7 @@ import Testing
 
     @Test func unknownStrategyListsTheChoices() throws {
         let error = try #require(throws: RunnerError.self) { try RecipeCommand.parse(["--strategy", "nope"]) }
-        for name in StrategyCatalog.names { #expect(error.description.contains(name)) }
+        for name in StrategyCatalog.builtin.names { #expect(error.description.contains(name)) }
     }
 
     // MARK: Exit codes
@@ -118,7 +118,7 @@ import Testing
         ] {
             #expect(usage.contains(flag), "usage lacks \(flag)")
         }
-        for name in StrategyCatalog.names { #expect(usage.contains(name)) }
+        for name in StrategyCatalog.builtin.names { #expect(usage.contains(name)) }
         #expect(usage.contains("tiny, other"))
     }
 
