@@ -48,7 +48,8 @@ enum SemiSupervisedRecipes {
         [
             Recipe(
                 name: "mnist-supervised", summary: "MNIST, MLP on the --labels labelled images only (baseline)",
-                data: labelledOnly, model: model, sampleShape: [1, 28, 28], regularizer: .erm, optimizer: optimizer, schedule: .constant,
+                data: labelledOnly, model: model, sampleShape: [1, 28, 28], regularizer: .erm, optimizer: optimizer,
+                schedule: .constant,
                 epochs: 300, batchSize: 100, evaluationInterval: 50),
             Recipe(
                 name: "mnist-ict",

@@ -5,7 +5,8 @@
 /// - `seed`: `--seed S` (default 0), for synthetic data and label subsets.
 /// - `labels`: `--labels N`, the labelled samples of semi-supervised recipes (`nil`: the recipe's default).
 /// - `limit`: `--limit N`, at most N samples per split. A builder may read less to save time; the runner also cuts
-///   every split to its first N samples after the builder returns, so the limit holds for every recipe.
+///   every larger split to N seeded-random samples (in their original order) after the builder returns, so the limit
+///   holds for every recipe.
 /// - `flags`: the values of the flags the recipe declared (``Recipe/flags``), by name without the dashes;
 ///   a flag without a value (a switch) maps to `"true"`.
 public struct DataRequest: Sendable, Equatable {

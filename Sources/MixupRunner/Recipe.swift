@@ -113,10 +113,16 @@ public struct RecipeReport {
 }
 
 extension RecipeData {
-    /// Every split cut to its first `limit` samples (`nil`: unchanged); what the runner applies for `--limit`.
-    public func limited(to limit: Int?) -> RecipeData {
+    /// Every split with more than `limit` samples cut to `limit` of them (`nil`: unchanged), chosen by a generator
+    /// seeded with `seed` and kept in their original order — so a class-sorted split keeps its classes. This is what
+    /// the runner applies for `--limit`.
+    public func limited(to limit: Int?, seed: UInt64 = 0) -> RecipeData {
         guard let limit else { return self }
-        func cut(_ set: Dataset) -> Dataset { set.count > limit ? set.subset(Array(0..<limit)) : set }
+        func cut(_ set: Dataset) -> Dataset {
+            guard set.count > limit else { return set }
+            var generator = SeededGenerator(seed: seed ^ 0x5EED_0F11_A175)
+            return set.subset(Array(generator.nextPermutation(set.count).prefix(limit)).sorted())
+        }
         return RecipeData(train: cut(train), unlabelled: unlabelled.map(cut), test: test.map(cut))
     }
 }

@@ -46,7 +46,8 @@ public enum RecipeCommand {
                 guard let recipe = recipes.first(where: { $0.name == arguments[1] }) else {
                     throw RunnerError.unknownRecipe(name: arguments[1], available: recipes.map(\.name))
                 }
-                let options = try parse(Array(arguments.dropFirst(2)), strategies: strategies, recipeFlags: recipe.flags)
+                let options = try parse(
+                    Array(arguments.dropFirst(2)), strategies: strategies, recipeFlags: recipe.flags)
                 _ = try execute(recipe, options: options, strategies: strategies, reporter: reporter)
                 return 0
             default:
@@ -201,7 +202,7 @@ public enum RecipeCommand {
             flags: options.recipeFlags)
         let data: RecipeData
         do {
-            data = try recipe.data(request).limited(to: options.limit)
+            data = try recipe.data(request).limited(to: options.limit, seed: options.seed)
         } catch let error as RunnerError {
             throw error
         } catch {

@@ -77,8 +77,9 @@ public struct StrategyCatalog: Sendable {
             StrategyRegistration(name: "cutmix", summary: "CutMix boxes, α = 1 (Yun et al. 2019)", takesAlpha: true) {
                 alpha throws(MixingError) in try .cutMix(alpha: alpha ?? 1)
             },
-            StrategyRegistration(name: "fmix", summary: "FMix Fourier masks, α = 1 (Harris et al. 2020)", takesAlpha: true)
-            { alpha throws(MixingError) in try .fMix(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "fmix", summary: "FMix Fourier masks, α = 1 (Harris et al. 2020)", takesAlpha: true
+            ) { alpha throws(MixingError) in try .fMix(alpha: alpha ?? 1) },
             StrategyRegistration(
                 name: "resizemix", summary: "ResizeMix: a resized partner pasted in (Qin et al. 2020); no α",
                 takesAlpha: false

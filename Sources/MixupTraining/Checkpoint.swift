@@ -49,7 +49,8 @@ public struct Checkpoint {
             let saved = metadata[key]
             guard saved == expected else {
                 throw .checkpointMismatch(
-                    path: path, field: key.replacingOccurrences(of: "_", with: " "), checkpoint: saved ?? "(not recorded)",
+                    path: path, field: key.replacingOccurrences(of: "_", with: " "),
+                    checkpoint: saved ?? "(not recorded)",
                     run: expected)
             }
         }

@@ -28,6 +28,9 @@ public final class ProcessInterrupts: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The sources' own serial queue: the global concurrent queues can be saturated by compute or blocked threads
+    /// (on Linux their width is the core count), which would delay the handler indefinitely.
+    private let queue = DispatchQueue(label: "MixupKit.ProcessInterrupts")
 
     private init() {}
 
@@ -42,7 +45,7 @@ public final class ProcessInterrupts: Sendable {
                 // source observes rather than replaces the handler (Darwin); on Linux the source installs its own.
                 let previous = signal(number, SIG_IGN)
                 state.previousActions[number] = unsafeBitCast(previous, to: Int.self)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
                 source.setEventHandler { [unowned self] in self.deliver(number) }
                 source.resume()
                 state.sources[number] = source

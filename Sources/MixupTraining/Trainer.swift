@@ -254,13 +254,21 @@ public final class Trainer {
                 "\(path) resumes at epoch \(checkpoint.epoch + 1), step \(checkpoint.stepInEpoch), but an epoch of this run "
                     + "has \(stepsPerEpoch) steps (was the batch size or the data changed?)")
         }
-        if let tensor = TrainingLoop.firstNonFinite(checkpoint.tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) {
+        if let tensor = TrainingLoop.firstNonFinite(
+            checkpoint.tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        {
             throw .nonFiniteCheckpoint(path: path, tensor: tensor)
+        }
+        if checkpoint.metadata["optimizer_state"] == nil {
+            reporter.note(
+                "\(path) does not list its optimizer state (written by an older version): loading the state it holds; "
+                    + "any slot missing from it starts fresh")
         }
         try checkpoint.restore(model: model, optimizer: optimizer, objective: objective, path: path)
         try log.keepEpochs(through: checkpoint.epoch)
         reporter.note(
-            "\(label.isEmpty ? "" : label + ": ")resuming from \(path) at epoch \(checkpoint.epoch + 1), step \(checkpoint.stepInEpoch)")
+            "\(label.isEmpty ? "" : label + ": ")resuming from \(path) at epoch \(checkpoint.epoch + 1), step \(checkpoint.stepInEpoch)"
+        )
         return Position(
             epoch: checkpoint.epoch, step: checkpoint.stepInEpoch, globalStep: checkpoint.globalStep,
             lastCheckpoint: path)

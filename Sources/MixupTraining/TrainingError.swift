@@ -55,7 +55,8 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "checkpoint: \(path): \(error.description)"
         case .invalidConfiguration(let message): return "invalid configuration: \(message)"
         case .sizeOverflow(let quantity, let operands):
-            return "invalid configuration: \(quantity) overflows (\(operands.map(String.init).joined(separator: " × ")))"
+            return
+                "invalid configuration: \(quantity) overflows (\(operands.map(String.init).joined(separator: " × ")))"
         case .batchTooLarge(let estimate, let limit, let batchSize, let shape):
             return "invalid configuration: a step with batch size \(batchSize) of samples \(shape) needs about "
                 + "\(Self.bytes(estimate)), more than the limit of \(Self.bytes(limit)); use a smaller --batch-size"

@@ -74,7 +74,8 @@ public final class TrainingLoop {
         }
         let (total, overflow) = steps.multipliedReportingOverflow(by: configuration.epochs)
         guard !overflow else {
-            throw .sizeOverflow(quantity: "the run's total steps (steps per epoch × epochs)", operands: [steps, configuration.epochs])
+            throw .sizeOverflow(
+                quantity: "the run's total steps (steps per epoch × epochs)", operands: [steps, configuration.epochs])
         }
         self.model = model
         self.objective = objective

@@ -90,7 +90,8 @@ import Testing
 
     /// The model tensors of a checkpoint.
     static func weights(in folder: String) throws -> [String: [Float]] {
-        let checkpoint = try Checkpoint(contentsOf: (folder as NSString).appendingPathComponent("checkpoint.safetensors"))
+        let checkpoint = try Checkpoint(
+            contentsOf: (folder as NSString).appendingPathComponent("checkpoint.safetensors"))
         return checkpoint.tensors.filter { $0.key.hasPrefix("model.") }.mapValues(\.scalars)
     }
 

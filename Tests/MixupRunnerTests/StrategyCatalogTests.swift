@@ -6,7 +6,15 @@ import Testing
     func everyNameBuildsWithDefaultAndExplicitAlpha(name: String) throws {
         let regularizer = try StrategyCatalog.builtin.regularizer(named: name, alpha: nil)
         #expect(!regularizer.name.isEmpty)
-        _ = try StrategyCatalog.builtin.regularizer(named: name, alpha: 0.5)
+        let registration = try #require(StrategyCatalog.builtin.registration(named: name))
+        if registration.takesAlpha {
+            _ = try StrategyCatalog.builtin.regularizer(named: name, alpha: 0.5)
+        } else {
+            let error = try #require(throws: RunnerError.self) {
+                try StrategyCatalog.builtin.regularizer(named: name, alpha: 0.5)
+            }
+            #expect(error.description.contains("--alpha") && error.description.contains(name), "\(error)")
+        }
     }
 
     @Test func namesMapToTheExpectedRegularizers() throws {

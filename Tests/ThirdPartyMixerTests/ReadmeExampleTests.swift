@@ -108,8 +108,8 @@ func uniformManifoldMixup() throws -> Regularizer {
             .appendingPathComponent("mixupkit-readme-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: options.outputDirectory ?? "") }
         let summary = try RecipeCommand.execute(moons, options: options)
-        #expect(summary["recipe"] as? String == "moons")
-        #expect(summary["strategy"] as? String == "manifold-mixup")
-        #expect((summary["test_error"] as? Double).map { $0 >= 0 && $0 <= 1 } == true)
+        #expect(summary.recipe == "moons")
+        #expect(summary.strategy == "manifold-mixup")
+        #expect(summary.testError.map { $0 >= 0 && $0 <= 1 } == true)
     }
 }
