@@ -33,6 +33,14 @@ final class SignSGD: Optimizer {
     }
 }
 
+// The README's "Register your own strategy" example, verbatim (checked below).
+let softMix = StrategyRegistration(
+    name: "soft-mix", summary: "interpolation with α = 0.3 by default", takesAlpha: true
+) { alpha throws(MixingError) in
+    try Regularizer(name: "soft-mix", strategy: InterpolationStrategy.mixup(alpha: alpha ?? 0.3))
+}
+// End of the README example.
+
 /// Captures everything the runner reports instead of writing it.
 final class CapturingReporter: RunReporter, @unchecked Sendable {
     var outputs: [String] = []
@@ -60,13 +68,6 @@ final class StepCounter: @unchecked Sendable {
 }
 
 @Suite struct RunnerExtensionTests {
-    /// A user's strategy registered under its own name: interpolation with the user's default α.
-    static let softMix = StrategyRegistration(
-        name: "soft-mix", summary: "interpolation with α = 0.3 by default (a user's registration)", takesAlpha: true
-    ) { alpha throws(MixingError) in
-        try Regularizer(name: "soft-mix", strategy: InterpolationStrategy.mixup(alpha: alpha ?? 0.3))
-    }
-
     static func catalog() throws -> StrategyCatalog { try StrategyCatalog.builtin.adding(softMix) }
 
     /// Two moons that ignore `--limit` (the runner applies it), an extra `--width` flag, a user's optimizer and a
@@ -120,6 +121,16 @@ final class StepCounter: @unchecked Sendable {
         #expect(checkpoint.tensors["optimizer.steps"]?.scalar == 4, "the user's optimizer took the steps")
         #expect(reporter.outputs.contains { $0.contains("soft-mix") }, "the results table went to the reporter")
         #expect(RecipeCommand.usage(recipes: [Self.recipe()], strategies: try Self.catalog()).contains("soft-mix"))
+    }
+
+    @Test func readmeContainsTheRegistrationExampleVerbatim() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+        let start = try #require(source.range(of: "let softMix = StrategyRegistration("))
+        let end = try #require(source.range(of: "// End of the README example."))
+        #expect(readme.contains(String(source[start.lowerBound..<end.lowerBound])), "README.md differs from this file")
     }
 
     @Test func recipeFlagsReachTheRecipe() throws {
