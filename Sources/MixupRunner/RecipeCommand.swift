@@ -41,6 +41,8 @@ public enum RecipeCommand {
                             + " \(recipe.summary)")
                 }
                 return 0
+            case "sweep":
+                return SweepCommand(recipes: recipes.map(\.name)).run(arguments: Array(arguments.dropFirst()))
             case "run":
                 guard arguments.count >= 2, !arguments[1].hasPrefix("-") else { throw RunnerError.missingRecipeName }
                 guard let recipe = recipes.first(where: { $0.name == arguments[1] }) else {
@@ -79,6 +81,7 @@ public enum RecipeCommand {
             USAGE:
               mixup list                      list the recipes
               mixup run <recipe> [flags]      train a recipe
+              mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
               mixup --help                    show this help
 
             FLAGS for `run`:
@@ -88,11 +91,12 @@ public enum RecipeCommand {
               --out DIR         output folder (default runs/<recipe>-<strategy>-seed<S>)
               --strategy NAME   \(strategies.names.joined(separator: " | "))
               --alpha A         the strategy's Beta(α, α) concentration, > 0 (an error for strategies without α)
+              --mix-points A,B  Manifold Mixup's candidate mix points, e.g. input,hidden1 (default: all)
               --labels N        labelled samples (semi-supervised recipes)
               --unlabelled-weight W   maximum weight of the unlabelled loss (semi-supervised recipes)
               --batch-size B    batch size
               --steps N         stop after N optimizer steps (the schedule still spans all epochs)
-              --limit N         use at most the first N samples of each split
+              --limit N         use at most N (seeded-random) samples of each split
               --threads T       compute threads, 1…\(maximumThreads) (default: all cores)
               --resume          continue from <out>/checkpoint.safetensors
               --quiet           no progress output
@@ -157,6 +161,13 @@ public enum RecipeCommand {
                 }
                 options.strategy = name
             case "--alpha": options.alpha = try number(flag, "a positive number") { $0 > 0 }
+            case "--mix-points":
+                let text = try value(flag)
+                let points = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard !points.contains(where: \.isEmpty) else {
+                    throw .invalidValue(flag: flag, value: text, expected: "mix point names separated by commas")
+                }
+                options.mixPoints = points
             case "--labels": options.labels = try positive(flag)
             case "--unlabelled-weight":
                 options.unlabelledWeight = try number(flag, "a non-negative number") { $0 >= 0 }
@@ -259,6 +270,19 @@ public enum RecipeCommand {
     static func regularizers(for recipe: Recipe, options: RunOptions, strategies: StrategyCatalog)
         throws(RunnerError) -> [Regularizer]
     {
+        if let points = options.mixPoints {
+            guard let name = options.strategy, strategies.registration(named: name)?.answers(to: "manifold") == true
+            else {
+                throw .flagDoesNotApply(
+                    flag: "--mix-points",
+                    reason: "it needs --strategy manifold, got \(options.strategy ?? "no --strategy")")
+            }
+            do {
+                return [try .manifoldMixup(alpha: options.alpha ?? 2, mixPoints: points)]
+            } catch {
+                throw .strategy(name: "manifold", error)
+            }
+        }
         if let name = options.strategy {
             return [try strategies.regularizer(named: name, alpha: options.alpha)]
         }
