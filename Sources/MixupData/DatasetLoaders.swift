@@ -98,11 +98,8 @@ public enum DatasetLoaders {
     static func checkedClassCount(
         _ labels: [Int], declared: Int?, source: String, limits: ReadLimits
     ) throws(DataError) -> Int {
-        if let bad = labels.firstIndex(where: { $0 < 0 }) {
-            throw .invalidLabel(source: source, index: bad, value: labels[bad], classCount: declared ?? 0)
-        }
-        let classCount = declared ?? min((labels.max() ?? 0) + 1, limits.maxClassCount)
-        if let bad = labels.firstIndex(where: { $0 >= classCount }) {
+        let classCount = declared ?? min(max(labels.max() ?? 0, 0) + 1, limits.maxClassCount)
+        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
             throw .invalidLabel(source: source, index: bad, value: labels[bad], classCount: classCount)
         }
         return classCount

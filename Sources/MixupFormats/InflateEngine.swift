@@ -246,12 +246,14 @@ struct InflateEngine: ~Copyable {
     }
 
     private func buildTable(
-        lengths: ArraySlice<UInt8>, payloads: [UInt32], table: UnsafeMutablePointer<UInt32>, primaryBits: Int
+        lengths: ArraySlice<UInt8>, payloads: [UInt32], table: UnsafeMutablePointer<UInt32>, primaryBits: Int,
+        allowsSingleCode: Bool = true
     ) -> String? {
         lengths.withUnsafeBufferPointer { lengthBuffer in
             payloads.withUnsafeBufferPointer { payloadBuffer in
                 HuffmanTable.build(
-                    lengths: lengthBuffer, payloads: payloadBuffer, primaryBits: primaryBits, into: table)
+                    lengths: lengthBuffer, payloads: payloadBuffer, primaryBits: primaryBits,
+                    allowsSingleCode: allowsSingleCode, into: table)
             }
         }
     }
@@ -263,12 +265,13 @@ struct InflateEngine: ~Copyable {
         let distanceCount = try bits(5) + 1
         let codeLengthCount = try bits(4) + 4
         guard literalCount <= 286 else { throw corrupt("too many literal/length codes (\(literalCount) > 286)") }
+        guard distanceCount <= 30 else { throw corrupt("too many distance codes (\(distanceCount) > 30)") }
         let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
         var codeLengthLengths = [UInt8](repeating: 0, count: 19)
         for index in 0..<codeLengthCount { codeLengthLengths[order[index]] = try UInt8(bits(3)) }
         if let problem = buildTable(
             lengths: codeLengthLengths[...], payloads: HuffmanTable.codeLengthPayloads, table: codeLengthTable,
-            primaryBits: HuffmanTable.codeLengthPrimaryBits)
+            primaryBits: HuffmanTable.codeLengthPrimaryBits, allowsSingleCode: false)
         {
             throw corrupt("code-length code: \(problem)")
         }

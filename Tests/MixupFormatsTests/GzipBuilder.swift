@@ -20,7 +20,7 @@ enum GzipBuilder {
     /// distance 1: it decompresses to `1 + 258 × matches` bytes of `A` from about `matches × 13 / 8` bytes. The
     /// trailer's ISIZE is the true size unless `declaredSize` overrides it (a lying header).
     static func bomb(matches: Int, declaredSize: UInt32? = nil) -> [UInt8] {
-        var writer = BitWriter()
+        var writer = DeflateBitWriter()
         writer.bits(1, count: 1)  // BFINAL
         writer.bits(1, count: 2)  // BTYPE 01: fixed Huffman
         writer.code(0x30 + 0x41, length: 8)  // literal "A"
@@ -41,26 +41,26 @@ enum GzipBuilder {
         for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: size >> UInt32(shift))) }
         return out
     }
+}
 
-    /// Writes bits least significant first, as DEFLATE packs them.
-    private struct BitWriter {
-        var bytes: [UInt8] = []
-        private var used = 8
+/// Writes bits least significant first, as DEFLATE packs them.
+struct DeflateBitWriter {
+    var bytes: [UInt8] = []
+    private var used = 8
 
-        mutating func bits(_ value: Int, count: Int) {
-            for index in 0..<count {
-                if used == 8 {
-                    bytes.append(0)
-                    used = 0
-                }
-                if (value >> index) & 1 == 1 { bytes[bytes.count - 1] |= 1 << UInt8(used) }
-                used += 1
+    mutating func bits(_ value: Int, count: Int) {
+        for index in 0..<count {
+            if used == 8 {
+                bytes.append(0)
+                used = 0
             }
+            if (value >> index) & 1 == 1 { bytes[bytes.count - 1] |= 1 << UInt8(used) }
+            used += 1
         }
+    }
 
-        /// A Huffman code, written most significant bit first.
-        mutating func code(_ value: Int, length: Int) {
-            for index in stride(from: length - 1, through: 0, by: -1) { bits((value >> index) & 1, count: 1) }
-        }
+    /// A Huffman code, written most significant bit first.
+    mutating func code(_ value: Int, length: Int) {
+        for index in stride(from: length - 1, through: 0, by: -1) { bits((value >> index) & 1, count: 1) }
     }
 }
