@@ -40,8 +40,10 @@ public enum SweepChart {
         }
     }
 
-    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-        "#bcbd22", "#17becf"]
+    static let palette = [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+        "#bcbd22", "#17becf",
+    ]
 
     static func f(_ value: Double) -> String { String(format: "%.2f", value) }
 
@@ -66,24 +68,31 @@ public enum SweepChart {
             let value = maxValue * Double(tick) / 4
             svg.append(
                 "<line x1=\"\(f(left))\" x2=\"\(f(width - 20))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\" stroke=\"#ddd\"/>"
-                    + "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>")
+                    + "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>"
+            )
         }
-        svg.append("<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>")
+        svg.append(
+            "<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>"
+        )
         for (index, bar) in bars.enumerated() {
             let x = left + gap / 2 + Double(index) * (barWidth + gap)
             let center = x + barWidth / 2
             svg.append(
-                "<rect x=\"\(f(x))\" y=\"\(f(y(bar.mean)))\" width=\"\(f(barWidth))\" height=\"\(f(y(0) - y(bar.mean)))\" fill=\"\(bar.isBest ? "#d62728" : "#1f77b4")\"/>")
+                "<rect x=\"\(f(x))\" y=\"\(f(y(bar.mean)))\" width=\"\(f(barWidth))\" height=\"\(f(y(0) - y(bar.mean)))\" fill=\"\(bar.isBest ? "#d62728" : "#1f77b4")\"/>"
+            )
             if bar.spread > 0 {
                 let low = y(bar.mean - bar.spread), high = y(bar.mean + bar.spread)
                 svg.append(
-                    "<path d=\"M\(f(center)) \(f(low)) V\(f(high)) M\(f(center - 6)) \(f(low)) H\(f(center + 6)) M\(f(center - 6)) \(f(high)) H\(f(center + 6))\" stroke=\"black\"/>")
+                    "<path d=\"M\(f(center)) \(f(low)) V\(f(high)) M\(f(center - 6)) \(f(low)) H\(f(center + 6)) M\(f(center - 6)) \(f(high)) H\(f(center + 6))\" stroke=\"black\"/>"
+                )
             }
             let labelY = top + plotHeight + 10
             svg.append(
-                "<text x=\"\(f(center))\" y=\"\(f(labelY))\" transform=\"rotate(45 \(f(center)) \(f(labelY)))\">\(escape(bar.label))</text>")
+                "<text x=\"\(f(center))\" y=\"\(f(labelY))\" transform=\"rotate(45 \(f(center)) \(f(labelY)))\">\(escape(bar.label))</text>"
+            )
         }
-        svg.append("<line x1=\"\(f(left))\" x2=\"\(f(width - 20))\" y1=\"\(f(y(0)))\" y2=\"\(f(y(0)))\" stroke=\"black\"/>")
+        svg.append(
+            "<line x1=\"\(f(left))\" x2=\"\(f(width - 20))\" y1=\"\(f(y(0)))\" y2=\"\(f(y(0)))\" stroke=\"black\"/>")
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"
     }
@@ -108,22 +117,32 @@ public enum SweepChart {
         ]
         for tick in 0...4 {
             let value = minY + (maxY - minY) * Double(tick) / 4
-            svg.append("<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>")
+            svg.append(
+                "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>"
+            )
         }
-        svg.append("<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 16))\">epoch \(String(format: "%g", minX))</text>")
-        svg.append("<text x=\"\(f(left + plotWidth))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"end\">epoch \(String(format: "%g", maxX))</text>")
-        svg.append("<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>")
+        svg.append(
+            "<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 16))\">epoch \(String(format: "%g", minX))</text>")
+        svg.append(
+            "<text x=\"\(f(left + plotWidth))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"end\">epoch \(String(format: "%g", maxX))</text>"
+        )
+        svg.append(
+            "<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>"
+        )
         for (index, item) in series.enumerated() {
             let color = palette[index % palette.count]
             let upper = item.points.map { "\(f(x($0.x))),\(f(y($0.mean + $0.spread)))" }
             let lower = item.points.reversed().map { "\(f(x($0.x))),\(f(y($0.mean - $0.spread)))" }
-            svg.append("<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>")
+            svg.append(
+                "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>"
+            )
             let line = item.points.map { "\(f(x($0.x))),\(f(y($0.mean)))" }.joined(separator: " ")
             svg.append("<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>")
             let legendY = top + 12 + Double(index) * 16
             svg.append(
                 "<line x1=\"\(f(left + plotWidth + 14))\" x2=\"\(f(left + plotWidth + 34))\" y1=\"\(f(legendY - 4))\" y2=\"\(f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"3\"/>"
-                    + "<text x=\"\(f(left + plotWidth + 40))\" y=\"\(f(legendY))\">\(escape(item.configuration))</text>")
+                    + "<text x=\"\(f(left + plotWidth + 40))\" y=\"\(f(legendY))\">\(escape(item.configuration))</text>"
+            )
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"

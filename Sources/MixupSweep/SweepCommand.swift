@@ -201,7 +201,8 @@ public struct SweepCommand {
         var seeds: [UInt64] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let low = UInt64(bounds[0]), let high = UInt64(bounds[bounds.count - 1]),
+            guard (1...2).contains(bounds.count), let low = UInt64(bounds[0]),
+                let high = UInt64(bounds[bounds.count - 1]),
                 low <= high, high - low < 100_000
             else {
                 throw .invalidArgument("--seeds needs non-negative integers or ranges like 0-4, got \"\(part)\"")
