@@ -54,9 +54,12 @@ public enum SweepChart {
 
     /// A vertical bar chart: one bar per configuration (labels rotated below), error bars of ± spread, y from 0.
     public static func bars(_ bars: [Bar], metric: String, title: String) -> String {
-        let barWidth = 28.0, gap = 14.0, left = 70.0, top = 40.0, plotHeight = 260.0, labelSpace = 220.0
-        let width = left + Double(bars.count) * (barWidth + gap) + 30
-        let height = top + plotHeight + labelSpace
+        let barWidth = 28.0, gap = 14.0, left = 70.0, top = 40.0, plotHeight = 260.0
+        // Labels are rotated 45° below the bars: about 6 px per character, × cos 45° down and to the right.
+        let labelReach = 20 + Double(bars.map(\.label.count).max() ?? 0) * 6 * 0.71
+        let plotRight = left + Double(bars.count) * (barWidth + gap)
+        let width = max(plotRight + labelReach, left + Double(title.count) * 7 + 20)
+        let height = top + plotHeight + labelReach
         let maxValue = max(bars.map { $0.mean + $0.spread }.max() ?? 1, 1e-12) * 1.1
         func y(_ value: Double) -> Double { top + plotHeight * (1 - max(0, value) / maxValue) }
         var svg = [
@@ -67,7 +70,7 @@ public enum SweepChart {
         for tick in 0...4 {
             let value = maxValue * Double(tick) / 4
             svg.append(
-                "<line x1=\"\(f(left))\" x2=\"\(f(width - 20))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\" stroke=\"#ddd\"/>"
+                "<line x1=\"\(f(left))\" x2=\"\(f(plotRight))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\" stroke=\"#ddd\"/>"
                     + "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>"
             )
         }
@@ -92,7 +95,7 @@ public enum SweepChart {
             )
         }
         svg.append(
-            "<line x1=\"\(f(left))\" x2=\"\(f(width - 20))\" y1=\"\(f(y(0)))\" y2=\"\(f(y(0)))\" stroke=\"black\"/>")
+            "<line x1=\"\(f(left))\" x2=\"\(f(plotRight))\" y1=\"\(f(y(0)))\" y2=\"\(f(y(0)))\" stroke=\"black\"/>")
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"
     }

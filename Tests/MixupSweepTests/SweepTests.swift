@@ -91,5 +91,10 @@ import Testing
         sweep.outputDirectory = fixture.path("b")
         #expect(loaded == sweep)
         #expect(throws: SweepError.self) { try Sweep.load(from: fixture.path("missing")) }
+        // More seeds may join the folder; other shared arguments may not (finished cells would be reused).
+        sweep.seeds = [1, 2, 3]
+        try sweep.save()
+        sweep.arguments = ["--epochs", "9"]
+        #expect(throws: SweepError.self) { try sweep.save() }
     }
 }
