@@ -94,7 +94,7 @@ public struct SweepCommand {
         guard let recipe = arguments.first, !recipe.hasPrefix("-") else {
             throw .invalidArgument("`mixup sweep` needs a recipe name; `mixup list` shows them")
         }
-        guard recipes.isEmpty || recipes.contains(recipe) else {
+        guard recipes.contains(recipe) else {
             throw .invalidArgument("unknown recipe \"\(recipe)\"; available: \(recipes.joined(separator: ", "))")
         }
         var sweep = Sweep(recipe: recipe, outputDirectory: "sweeps/\(recipe)")
