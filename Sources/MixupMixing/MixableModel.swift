@@ -55,6 +55,10 @@ public final class MixableSequential: MixableModel {
 
     public var children: [(name: String, layer: any Layer)] { body.children }
 
+    public func copy() throws(LayerCopyError) -> MixableSequential {
+        MixableSequential(try body.copy().layers, mixPoints: mixPoints)
+    }
+
     public func forward(_ input: Tensor, from start: MixPoint, to end: MixPoint?, context: inout ForwardContext)
         -> Tensor
     {

@@ -71,7 +71,7 @@ struct ConfidenceAwareLabels: LabelMixer {
     @Test(arguments: ["input", "block1"])
     func customStrategyAndLabelMixerTrainATinyCNN(pointName: String) throws {
         var generator = SeededGenerator(seed: 42)
-        let model = Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (4, 4), using: &generator)
+        let model = try Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (4, 4), using: &generator)
         let regularizer = try Regularizer(
             name: "half-swap", strategy: VerticalHalfSwapStrategy(), selector: FixedLayerSelector(pointName),
             labelMixer: ConfidenceAwareLabels())
@@ -155,7 +155,7 @@ struct ConfidenceAwareLabels: LabelMixer {
             name: "switch", strategy: strategy, labelMixer: ConfidenceAwareLabels().smoothed(0.1)
         ).applied(withProbability: 1)
         var generator = SeededGenerator(seed: 5)
-        let model = Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (2, 2), using: &generator)
+        let model = try Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (2, 2), using: &generator)
         var routes = Set<Int>()
         for _ in 0..<6 {
             let (input, labels) = Self.tinyBatch(seed: 9)
