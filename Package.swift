@@ -40,7 +40,11 @@ let package = Package(
                 path: "Plugins/\(name)")
         }
         + [
-            .target(name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing", "MixupNN", "MixupTensor"]),
+            .target(
+                name: "MixupSemiSupervised",
+                dependencies: [
+                    "MixupTraining", "MixupMixing", "MixupNN", "MixupTensor", "MixupData", "InputMixupPlugin",
+                ]),
             .target(
                 name: "MixupKit",
                 dependencies: [

@@ -98,12 +98,16 @@ public struct RecipeData: Sendable {
     public var unlabelled: Dataset?
     /// Test data.
     public var test: Dataset?
+    /// Held-out *training* samples for choosing hyper-parameters (never trained on); its error is reported in the
+    /// run summary as `validation_error`.
+    public var validation: Dataset?
 
     /// Creates the data.
-    public init(train: Dataset, unlabelled: Dataset? = nil, test: Dataset? = nil) {
+    public init(train: Dataset, unlabelled: Dataset? = nil, test: Dataset? = nil, validation: Dataset? = nil) {
         self.train = train
         self.unlabelled = unlabelled
         self.test = test
+        self.validation = validation
     }
 }
 
@@ -144,6 +148,8 @@ public enum ScheduleSettings: Sendable {
     case multiStep([Double])
     /// Linear warm-up over the first `steps`, then cosine decay.
     case warmupCosine(steps: Int)
+    /// The base rate, then linear decay to 0 over the last `fraction` of the run.
+    case constantThenLinearDecay(fraction: Double)
 
     /// The schedule for a run of `totalSteps` steps at base rate `rate`.
     public func make(rate: Float, totalSteps: Int) -> any LearningRateSchedule {
@@ -153,6 +159,7 @@ public enum ScheduleSettings: Sendable {
         case .multiStep(let fractions):
             MultiStepDecay(initial: rate, milestones: fractions.map { Int($0 * Double(totalSteps)) })
         case .warmupCosine(let steps): LinearWarmup(CosineDecay(initial: rate), warmupSteps: steps)
+        case .constantThenLinearDecay(let fraction): ConstantThenLinearDecay(initial: rate, decayFraction: fraction)
         }
     }
 }

@@ -191,6 +191,9 @@ public enum RecipeCommand {
         let batchSize = options.batchSize ?? recipe.batchSize
         let start = Date()
         var runs: [(regularizer: Regularizer, model: any MixableModel, result: TrainingResult)] = []
+        // Per run: which weights were evaluated, and the error on the recipe's validation split (if it has one).
+        var evaluatedWeights: [String] = []
+        var validationErrors: [Double] = []
         for regularizer in regularizers {
             var generator = SeededGenerator(seed: options.seed)
             let model = recipe.model(&generator)
@@ -209,8 +212,9 @@ public enum RecipeCommand {
                 augmentation: recipe.augmentation,
                 evaluationInterval: recipe.evaluationInterval,
                 maximumSteps: options.maximumSteps)
+            let objective = try recipe.objective(regularizer, options)
             let trainer = Trainer(
-                model: model, objective: try recipe.objective(regularizer, options), optimizer: optimizer,
+                model: model, objective: objective, optimizer: optimizer,
                 schedule: recipe.schedule.make(rate: recipe.optimizer.learningRate, totalSteps: totalSteps),
                 trainingSet: data.train, unlabelledSet: data.unlabelled, testSet: data.test,
                 configuration: configuration)
@@ -218,6 +222,11 @@ public enum RecipeCommand {
             trainer.metadata = ["recipe": recipe.name, "strategy": regularizer.name]
             let result = try trainer.run()
             runs.append((regularizer, model, result))
+            evaluatedWeights.append(objective.evaluatedWeights)
+            if let validation = data.validation {
+                let evaluated = objective.evaluationModel(for: model, trainingData: data.unlabelled ?? data.train)
+                validationErrors.append(Evaluation.of(evaluated, on: validation).error)
+            }
         }
         let table = ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) })
         print(table.render())
@@ -227,6 +236,8 @@ public enum RecipeCommand {
             "seconds": rounded(Date().timeIntervalSince(start)), "output": root,
         ]
         if let labels = options.labels { summary["labels"] = labels }
+        if let weights = evaluatedWeights.last { summary["evaluated_weights"] = weights }
+        if let validation = validationErrors.last { summary["validation_error"] = rounded(validation) }
         if let last = runs.last?.result.test {
             summary["test_error"] = rounded(last.error)
             summary["test_nll"] = rounded(last.negativeLogLikelihood)

@@ -125,6 +125,7 @@ public final class Trainer {
                 throw .invalidConfiguration("cannot create output folder \(directory): \(error.localizedDescription)")
             }
         }
+        try objective.prepare(model: model)
         var startEpoch = 0, startStep = 0, globalStep = 0
         var lastCheckpoint: String? = nil
         if configuration.resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
@@ -238,7 +239,9 @@ public final class Trainer {
             let evaluation =
                 testSet.flatMap { set in
                     (isLast || (epoch + 1) % configuration.evaluationInterval == 0)
-                        ? Evaluation.of(model, on: set) : nil
+                        ? Evaluation.of(
+                            objective.evaluationModel(for: model, trainingData: unlabelledSet ?? trainingSet), on: set)
+                        : nil
                 }
             let report = EpochReport(
                 epoch: epoch + 1, trainLoss: lossSum / Double(max(steps, 1)),
@@ -258,7 +261,9 @@ public final class Trainer {
             progress.epochFinished(report, epochs: configuration.epochs)
             for hook in hooks.epochEnd { hook(report) }
         }
-        let final = testSet.map { Evaluation.of(model, on: $0) }
+        let final = testSet.map {
+            Evaluation.of(objective.evaluationModel(for: model, trainingData: unlabelledSet ?? trainingSet), on: $0)
+        }
         return TrainingResult(
             reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: globalStep)
     }
