@@ -32,7 +32,8 @@ enum SemiSupervisedRecipes {
         let full = try BuiltinData.mnist(request)
         let labels = request.labels ?? 100
         guard labels % 10 == 0 else {
-            throw RunnerError("--labels must be a multiple of 10 (balanced classes), got \(labels)")
+            throw RunnerError.invalidValue(
+                flag: "--labels", value: String(labels), expected: "a multiple of 10 (balanced classes)")
         }
         // The validation split does not depend on the seed, so validation errors of different seeds compare.
         var validationGenerator = SeededGenerator(seed: 104_729)
@@ -78,14 +79,14 @@ enum SemiSupervisedRecipes {
         [
             Recipe(
                 name: "mnist-supervised", summary: "MNIST, Ladder MLP on the --labels labelled images only (baseline)",
-                data: labelledOnly, model: model, regularizer: .erm,
+                data: labelledOnly, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
                 objective: { regularizer, _ in try evaluatingEMA(SupervisedObjective(regularizer: regularizer)) },
                 optimizer: optimizer, schedule: schedule, epochs: 2000, batchSize: 100, evaluationInterval: 200,
                 augmentation: noise),
             Recipe(
                 name: "mnist-ict",
                 summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled, EMA teacher)",
-                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 1) },
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
                         ICTObjective(
@@ -97,7 +98,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-mixmatch",
                 summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
-                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 0.75) },
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 0.75) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
                         MixMatchObjective(
@@ -110,7 +111,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-pseudolabel",
                 summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
-                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 1) },
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
                         PseudoLabelObjective(
@@ -121,7 +122,7 @@ enum SemiSupervisedRecipes {
                 augmentation: noise),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
-                data: data, model: model, regularizer: .erm,
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
                 objective: { regularizer, options in
                     try evaluatingEMA(
                         MeanTeacherObjective(
@@ -133,7 +134,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-vat",
                 summary: "MNIST --labels N: virtual adversarial training + entropy minimisation (Miyato et al. 2018)",
-                data: data, model: model, regularizer: .erm,
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
                 objective: { regularizer, options in
                     try evaluatingEMA(
                         CombinedObjective(
@@ -145,7 +146,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-ict-vat",
                 summary: "MNIST --labels N: ICT + VAT + entropy minimisation in one objective (each term ramped)",
-                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 1) },
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
                         CombinedObjective(

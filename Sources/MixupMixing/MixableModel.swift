@@ -22,10 +22,10 @@ extension MixableModel {
 
     /// The eligible point with this name.
     ///
-    /// - Throws: ``MixingError`` listing the available names when there is none.
+    /// - Throws: ``MixingError/unknownMixPoint(name:eligible:)`` listing the available names when there is none.
     public func mixPoint(named name: String) throws(MixingError) -> MixPoint {
         guard let point = mixPoints.first(where: { $0.name == name }) else {
-            throw MixingError("no mix point named \"\(name)\"; eligible: \(mixPoints.map(\.name))")
+            throw .unknownMixPoint(name: name, eligible: mixPoints.map(\.name))
         }
         return point
     }

@@ -96,11 +96,19 @@ public enum Models {
     /// (conv3×3-BN-ReLU)×2 + max-pool (32 then 64 channels), then Linear(64·7·7 → 256)-ReLU-Linear(256 → classes).
     ///
     /// Mix points: `"input"`, `"block1"` (after the first pool), `"block2"` (after the second).
+    /// - Throws: ``ModelError`` when `imageSize` is not a positive multiple of 4 (the two pools halve it twice) or a
+    ///   channel, class or width count is not positive.
     public static func cnn(
         inputChannels: Int = 1, imageSize: Int = 28, classCount: Int = 10, widths: (Int, Int) = (32, 64),
         using generator: inout some RandomNumberGenerator
-    ) -> MixableSequential {
-        precondition(imageSize % 4 == 0, "cnn: imageSize must be divisible by 4, got \(imageSize)")
+    ) throws(ModelError) -> MixableSequential {
+        guard imageSize > 0, imageSize % 4 == 0 else { throw .imageSizeNotDivisible(imageSize: imageSize, by: 4) }
+        for (name, value) in [
+            ("inputChannels", inputChannels), ("classCount", classCount), ("widths.0", widths.0),
+            ("widths.1", widths.1),
+        ] where value <= 0 {
+            throw .nonPositiveSize(name: name, value: value)
+        }
         func convBlock(_ inChannels: Int, _ outChannels: Int) -> [any Layer] {
             [
                 Conv2D(

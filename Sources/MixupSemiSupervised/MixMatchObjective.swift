@@ -65,7 +65,7 @@ public final class MixMatchObjective: TrainingObjective {
                     distribution: interpolation.distribution.keepingOriginalDominant(),
                     granularity: interpolation.granularity, pairing: interpolation.pairing)
             } catch {
-                throw .mixing(error.description)
+                throw .mixing(error)
             }
         }
         self.mixing = mixing
@@ -114,7 +114,7 @@ public final class MixMatchObjective: TrainingObjective {
                 model, input: combinedInputs, labels: combinedTargets, epoch: batch.epoch, context: &context,
                 using: &generator)
         } catch {
-            throw .mixing(error.description)
+            throw .mixing(error)
         }
         let total = combinedInputs.shape[0]
         let labelledLogits = mixed.output.slice(0..<labelledCount)
