@@ -49,7 +49,11 @@ let package = Package(
                 path: "Plugins/\(name)")
         }
         + [
-            .target(name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing", "MixupNN", "MixupTensor"]),
+            .target(
+                name: "MixupSemiSupervised",
+                dependencies: [
+                    "MixupTraining", "MixupMixing", "MixupNN", "MixupTensor", "MixupData", "InputMixupPlugin",
+                ]),
             .target(
                 name: "MixupKit",
                 dependencies: [

@@ -15,8 +15,11 @@ public final class BatchNorm: Layer {
     public let runningMean: Parameter
     /// Running variance, `[channels]` (a buffer: saved, not trained).
     public let runningVariance: Parameter
-    /// Weight of the newest batch in the running statistics.
-    public let momentum: Float
+    /// Weight of the newest batch in the running statistics, in [0, 1] (settable, e.g. to 1/k for the k-th batch
+    /// when re-estimating the statistics as a cumulative average).
+    public var momentum: Float {
+        didSet { momentum = min(max(momentum, 0), 1) }
+    }
     /// Added to the variance for stability.
     public let epsilon: Float
 

@@ -91,12 +91,16 @@ public struct RecipeData: Sendable {
     public var unlabelled: Dataset?
     /// Test data.
     public var test: Dataset?
+    /// Held-out *training* samples for choosing hyper-parameters (never trained on); its error is reported in the
+    /// run summary as `validation_error`.
+    public var validation: Dataset?
 
     /// Creates the data.
-    public init(train: Dataset, unlabelled: Dataset? = nil, test: Dataset? = nil) {
+    public init(train: Dataset, unlabelled: Dataset? = nil, test: Dataset? = nil, validation: Dataset? = nil) {
         self.train = train
         self.unlabelled = unlabelled
         self.test = test
+        self.validation = validation
     }
 }
 
@@ -123,6 +127,7 @@ extension RecipeData {
             var generator = SeededGenerator(seed: seed ^ 0x5EED_0F11_A175)
             return set.subset(Array(generator.nextPermutation(set.count).prefix(limit)).sorted())
         }
-        return RecipeData(train: cut(train), unlabelled: unlabelled.map(cut), test: test.map(cut))
+        return RecipeData(
+            train: cut(train), unlabelled: unlabelled.map(cut), test: test.map(cut), validation: validation.map(cut))
     }
 }

@@ -243,11 +243,16 @@ public enum RecipeCommand {
                 throw .training(strategy: regularizer.name, error)
             }
             runs.append((regularizer, trainer.model, result))
+            // The recipe's validation split (held-out training samples) is evaluated on the same weights as the test.
+            let validationError = data.validation.map { validation in
+                rounded(Evaluation.of(trainer.evaluatedModel, on: validation).error)
+            }
             results.append(
                 RunSummary.StrategyResult(
                     strategy: regularizer.name, testError: result.test.map { rounded($0.error) },
                     testNLL: result.test.map { rounded($0.negativeLogLikelihood) }, steps: result.steps,
-                    seconds: rounded(result.seconds), output: output))
+                    seconds: rounded(result.seconds), output: output, validationError: validationError,
+                    evaluatedWeights: trainer.objective.evaluatedWeights))
         }
         reporter.output(ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) }).render())
         do {
@@ -260,7 +265,8 @@ public enum RecipeCommand {
             recipe: recipe.name, strategy: strategyLabel, seed: options.seed, epochs: epochs, batchSize: batchSize,
             limit: options.limit, labels: options.labels, maximumSteps: options.maximumSteps,
             seconds: rounded(Date().timeIntervalSince(start)), output: root, testError: single?.testError,
-            testNLL: single?.testNLL, results: results)
+            testNLL: single?.testNLL, results: results, validationError: single?.validationError,
+            evaluatedWeights: single?.evaluatedWeights)
         reporter.summary(summary)
         return summary
     }

@@ -27,6 +27,35 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var testNLL: Double?
     /// One entry per trained model, in training order (one entry when a single strategy was trained).
     public var results: [StrategyResult]
+    /// The final error of the one trained model on the recipe's validation split (held-out *training* samples,
+    /// for choosing hyper-parameters); `nil` in a comparison or when the recipe has no validation split.
+    public var validationError: Double?
+    /// Which weights the one trained model's errors are of: `"final"`, or e.g. `"ema-0.999-bn10000"` for an EMA copy
+    /// with re-estimated BatchNorm statistics (see `EMAEvaluatedObjective`); `nil` in a comparison.
+    public var evaluatedWeights: String?
+
+    /// Creates a summary.
+    public init(
+        recipe: String, strategy: String, seed: UInt64, epochs: Int, batchSize: Int, limit: Int?, labels: Int?,
+        maximumSteps: Int?, seconds: Double, output: String, testError: Double?, testNLL: Double?,
+        results: [StrategyResult], validationError: Double? = nil, evaluatedWeights: String? = nil
+    ) {
+        self.recipe = recipe
+        self.strategy = strategy
+        self.seed = seed
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.limit = limit
+        self.labels = labels
+        self.maximumSteps = maximumSteps
+        self.seconds = seconds
+        self.output = output
+        self.testError = testError
+        self.testNLL = testNLL
+        self.results = results
+        self.validationError = validationError
+        self.evaluatedWeights = evaluatedWeights
+    }
 
     /// The outcome of one trained model.
     public struct StrategyResult: Codable, Equatable, Sendable {
@@ -42,11 +71,32 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var seconds: Double
         /// The model's output folder (checkpoint and `metrics.jsonl`).
         public var output: String
+        /// Final error on the recipe's validation split, when it has one.
+        public var validationError: Double?
+        /// Which weights were evaluated (`"final"`, `"ema-0.999"`, …).
+        public var evaluatedWeights: String?
+
+        /// Creates a result.
+        public init(
+            strategy: String, testError: Double?, testNLL: Double?, steps: Int, seconds: Double, output: String,
+            validationError: Double? = nil, evaluatedWeights: String? = nil
+        ) {
+            self.strategy = strategy
+            self.testError = testError
+            self.testNLL = testNLL
+            self.steps = steps
+            self.seconds = seconds
+            self.output = output
+            self.validationError = validationError
+            self.evaluatedWeights = evaluatedWeights
+        }
 
         enum CodingKeys: String, CodingKey {
             case strategy, steps, seconds, output
             case testError = "test_error"
             case testNLL = "test_nll"
+            case validationError = "validation_error"
+            case evaluatedWeights = "evaluated_weights"
         }
     }
 
@@ -56,5 +106,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case maximumSteps = "steps"
         case testError = "test_error"
         case testNLL = "test_nll"
+        case validationError = "validation_error"
+        case evaluatedWeights = "evaluated_weights"
     }
 }

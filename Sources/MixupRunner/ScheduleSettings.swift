@@ -46,6 +46,11 @@ public struct ScheduleSettings: Sendable {
     public static func warmupCosine(steps: Int) -> ScheduleSettings {
         ScheduleSettings { LinearWarmup(CosineDecay(initial: $0), warmupSteps: steps) }
     }
+
+    /// The base rate, then linear decay to 0 over the last `fraction` of the run (see ``ConstantThenLinearDecay``).
+    public static func constantThenLinearDecay(fraction: Double) -> ScheduleSettings {
+        ScheduleSettings { ConstantThenLinearDecay(initial: $0, decayFraction: fraction) }
+    }
 }
 
 /// ×`factor` at each fraction of the run's total steps (milestones follow the run's length).

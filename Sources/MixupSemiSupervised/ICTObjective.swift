@@ -25,15 +25,14 @@ public final class ICTObjective: TeacherStudentObjective {
     ///
     /// - Parameters:
     ///   - mixing: the regularizer mixing unlabelled samples (e.g. `.mixup(alpha: 1)`, `.manifoldMixup(alpha: 2)`).
-    ///   - teacherModel: a freshly built network of the student's architecture (its weights are replaced).
+    ///   - teacherDecay: the EMA decay of the teacher, a copy of the student made when training starts.
     public init(
-        mixing: Regularizer, supervised: Regularizer = .erm, teacherModel: any MixableModel,
-        teacherDecay: Float = 0.999,
+        mixing: Regularizer, supervised: Regularizer = .erm, teacherDecay: Float = 0.999,
         consistencyWeight: SigmoidRampUp
     ) {
         self.unlabelledMixing = mixing
         self.supervisedRegularizer = supervised
-        self.teacher = EMATeacher(model: teacherModel, decay: teacherDecay)
+        self.teacher = EMATeacher(decay: teacherDecay)
         self.consistencyWeight = consistencyWeight
     }
 
@@ -48,7 +47,7 @@ public final class ICTObjective: TeacherStudentObjective {
         }
         let supervised = try SupervisedObjective(regularizer: supervisedRegularizer)
             .loss(model: model, batch: batch, context: &context, using: &generator)
-        let guesses = teacher.probabilities(unlabelled, student: model, context: &context)
+        let guesses = try teacher.probabilities(unlabelled, student: model, context: &context)
         let mixed: MixedForward
         do {
             mixed = try unlabelledMixing.forward(

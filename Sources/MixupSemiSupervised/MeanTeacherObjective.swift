@@ -16,12 +16,12 @@ public final class MeanTeacherObjective: TeacherStudentObjective {
     /// Applied to labelled batches.
     public let supervisedRegularizer: Regularizer
 
-    /// Creates the objective.
+    /// Creates the objective; the teacher is a copy of the student made when training starts.
     public init(
-        teacherModel: any MixableModel, teacherDecay: Float = 0.999, consistencyWeight: SigmoidRampUp,
+        teacherDecay: Float = 0.999, consistencyWeight: SigmoidRampUp,
         supervised: Regularizer = .erm, perturbation: @escaping @Sendable (Tensor, inout SeededGenerator) -> Tensor
     ) {
-        self.teacher = EMATeacher(model: teacherModel, decay: teacherDecay)
+        self.teacher = EMATeacher(decay: teacherDecay)
         self.consistencyWeight = consistencyWeight
         self.perturbation = perturbation
         self.supervisedRegularizer = supervised
@@ -40,7 +40,7 @@ public final class MeanTeacherObjective: TeacherStudentObjective {
             .loss(model: model, batch: batch, context: &context, using: &generator)
         let studentView = perturbation(unlabelled, &generator)
         let teacherView = perturbation(unlabelled, &generator)
-        let targets = teacher.probabilities(teacherView, student: model, context: &context)
+        let targets = try teacher.probabilities(teacherView, student: model, context: &context)
         let studentLogits = model(studentView, context: &context)
         let consistency = SemiSupervisedLosses.probabilityMSE(logits: studentLogits, targets: targets)
         let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))

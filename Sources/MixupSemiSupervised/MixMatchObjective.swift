@@ -1,3 +1,4 @@
+import InputMixupPlugin
 import MixupMixing
 import MixupNN
 import MixupTensor
@@ -7,10 +8,15 @@ import MixupTraining
 ///
 /// For each unlabelled sample, K augmented views are drawn; the model's predictions on them (without gradients) are
 /// averaged and sharpened with temperature T into a label guess. Labelled samples (one-hot) and all unlabelled views
-/// (the guess) are concatenated into one batch W, and the recipe's ``Regularizer`` mixes it with itself shuffled. Use
-/// a λ distribution `.keepingOriginalDominant()` for the paper's λ′ = max(λ, 1 − λ), so each mixed sample stays closest
-/// to its own original. The loss is cross-entropy on the labelled part plus a ramped squared error on the unlabelled
-/// part.
+/// (the guess) are concatenated into one batch W, and the recipe's ``Regularizer`` mixes it with itself shuffled —
+/// at the input, or at a hidden layer (manifold MixMatch) when its ``LayerSelector`` says so. With
+/// `originalDominant` (the default) an interpolating strategy draws the paper's λ′ = max(λ, 1 − λ), so each mixed
+/// sample stays closest to its own original. The loss is cross-entropy on the labelled part plus a ramped squared
+/// error on the unlabelled part (mean over samples × classes, as in the paper).
+///
+/// **Augmentation.** Each view is `augmentation` applied to the *clean* unlabelled batch, independently; labelled
+/// samples get `labelledAugmentation`. Give the trainer no augmentation of its own, or the views share its noise
+/// (two views of one noisy image are correlated, and the effective noise level is higher than intended).
 ///
 /// **BatchNorm choice.** The mixed labelled and unlabelled samples go through the network in *one* forward pass, so
 /// batch statistics are computed over the whole mixed batch, as they will be seen at test time on a mixture of both;
@@ -27,13 +33,22 @@ public final class MixMatchObjective: TrainingObjective {
     public let unlabelledWeight: SigmoidRampUp
     /// The stochastic augmentation producing each view.
     public let augmentation: @Sendable (Tensor, inout SeededGenerator) -> Tensor
+    /// The augmentation of the labelled batch (`nil`: none here).
+    public let labelledAugmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
+    /// Whether interpolation draws λ′ = max(λ, 1 − λ) (applied to ``mixing`` when its strategy is an
+    /// ``InterpolationStrategy``; other strategies are used as given).
+    public let originalDominant: Bool
 
     /// Creates the objective.
     ///
+    /// - Parameters:
+    ///   - originalDominant: λ′ = max(λ, 1 − λ) for interpolating strategies (the paper's choice).
     /// - Throws: ``TrainingError/invalidConfiguration(_:)`` if K < 1 or T ≤ 0, naming the value.
     public init(
         mixing: Regularizer, augmentationCount: Int = 2, temperature: Float = 0.5, unlabelledWeight: SigmoidRampUp,
-        augmentation: @escaping @Sendable (Tensor, inout SeededGenerator) -> Tensor
+        originalDominant: Bool = true,
+        augmentation: @escaping @Sendable (Tensor, inout SeededGenerator) -> Tensor,
+        labelledAugmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil
     ) throws(TrainingError) {
         guard augmentationCount >= 1 else {
             throw .invalidConfiguration("MixMatch needs at least one augmentation (K ≥ 1), got \(augmentationCount)")
@@ -41,7 +56,21 @@ public final class MixMatchObjective: TrainingObjective {
         guard temperature > 0 && temperature.isFinite else {
             throw .invalidConfiguration("MixMatch temperature must be positive, got \(temperature)")
         }
+        var mixing = mixing
+        if originalDominant, let interpolation = mixing.strategy as? InterpolationStrategy,
+            !interpolation.distribution.keepsOriginalDominant
+        {
+            do {
+                mixing.strategy = try InterpolationStrategy(
+                    distribution: interpolation.distribution.keepingOriginalDominant(),
+                    granularity: interpolation.granularity, pairing: interpolation.pairing)
+            } catch {
+                throw .mixing(error)
+            }
+        }
         self.mixing = mixing
+        self.originalDominant = originalDominant
+        self.labelledAugmentation = labelledAugmentation
         self.augmentationCount = augmentationCount
         self.temperature = temperature
         self.unlabelledWeight = unlabelledWeight
@@ -75,7 +104,8 @@ public final class MixMatchObjective: TrainingObjective {
         let views = (0..<augmentationCount).map { _ in augmentation(unlabelled, &generator) }
         let guesses = guessLabels(model: model, views: views, context: &context)
         let labelledCount = batch.inputs.shape[0]
-        let combinedInputs = Tensor.concatenate([batch.inputs] + views, alongAxis: 0)
+        let labelledInputs = labelledAugmentation.map { $0(batch.inputs, &generator) } ?? batch.inputs
+        let combinedInputs = Tensor.concatenate([labelledInputs] + views, alongAxis: 0)
         let combinedTargets = Tensor.concatenate(
             [batch.targets] + Array(repeating: guesses, count: augmentationCount), alongAxis: 0)
         let mixed: MixedForward
@@ -93,7 +123,8 @@ public final class MixMatchObjective: TrainingObjective {
         let unlabelledLogits = mixed.output.slice(labelledCount..<total)
         let unlabelledTargets = mixed.targets.soft.slice(labelledCount..<total)
         // The paper's L_U = 1/(L·|U′|) Σ ‖q − p‖²: the mean over classes and samples.
-        let consistency = meanSquaredError(predictions: unlabelledLogits.softmax(), targets: unlabelledTargets)
+        let consistency = SemiSupervisedLosses.probabilityMeanSquaredError(
+            logits: unlabelledLogits, targets: unlabelledTargets)
         let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         let originalTargets = mixed.targets.slice(0..<labelledCount)
         return ObjectiveResult(

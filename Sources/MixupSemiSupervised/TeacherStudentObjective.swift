@@ -22,6 +22,15 @@ extension TeacherStudentObjective {
 
     /// Restores the teacher; throws naming the first missing or mis-shaped tensor, changing nothing.
     public func restore(checkpointTensors: [String: Tensor]) throws(TrainingError) {
-        if let problem = teacher.restore(checkpointTensors) { throw .checkpoint(problem) }
+        try teacher.restore(checkpointTensors)
+    }
+
+    /// Makes the teacher a copy of the student (see ``EMATeacher/attach(to:)``).
+    public func prepare(model: any MixableModel) throws(TrainingError) {
+        do {
+            try teacher.attach(to: model)
+        } catch {
+            throw .invalidConfiguration("the EMA teacher cannot copy the student: \(error.description)")
+        }
     }
 }

@@ -114,6 +114,7 @@ public final class Trainer {
         let loop = try makeLoop()
         let stopStep = min(loop.totalSteps, configuration.maximumSteps ?? Int.max)
         try prepareOutputFolder()
+        try objective.prepare(model: model)
         var position = try resumePosition()
         let interrupts = InterruptWatch(configuration.interrupts)
         defer { interrupts.stop() }
@@ -127,7 +128,7 @@ public final class Trainer {
             reporter.epochFinished(report, epochs: configuration.epochs, label: label)
             for hook in hooks.epochEnd { hook(report) }
         }
-        let final = testSet.map { Evaluation.of(model, on: $0) }
+        let final = testSet.map { Evaluation.of(evaluatedModel, on: $0) }
         return TrainingResult(
             reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: position.globalStep)
     }
@@ -180,7 +181,8 @@ public final class Trainer {
         let epochSeconds = Date().timeIntervalSince(epochStart)
         let isLast = epoch == configuration.epochs - 1 || position.globalStep >= stopStep
         let evaluation = testSet.flatMap { set in
-            (isLast || (epoch + 1) % configuration.evaluationInterval == 0) ? Evaluation.of(model, on: set) : nil
+            (isLast || (epoch + 1) % configuration.evaluationInterval == 0)
+                ? Evaluation.of(evaluatedModel, on: set) : nil
         }
         let report = EpochReport(
             epoch: epoch + 1, trainLoss: lossSum / Double(max(steps, 1)),
@@ -234,6 +236,13 @@ public final class Trainer {
 
     /// The position to start from: the checkpoint's when resuming (after verifying and restoring it), else the start
     /// (and a fresh metrics log).
+    /// The network evaluated after epochs and at the end: the objective's choice (e.g. an EMA copy of the weights,
+    /// see ``TrainingObjective/evaluationModel(for:trainingData:)``), given the clean unlabelled (else labelled)
+    /// training data for BatchNorm re-estimation.
+    public var evaluatedModel: any MixableModel {
+        objective.evaluationModel(for: model, trainingData: unlabelledSet ?? trainingSet)
+    }
+
     private func resumePosition() throws(TrainingError) -> Position {
         let log = MetricsLog(path: metricsPath)
         guard configuration.resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) else {

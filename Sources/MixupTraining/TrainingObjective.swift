@@ -1,3 +1,4 @@
+import MixupData
 import MixupMixing
 import MixupNN
 import MixupTensor
@@ -24,12 +25,28 @@ public protocol TrainingObjective: AnyObject {
 
     /// Restores tensors written by ``checkpointTensors()``.
     func restore(checkpointTensors: [String: Tensor]) throws(TrainingError)
+
+    /// Called once before training (and before a checkpoint is restored) with the network to be trained, e.g. to
+    /// make an EMA teacher as a copy of it. Default: nothing.
+    func prepare(model: any MixableModel) throws(TrainingError)
+
+    /// The network to evaluate in place of the trained `model` (e.g. an EMA copy of its weights), made ready for
+    /// evaluation; `trainingData` is the clean (unaugmented) training data, for BatchNorm re-estimation.
+    /// Default: `model` itself.
+    func evaluationModel(for model: any MixableModel, trainingData: Dataset) -> any MixableModel
+
+    /// Which weights ``evaluationModel(for:trainingData:)`` evaluates, for summaries (e.g. `"final"`,
+    /// `"ema-0.999"`). Default: `"final"`.
+    var evaluatedWeights: String { get }
 }
 
 extension TrainingObjective {
     public func didUpdate(model: any MixableModel, globalStep: Int) {}
     public func checkpointTensors() -> [String: Tensor] { [:] }
     public func restore(checkpointTensors: [String: Tensor]) throws(TrainingError) {}
+    public func prepare(model: any MixableModel) throws(TrainingError) {}
+    public func evaluationModel(for model: any MixableModel, trainingData: Dataset) -> any MixableModel { model }
+    public var evaluatedWeights: String { "final" }
 }
 
 /// The outcome of ``TrainingObjective/loss(model:batch:context:using:)``.

@@ -86,3 +86,18 @@ import Testing
         #expect(close(none.learningRate(atStep: total - 1, totalSteps: total), 0.04))
     }
 }
+
+@Suite struct ConstantThenLinearDecayTests {
+    @Test func constantThenStraightLineToZero() {
+        let schedule = ConstantThenLinearDecay(initial: 2e-3, decayFraction: 0.3)
+        #expect(schedule.learningRate(atStep: 0, totalSteps: 100) == 2e-3)
+        #expect(schedule.learningRate(atStep: 69, totalSteps: 100) == 2e-3)
+        #expect(schedule.learningRate(atStep: 70, totalSteps: 100) == 2e-3)
+        #expect(abs(schedule.learningRate(atStep: 85, totalSteps: 100) - 1e-3) < 1e-9)
+        #expect(abs(schedule.learningRate(atStep: 99, totalSteps: 100) - 2e-3 / 30) < 1e-9)
+        #expect(schedule.learningRate(atStep: 100, totalSteps: 100) == 0)
+        let rates = (0..<100).map { schedule.learningRate(atStep: $0, totalSteps: 100) }
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 }, "never increases")
+        #expect(ConstantThenLinearDecay(initial: 1, decayFraction: 0).learningRate(atStep: 99, totalSteps: 100) == 1)
+    }
+}

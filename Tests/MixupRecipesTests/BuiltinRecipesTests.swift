@@ -87,7 +87,7 @@ import Testing
         #expect(
             names == [
                 "spirals", "mnist-mlp", "mnist-cnn", "cifar-preactresnet18", "cifar-resnet20", "mnist-supervised",
-                "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher",
+                "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher", "mnist-vat", "mnist-ict-vat",
             ])
         #expect(BuiltinRecipes.all.allSatisfy { !$0.summary.isEmpty })
 
@@ -167,7 +167,8 @@ import Testing
         .enabled(if: mnistIsAvailable, "MNIST not found at ../shared/data/mnist relative to the package root"),
         arguments: [
             ("mnist-supervised", nil), ("mnist-ict", nil), ("mnist-ict", "manifold"), ("mnist-mixmatch", nil),
-            ("mnist-mixmatch", "cutmix"), ("mnist-pseudolabel", nil), ("mnist-meanteacher", nil),
+            ("mnist-mixmatch", "cutmix"), ("mnist-mixmatch", "manifold"), ("mnist-pseudolabel", nil),
+            ("mnist-meanteacher", nil), ("mnist-vat", nil), ("mnist-ict-vat", nil),
         ] as [(String, String?)])
     func semiSupervisedRecipesRunWithLabels(name: String, strategy: String?) throws {
         let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
@@ -182,7 +183,11 @@ import Testing
         if let strategy { #expect(summary.strategy.hasPrefix(strategy)) }
         let data = try recipe.data(DataRequest(path: Self.mnistDirectory, seed: 0, labels: 20, limit: 200))
         #expect(data.train.count == 20 && data.train.classCounts() == Array(repeating: 2, count: 10))
-        if name != "mnist-supervised" { #expect(data.unlabelled?.count == 180 && data.unlabelled?.isLabelled == false) }
+        // 20 of the 200 training images are the validation split (a tenth with --limit; 1,000 without).
+        #expect(data.validation?.count == 20 && data.validation?.isLabelled == true)
+        #expect(summary.validationError != nil)
+        #expect(summary.evaluatedWeights == "ema-0.999-bn10000")
+        if name != "mnist-supervised" { #expect(data.unlabelled?.count == 160 && data.unlabelled?.isLabelled == false) }
     }
 
     @Test(.enabled(if: mnistIsAvailable, "MNIST not found at ../shared/data/mnist relative to the package root"))

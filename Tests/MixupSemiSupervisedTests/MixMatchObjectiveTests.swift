@@ -65,4 +65,46 @@ import Testing
             #expect(error.description.contains("-1"))
         }
     }
+
+    /// λ′ = max(λ, 1 − λ) is an explicit option applied to interpolating strategies (plain or manifold mixup),
+    /// whatever the regularizer is called; other strategies are used as given.
+    @Test func originalDominantIsAnExplicitOption() throws {
+        let noise: @Sendable (Tensor, inout SeededGenerator) -> Tensor = { x, _ in x }
+        func distribution(_ objective: MixMatchObjective) -> MixWeightDistribution? {
+            (objective.mixing.strategy as? InterpolationStrategy)?.distribution
+        }
+        let ramp = RampUp(maximum: 1, length: 1)
+        for regularizer in [try Regularizer.mixup(alpha: 0.75), try .manifoldMixup(alpha: 0.75)] {
+            var renamed = regularizer
+            renamed.name = "my-interpolation"
+            let on = try MixMatchObjective(mixing: renamed, unlabelledWeight: ramp, augmentation: noise)
+            #expect(on.originalDominant && distribution(on)?.keepsOriginalDominant == true)
+            #expect(on.mixing.selector is InputSelector == regularizer.selector is InputSelector, "selector kept")
+            let off = try MixMatchObjective(
+                mixing: renamed, unlabelledWeight: ramp, originalDominant: false, augmentation: noise)
+            #expect(distribution(off)?.keepsOriginalDominant == false)
+        }
+        let cutMix = try MixMatchObjective(mixing: try .cutMix(alpha: 1), unlabelledWeight: ramp, augmentation: noise)
+        #expect(cutMix.mixing.strategy is CutMixStrategy)
+    }
+
+    /// Labelled inputs get their own augmentation; views are drawn from the clean unlabelled batch.
+    @Test func labelledAugmentationIsApplied() throws {
+        var generator = SeededGenerator(seed: 12)
+        let model = Models.mlp(inputSize: 4, hiddenSizes: [8], classCount: 3, using: &generator)
+        let shift: @Sendable (Tensor, inout SeededGenerator) -> Tensor = { x, _ in x + Tensor.filled(x.shape, with: 100)
+        }
+        let identity: @Sendable (Tensor, inout SeededGenerator) -> Tensor = { x, _ in x }
+        func loss(_ labelled: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?) throws -> Float {
+            let objective = try MixMatchObjective(
+                mixing: .erm, unlabelledWeight: RampUp(maximum: 1, length: 1), augmentation: identity,
+                labelledAugmentation: labelled)
+            var context = ForwardContext(isTraining: false)
+            var stream = SeededGenerator(seed: 3)
+            return try objective.loss(model: model, batch: Self.batch(seed: 3), context: &context, using: &stream)
+                .loss.scalar
+        }
+        #expect(try loss(nil) != loss(shift))
+        #expect(try loss(nil) == loss(identity))
+    }
 }

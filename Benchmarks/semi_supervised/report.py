@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Summarise the semi-supervised PI-MNIST sweep written by Benchmarks/semi_supervised/run.sh.
+
+Usage: report.py OUT   (OUT holds one folder per method, each a `mixup sweep` folder of cells)
+
+Writes OUT/table.md — per method and label count: the FINAL test error (mean ± sample std over seeds, n), the
+validation error on the 1,000 held-out training images, and the wall time per run — and OUT/error_vs_time.svg:
+test error against wall-clock seconds, one curve per method (mean over seeds, band ± std), one panel per label count.
+Only the standard library is used.
+"""
+import json
+import math
+import os
+import statistics
+import sys
+
+METHOD_ORDER = ["supervised", "mean-teacher", "ict", "ict-manifold", "mixmatch", "pseudo-label", "vat",
+                "ict+vat+entropy"]
+COLORS = ["#444444", "#1f77b4", "#ff7f0e", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+def cells(method_dir):
+    """Yields (summary, curve) for every finished cell under a method's sweep folder."""
+    for root, _, files in sorted(os.walk(method_dir)):
+        if "stdout.log" not in files:
+            continue
+        summary = None
+        with open(os.path.join(root, "stdout.log")) as handle:
+            for line in handle:
+                line = line.strip()
+                if line.startswith("{"):
+                    try:
+                        summary = json.loads(line)
+                    except json.JSONDecodeError:
+                        pass
+        if summary is None or "test_error" not in summary:
+            continue
+        curve = []
+        metrics = os.path.join(root, "metrics.jsonl")
+        if os.path.exists(metrics):
+            with open(metrics) as handle:
+                for line in handle:
+                    entry = json.loads(line)
+                    if "test_error" in entry:
+                        curve.append((entry["elapsed_seconds"], entry["test_error"]))
+        yield summary, curve
+
+
+def mean_std(values):
+    if not values:
+        return None
+    mean = statistics.fmean(values)
+    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    return mean, std
+
+
+def percent(pair):
+    return "—" if pair is None else f"{100 * pair[0]:.2f} ± {100 * pair[1]:.2f}"
+
+
+def main(out):
+    methods = [m for m in METHOD_ORDER if os.path.isdir(os.path.join(out, m))]
+    methods += sorted(m for m in os.listdir(out) if os.path.isdir(os.path.join(out, m)) and m not in methods)
+    results = {}
+    for method in methods:
+        for summary, curve in cells(os.path.join(out, method)):
+            key = (method, summary.get("labels"))
+            results.setdefault(key, []).append((summary, curve))
+    label_counts = sorted({labels for (_, labels) in results if labels is not None})
+    lines = ["| method | labels | test error % (final) | validation error % | wall time per run (s) | seeds | weights |",
+             "|---|---|---|---|---|---|---|"]
+    for method in methods:
+        for labels in label_counts:
+            runs = results.get((method, labels), [])
+            if not runs:
+                continue
+            test = mean_std([s["test_error"] for s, _ in runs])
+            validation = mean_std([s["validation_error"] for s, _ in runs if "validation_error" in s])
+            seconds = mean_std([s["seconds"] for s, _ in runs])
+            seeds = ",".join(str(s["seed"]) for s, _ in runs)
+            weights = runs[0][0].get("evaluated_weights", "final")
+            wall = "—" if seconds is None else f"{seconds[0]:.0f} ± {seconds[1]:.0f}"
+            lines.append(f"| {method} | {labels} | {percent(test)} | {percent(validation)} | {wall} | {seeds} | "
+                         f"{weights} |")
+    with open(os.path.join(out, "table.md"), "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    write_svg(os.path.join(out, "error_vs_time.svg"), methods, label_counts, results)
+
+
+def write_svg(path, methods, label_counts, results):
+    width, height, margin = 460, 320, 56
+    panels = max(len(label_counts), 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * panels}" height="{height + 40}" '
+             f'font-family="sans-serif" font-size="11">', '<rect width="100%" height="100%" fill="white"/>']
+    for index, labels in enumerate(label_counts):
+        x0 = index * width
+        curves = {}
+        for method in methods:
+            runs = results.get((method, labels), [])
+            by_epoch = {}
+            for _, curve in runs:
+                for epoch, (seconds, error) in enumerate(curve):
+                    by_epoch.setdefault(epoch, []).append((seconds, error))
+            points = []
+            for epoch in sorted(by_epoch):
+                values = by_epoch[epoch]
+                if len(values) < len(runs):
+                    continue
+                t = statistics.fmean(v[0] for v in values)
+                e = [v[1] for v in values]
+                points.append((t, statistics.fmean(e), statistics.stdev(e) if len(e) > 1 else 0.0))
+            if points:
+                curves[method] = points
+        all_t = [p[0] for c in curves.values() for p in c] or [1]
+        all_e = [p[1] + p[2] for c in curves.values() for p in c] or [1]
+        t_max = max(all_t) * 1.05
+        e_max = min(max(all_e) * 1.1, 1.0)
+        # Logarithmic error axis from 0.5 % to the largest error, so small errors stay readable.
+        e_min = 0.005
+
+        def sx(t):
+            return x0 + margin + (width - 2 * margin) * t / t_max
+
+        def sy(e):
+            e = min(max(e, e_min), e_max)
+            return margin / 2 + (height - margin) * (1 - math.log(e / e_min) / math.log(e_max / e_min))
+
+        parts.append(f'<text x="{x0 + width / 2}" y="16" text-anchor="middle" font-weight="bold">'
+                     f'PI-MNIST, {labels} labels: test error vs wall-clock time</text>')
+        parts.append(f'<line x1="{sx(0)}" y1="{sy(e_min)}" x2="{sx(t_max)}" y2="{sy(e_min)}" stroke="black"/>')
+        parts.append(f'<line x1="{sx(0)}" y1="{sy(e_min)}" x2="{sx(0)}" y2="{sy(e_max)}" stroke="black"/>')
+        for tick in [0.01, 0.02, 0.05, 0.1, 0.2, 0.5]:
+            if e_min <= tick <= e_max:
+                parts.append(f'<text x="{sx(0) - 4}" y="{sy(tick) + 4}" text-anchor="end">{100 * tick:g}%</text>')
+                parts.append(f'<line x1="{sx(0)}" y1="{sy(tick)}" x2="{sx(t_max)}" y2="{sy(tick)}" '
+                             f'stroke="#dddddd"/>')
+        for k in range(5):
+            t = t_max * k / 4
+            parts.append(f'<text x="{sx(t)}" y="{sy(e_min) + 14}" text-anchor="middle">{t / 60:.0f} min</text>')
+        for position, (method, points) in enumerate(curves.items()):
+            color = COLORS[methods.index(method) % len(COLORS)]
+            band = [(sx(t), sy(m + s)) for t, m, s in points] + [(sx(t), sy(m - s)) for t, m, s in reversed(points)]
+            parts.append('<polygon points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in band)
+                         + f'" fill="{color}" fill-opacity="0.15" stroke="none"/>')
+            parts.append('<polyline points="' + " ".join(f"{sx(t):.1f},{sy(m):.1f}" for t, m, _ in points)
+                         + f'" fill="none" stroke="{color}" stroke-width="1.5"/>')
+            parts.append(f'<text x="{x0 + width - margin - 100}" y="{40 + 13 * position}" fill="{color}">'
+                         f'{method}</text>')
+    parts.append("</svg>")
+    with open(path, "w") as handle:
+        handle.write("\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])

@@ -1,0 +1,25 @@
+import MixupNN
+import MixupTensor
+
+/// Moves every parameter of `average` towards `model`'s: θ′ ← α·θ′ + (1 − α)·θ, and copies `model`'s buffers (e.g.
+/// BatchNorm running statistics) into `average`. The EMA step of Mean Teacher's teacher and of EMA evaluation.
+///
+/// - Parameters:
+///   - average: a copy of `model` (same architecture: parameters and buffers pair up by position and shape; a pair
+///     whose shapes differ is skipped).
+///   - alpha: the weight of the old average, in [0, 1].
+public func updateExponentialMovingAverage(_ average: any Layer, toward model: any Layer, alpha: Float) {
+    for (s, t) in zip(model.allParameters, average.allParameters) where s.value.shape == t.value.shape {
+        var values = t.value.scalars
+        s.value.scalars.withUnsafeBufferPointer { source in
+            values.withUnsafeMutableBufferPointer { target in
+                for i in 0..<target.count { target[i] = alpha * target[i] + (1 - alpha) * source[i] }
+            }
+        }
+        t.value = Tensor(shape: t.value.shape, scalars: values)
+    }
+    for (s, t) in zip(model.namedBuffers().map(\.buffer), average.namedBuffers().map(\.buffer))
+    where s.value.shape == t.value.shape {
+        t.value = s.value
+    }
+}
