@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "MixupMixing", dependencies: ["MixupTensor", "MixupNN"]),
         .target(name: "MixupModels", dependencies: ["MixupNN", "MixupMixing"]),
         .target(name: "MixupTraining", dependencies: ["MixupNN", "MixupMixing", "MixupModels", "MixupData", "MixupFormats"]),
+        // Measurements on trained models (calibration, adversarial robustness, flattening, deformations, …).
+        .target(name: "MixupAnalysis", dependencies: ["MixupTensor", "MixupNN", "MixupMixing", "MixupModels", "MixupData"]),
     ]
         // Built-in plugins: ordinary library targets that use only the public API.
         + pluginNames.map { name in
@@ -45,7 +47,7 @@ let package = Package(
                 name: "MixupKit",
                 dependencies: [
                     "MixupTensor", "MixupNN", "MixupFormats", "MixupData", "MixupMixing", "MixupModels",
-                    "MixupTraining", "MixupSemiSupervised",
+                    "MixupTraining", "MixupSemiSupervised", "MixupAnalysis",
                 ] + pluginNames.map { .target(name: $0) }),
             // The recipe runner behind `mixup` (CLI parsing, strategy catalogue, result tables, plots); user packages
             // call it to run their own recipes with the same flags and outputs.
@@ -63,6 +65,7 @@ let package = Package(
             .testTarget(name: "MixupMixingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupTrainingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupSemiSupervisedTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(name: "MixupAnalysisTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupRunnerTests", dependencies: ["MixupRunner", "_MixupTestSupport"]),
             .testTarget(name: "MixupRecipesTests", dependencies: ["MixupRecipes", "_MixupTestSupport"]),
             // The proof that third parties can extend the library: only public API, no @testable.

@@ -3,6 +3,7 @@
 // The umbrella module: `import MixupKit` brings in the whole public API. It only re-exports.
 @_exported import InputMixupPlugin
 @_exported import ManifoldMixupPlugin
+@_exported import MixupAnalysis
 @_exported import MixupData
 @_exported import MixupFormats
 @_exported import MixupMixing

@@ -38,6 +38,10 @@ public struct Recipe: Sendable {
     public var augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
     /// Called after all runs with the trained models, to write plots or extra reports.
     public var report: (@Sendable (RecipeReport) throws -> Void)?
+    /// Flags of this recipe's own, each taking one value (e.g. `["--noise": "fraction of labels to corrupt"]`):
+    /// `mixup run` accepts them and hands their values to ``data`` in ``DataRequest/recipeFlags`` and to ``report``
+    /// in ``RecipeReport/options``.
+    public var recipeFlags: [String: String]
 
     /// Creates a recipe.
     public init(
@@ -50,7 +54,7 @@ public struct Recipe: Sendable {
         optimizer: OptimizerSettings = .sgd(learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 1e-4),
         schedule: ScheduleSettings = .cosine, epochs: Int = 10, batchSize: Int = 128, unlabelledBatchSize: Int? = nil,
         evaluationInterval: Int = 1, augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil,
-        report: (@Sendable (RecipeReport) throws -> Void)? = nil
+        report: (@Sendable (RecipeReport) throws -> Void)? = nil, recipeFlags: [String: String] = [:]
     ) {
         self.name = name
         self.summary = summary
@@ -67,6 +71,7 @@ public struct Recipe: Sendable {
         self.evaluationInterval = evaluationInterval
         self.augmentation = augmentation
         self.report = report
+        self.recipeFlags = recipeFlags
     }
 }
 
@@ -80,13 +85,19 @@ public struct DataRequest: Sendable {
     public var labels: Int?
     /// `--limit N`: read at most this many samples per split (smoke tests).
     public var limit: Int?
+    /// The values of the recipe's own flags (``Recipe/recipeFlags``) given on the command line, by flag.
+    public var recipeFlags: [String: String]
 
     /// Creates a request.
-    public init(path: String? = nil, seed: UInt64 = 0, labels: Int? = nil, limit: Int? = nil) {
+    public init(
+        path: String? = nil, seed: UInt64 = 0, labels: Int? = nil, limit: Int? = nil,
+        recipeFlags: [String: String] = [:]
+    ) {
         self.path = path
         self.seed = seed
         self.labels = labels
         self.limit = limit
+        self.recipeFlags = recipeFlags
     }
 }
 
@@ -98,12 +109,16 @@ public struct RecipeData: Sendable {
     public var unlabelled: Dataset?
     /// Test data.
     public var test: Dataset?
+    /// Labelled data held out from training for choosing settings after training (e.g. the temperature of
+    /// temperature scaling in `mixup analyze`), or `nil`.
+    public var validation: Dataset?
 
     /// Creates the data.
-    public init(train: Dataset, unlabelled: Dataset? = nil, test: Dataset? = nil) {
+    public init(train: Dataset, unlabelled: Dataset? = nil, test: Dataset? = nil, validation: Dataset? = nil) {
         self.train = train
         self.unlabelled = unlabelled
         self.test = test
+        self.validation = validation
     }
 }
 
@@ -165,4 +180,6 @@ public struct RecipeReport {
     public let data: RecipeData
     /// One entry per trained regularizer, in order.
     public let runs: [(regularizer: Regularizer, model: any MixableModel, result: TrainingResult)]
+    /// The options of the run (seed, data path, the recipe's own flags, …).
+    public let options: RunOptions
 }

@@ -38,9 +38,18 @@ public enum RecipeCommand {
                     throw RunnerError(
                         "unknown recipe \"\(arguments[1])\"; available: \(recipes.map(\.name).joined(separator: ", "))")
                 }
-                let options = try parse(Array(arguments.dropFirst(2)))
+                let options = try parse(Array(arguments.dropFirst(2)), recipeFlags: Set(recipe.recipeFlags.keys))
                 do {
                     _ = try execute(recipe, options: options)
+                    return 0
+                } catch {
+                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    return 1
+                }
+            case "analyze":
+                let options = try AnalyzeCommand.parse(Array(arguments.dropFirst()))
+                do {
+                    _ = try AnalyzeCommand.execute(options, recipes: recipes)
                     return 0
                 } catch {
                     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
@@ -64,6 +73,7 @@ public enum RecipeCommand {
         USAGE:
           mixup list                      list the recipes
           mixup run <recipe> [flags]      train a recipe
+          mixup analyze <run-folder> [flags]   measure trained models (`mixup analyze --help`)
           mixup --help                    show this help
 
         FLAGS for `run`:
@@ -89,7 +99,8 @@ public enum RecipeCommand {
     /// Parses the flags after `mixup run <recipe>`.
     ///
     /// - Throws: ``RunnerError`` naming an unknown flag, a missing value or a bad value.
-    public static func parse(_ arguments: [String]) throws -> RunOptions {
+    /// - Parameter recipeFlags: the recipe's own flags (``Recipe/recipeFlags``), each taking one value.
+    public static func parse(_ arguments: [String], recipeFlags: Set<String> = []) throws -> RunOptions {
         var options = RunOptions()
         var index = 0
         func value(_ flag: String) throws -> String {
@@ -144,6 +155,7 @@ public enum RecipeCommand {
             case "--threads": options.threads = try positive(flag)
             case "--resume": options.resume = true
             case "--quiet": options.quiet = true
+            case let own where recipeFlags.contains(own): options.recipeFlags[own] = try value(flag)
             default:
                 throw RunnerError("unknown flag \"\(flag)\"; see `mixup --help`")
             }
@@ -168,7 +180,9 @@ public enum RecipeCommand {
             regularizers = [recipe.regularizer]
         }
         let data = try recipe.data(
-            DataRequest(path: options.dataPath, seed: options.seed, labels: options.labels, limit: options.limit))
+            DataRequest(
+                path: options.dataPath, seed: options.seed, labels: options.labels, limit: options.limit,
+                recipeFlags: options.recipeFlags))
         let strategyLabel = regularizers.map(\.name).joined(separator: "+")
         let root = options.outputDirectory ?? "runs/\(recipe.name)-\(strategyLabel)-seed\(options.seed)"
         let epochs = options.epochs ?? recipe.epochs
@@ -200,12 +214,17 @@ public enum RecipeCommand {
                 configuration: configuration)
             trainer.label = regularizer.name
             trainer.metadata = ["recipe": recipe.name, "strategy": regularizer.name]
+            // What `mixup analyze` needs to rebuild the same data.
+            if let path = options.dataPath { trainer.metadata["data"] = path }
+            if let labels = options.labels { trainer.metadata["labels"] = String(labels) }
+            if let limit = options.limit { trainer.metadata["limit"] = String(limit) }
+            for (flag, value) in options.recipeFlags { trainer.metadata["flag" + flag] = value }
             let result = try trainer.run()
             runs.append((regularizer, model, result))
         }
         let table = ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) })
         print(table.render())
-        try recipe.report?(RecipeReport(outputDirectory: root, data: data, runs: runs))
+        try recipe.report?(RecipeReport(outputDirectory: root, data: data, runs: runs, options: options))
         var summary: [String: Any] = [
             "recipe": recipe.name, "strategy": strategyLabel, "seed": options.seed, "epochs": epochs,
             "seconds": rounded(Date().timeIntervalSince(start)), "output": root,

@@ -28,6 +28,8 @@ public struct RunOptions: Sendable, Equatable {
     public var resume = false
     /// `--quiet`: no progress output.
     public var quiet = false
+    /// Values of the recipe's own flags (``Recipe/recipeFlags``), by flag.
+    public var recipeFlags: [String: String] = [:]
 
     /// Options with every default.
     public init() {}

@@ -72,7 +72,8 @@ import Testing
         #expect(
             names == [
                 "spirals", "mnist-mlp", "mnist-cnn", "cifar-preactresnet18", "cifar-resnet20", "mnist-supervised",
-                "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher",
+                "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher", "mnist-flattening",
+                "mnist-label-noise", "spirals-panel", "tabular",
             ])
         #expect(BuiltinRecipes.all.allSatisfy { !$0.summary.isEmpty })
 
