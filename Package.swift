@@ -30,19 +30,23 @@ let package = Package(
         // Regularizer API, models, trainer
         .target(name: "MixupMixing", dependencies: ["MixupTensor", "MixupNN"]),
         .target(name: "MixupModels", dependencies: ["MixupNN", "MixupMixing"]),
-        .target(name: "MixupTraining", dependencies: ["MixupNN", "MixupMixing", "MixupModels", "MixupData", "MixupFormats"]),
+        .target(
+            name: "MixupTraining", dependencies: ["MixupNN", "MixupMixing", "MixupModels", "MixupData", "MixupFormats"]),
         // Measurements on trained models (calibration, adversarial robustness, flattening, deformations, …).
-        .target(name: "MixupAnalysis", dependencies: ["MixupTensor", "MixupNN", "MixupMixing", "MixupModels", "MixupData"]),
+        .target(
+            name: "MixupAnalysis", dependencies: ["MixupTensor", "MixupNN", "MixupMixing", "MixupModels", "MixupData"]),
     ]
         // Built-in plugins: ordinary library targets that use only the public API.
         + pluginNames.map { name in
             .target(
                 name: name,
-                dependencies: ["MixupTensor", "MixupNN", "MixupMixing"] + (name == "ManifoldMixupPlugin" ? ["InputMixupPlugin"] : []),
+                dependencies: ["MixupTensor", "MixupNN", "MixupMixing"]
+                    + (name == "ManifoldMixupPlugin" ? ["InputMixupPlugin"] : []),
                 path: "Plugins/\(name)")
         }
         + [
-            .target(name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing", "MixupNN", "MixupTensor"]),
+            .target(
+                name: "MixupSemiSupervised", dependencies: ["MixupTraining", "MixupMixing", "MixupNN", "MixupTensor"]),
             .target(
                 name: "MixupKit",
                 dependencies: [

@@ -27,7 +27,8 @@ extension Recipe {
                     entries[run.regularizer.name] = flattening
                     lines.append(
                         String(
-                            format: "%@: largest singular value %.2f, sum of the others %.2f (mean over classes, %d test samples per class or fewer)",
+                            format:
+                                "%@: largest singular value %.2f, sum of the others %.2f (mean over classes, %d test samples per class or fewer)",
                             run.regularizer.name, flattening.meanLargest, flattening.meanSumOfRest,
                             flattening.perClass.map(\.sampleCount).max() ?? 0))
                 }

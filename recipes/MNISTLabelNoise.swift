@@ -27,7 +27,8 @@ extension Recipe {
     public static var mnistLabelNoise: Recipe {
         Recipe(
             name: "mnist-label-noise",
-            summary: "MNIST MLP with --noise F of the training labels corrupted: ERM vs Mixup α=8, 32 (Zhang et al. Table 2)",
+            summary:
+                "MNIST MLP with --noise F of the training labels corrupted: ERM vs Mixup α=8, 32 (Zhang et al. Table 2)",
             data: { request in
                 let full = try BuiltinData.mnist(request)
                 var generator = SeededGenerator(seed: 4242 &+ request.seed)
@@ -44,7 +45,8 @@ extension Recipe {
             schedule: .multiStep([0.5, 0.75]), epochs: 20, batchSize: 128,
             report: { report in
                 let noise = try BuiltinData.noiseFraction(report.options.recipeFlags)
-                let clean = try BuiltinData.mnist(DataRequest(path: report.options.dataPath, limit: report.options.limit))
+                let clean = try BuiltinData.mnist(
+                    DataRequest(path: report.options.dataPath, limit: report.options.limit))
                 let trueLabels = clean.train.labels ?? []
                 let noisyLabels = report.data.train.labels ?? []
                 let corrupted = Set(trueLabels.indices.filter { trueLabels[$0] != noisyLabels[$0] })
@@ -74,7 +76,8 @@ extension Recipe {
                             corruptedTrueLabelError: Double(wrongTrue) / Double(max(corrupted.count, 1))))
                 }
                 try BuiltinData.writeJSON(rows, named: "label_noise.json", in: report.outputDirectory)
-                var table = "strategy        test error best (epoch)  last    train error clean  corrupted (vs noisy label)\n"
+                var table =
+                    "strategy        test error best (epoch)  last    train error clean  corrupted (vs noisy label)\n"
                 for row in rows {
                     table += String(
                         format: "%-15@ %6.2f%% (%d)            %6.2f%%  %6.2f%%            %6.2f%%\n",

@@ -29,7 +29,9 @@ extension Recipe {
             comparison: [.erm, .builtin { try .mixup(alpha: 1) }],
             optimizer: .adam(learningRate: 1e-3, weightDecay: 0, decoupled: false),
             schedule: .cosine, epochs: 30, batchSize: 64,
-            recipeFlags: ["--label-column": "the label column of the CSV file, by header name or 0-based index (default: last)"])
+            recipeFlags: [
+                "--label-column": "the label column of the CSV file, by header name or 0-based index (default: last)"
+            ])
     }
 }
 

@@ -47,7 +47,8 @@ public enum CalibrationPlot {
             text += String(
                 format: "<line x1=\"0\" y1=\"%.1f\" x2=\"%.1f\" y2=\"0\" stroke=\"#888\" stroke-dasharray=\"4,3\"/>\n",
                 size, size)
-            text += String(format: "<rect width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"black\"/>\n", size, size)
+            text += String(
+                format: "<rect width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"black\"/>\n", size, size)
             text += String(
                 format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">confidence</text>\n", size / 2, size + 14)
             text += String(

@@ -27,7 +27,8 @@ public struct FGSMAttack: AdversarialAttack {
         let gradient = inputGradient(of: model, at: inputs, labels: labels, classCount: classCount).gradient
         var values = inputs.scalars
         for i in values.indices {
-            values[i] = min(max(values[i] + epsilon * sign(gradient.scalars[i]), validRange.lowerBound), validRange.upperBound)
+            values[i] = min(
+                max(values[i] + epsilon * sign(gradient.scalars[i]), validRange.lowerBound), validRange.upperBound)
         }
         return Tensor(shape: inputs.shape, scalars: values)
     }

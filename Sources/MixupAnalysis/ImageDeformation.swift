@@ -18,7 +18,8 @@ public struct ImageDeformation: Sendable, Equatable {
     /// - Precondition: `matrix` has four finite entries.
     public init(name: String, matrix: [Double]) {
         precondition(
-            matrix.count == 4 && matrix.allSatisfy(\.isFinite), "ImageDeformation: need 4 finite entries, got \(matrix)")
+            matrix.count == 4 && matrix.allSatisfy(\.isFinite), "ImageDeformation: need 4 finite entries, got \(matrix)"
+        )
         self.name = name
         self.matrix = matrix
     }
@@ -34,7 +35,8 @@ public struct ImageDeformation: Sendable, Equatable {
 
     /// A horizontal shear by `degrees`: rows are shifted in proportion to their distance from the centre.
     public static func shear(degrees: Double) -> ImageDeformation {
-        ImageDeformation(name: "shear \(SVGText.number(degrees))°", matrix: [1, Foundation.tan(degrees * .pi / 180), 0, 1])
+        ImageDeformation(
+            name: "shear \(SVGText.number(degrees))°", matrix: [1, Foundation.tan(degrees * .pi / 180), 0, 1])
     }
 
     /// A zoom by `factor` about the centre: > 1 zooms in (enlarges), < 1 zooms out (shrinks, padding with black).
@@ -97,7 +99,8 @@ public struct ImageDeformation: Sendable, Equatable {
         using generator: inout SeededGenerator
     ) throws(AnalysisError) -> Dataset {
         guard dataset.sampleShape.count == 3 else {
-            throw .invalidData("\(dataset.name): deformations need [channels, height, width] images, got \(dataset.sampleShape)")
+            throw .invalidData(
+                "\(dataset.name): deformations need [channels, height, width] images, got \(dataset.sampleShape)")
         }
         let (channels, height, width) = (dataset.sampleShape[0], dataset.sampleShape[1], dataset.sampleShape[2])
         let size = dataset.sampleSize

@@ -4,8 +4,9 @@ import MixupTensor
 /// The cross-entropy of `model` (inference mode) on `inputs` against `targets` and its gradient with respect to the
 /// inputs. The loss is the *sum* over the batch, so each row of the gradient is the gradient of that sample's own
 /// loss. The model's parameter gradients are left exactly as they were.
-func inputGradient(of model: any Layer, at inputs: Tensor, softTargets targets: Tensor) -> (loss: Float, gradient: Tensor)
-{
+func inputGradient(of model: any Layer, at inputs: Tensor, softTargets targets: Tensor) -> (
+    loss: Float, gradient: Tensor
+) {
     let parameters = model.allParameters
     let saved = parameters.map(\.gradient)
     var context = ForwardContext.inference

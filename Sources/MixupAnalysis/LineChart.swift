@@ -85,7 +85,8 @@ public struct LineChart: Sendable {
             text += String(
                 format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%@\"/>"
                     + "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n",
-                left + plotWidth + 12, legendY - 10, colour, left + plotWidth + 30, legendY, SVGText.escaped(entry.name))
+                left + plotWidth + 12, legendY - 10, colour, left + plotWidth + 30, legendY, SVGText.escaped(entry.name)
+            )
         }
         return text + "</svg>\n"
     }

@@ -63,7 +63,8 @@ public struct ModelAnalysis: Codable, Sendable, Equatable {
                 """
         }
         for report in [fgsm, pgd].compactMap({ $0 }) {
-            text += "\n## Adversarial: \(report.attack) (\(report.sampleCount) test samples)\n\n| ε | error |\n|---|---|\n"
+            text +=
+                "\n## Adversarial: \(report.attack) (\(report.sampleCount) test samples)\n\n| ε | error |\n|---|---|\n"
             for point in report.points { text += "| \(point.epsilon) | \(percent(point.error)) |\n" }
         }
         if fgsm != nil || pgd != nil { text += "\nFigure: `adversarial.svg`.\n" }
@@ -79,7 +80,8 @@ public struct ModelAnalysis: Codable, Sendable, Equatable {
                 """
         }
         if let deformations {
-            text += "\n## Deformed test images (\(deformations.sampleCount) samples)\n\n| deformation | error |\n|---|---|\n"
+            text +=
+                "\n## Deformed test images (\(deformations.sampleCount) samples)\n\n| deformation | error |\n|---|---|\n"
             text += "| none | \(percent(deformations.cleanError)) |\n"
             for entry in deformations.entries { text += "| \(entry.deformation) | \(percent(entry.error)) |\n" }
         }

@@ -36,7 +36,9 @@ public struct TemperatureScaling: Codable, Sendable, Equatable {
     public static func fit(_ predictions: ModelPredictions) -> Double {
         var low = Foundation.log(0.01), high = Foundation.log(100.0)
         let ratio = (Foundation.sqrt(5.0) - 1) / 2
-        func loss(_ logBeta: Double) -> Double { predictions.negativeLogLikelihood(temperature: 1 / Foundation.exp(logBeta)) }
+        func loss(_ logBeta: Double) -> Double {
+            predictions.negativeLogLikelihood(temperature: 1 / Foundation.exp(logBeta))
+        }
         var a = high - ratio * (high - low), b = low + ratio * (high - low)
         var fa = loss(a), fb = loss(b)
         for _ in 0..<80 {

@@ -138,7 +138,8 @@ public enum AnalyzeCommand {
             manager.fileExists(atPath: ($0 as NSString).appendingPathComponent("checkpoint.safetensors"))
         }
         guard !found.isEmpty else {
-            throw RunnerError("no checkpoint.safetensors in \(folder) or its sub-folders (train with `mixup run` first)")
+            throw RunnerError(
+                "no checkpoint.safetensors in \(folder) or its sub-folders (train with `mixup run` first)")
         }
         return found
     }
@@ -153,7 +154,9 @@ public enum AnalyzeCommand {
             analyses.append((folder, analysis))
         }
         if analyses.count > 1 {
-            try write(comparison(analyses.map(\.analysis)), to: (options.folder as NSString).appendingPathComponent("analysis.md"))
+            try write(
+                comparison(analyses.map(\.analysis)),
+                to: (options.folder as NSString).appendingPathComponent("analysis.md"))
             try write(
                 robustnessChart(analyses.map(\.analysis)),
                 to: (options.folder as NSString).appendingPathComponent("adversarial.svg"))
@@ -218,12 +221,16 @@ public enum AnalyzeCommand {
             }
             if let validation, validation.count > 0 {
                 let report = try TemperatureScaling(
-                    validation: ModelPredictions.of(model, on: validation), evaluation: ModelPredictions.of(model, on: test))
+                    validation: ModelPredictions.of(model, on: validation),
+                    evaluation: ModelPredictions.of(model, on: test))
                 analysis.calibration = report
                 try write(
                     CalibrationPlot.svg(panels: [
                         (title: "\(name): as trained", report: report.before),
-                        (title: String(format: "temperature-scaled (T = %.2f)", report.temperature), report: report.after),
+                        (
+                            title: String(format: "temperature-scaled (T = %.2f)", report.temperature),
+                            report: report.after
+                        ),
                     ]), to: (folder as NSString).appendingPathComponent("calibration.svg"))
             }
         }
@@ -302,7 +309,8 @@ public enum AnalyzeCommand {
 
     /// A markdown table comparing the models of a comparison run.
     static func comparison(_ analyses: [ModelAnalysis]) -> String {
-        var text = "# Analysis\n\n| model | test error | ECE | NLL | ECE after T | FGSM error (largest ε) | PGD error (largest ε) "
+        var text =
+            "# Analysis\n\n| model | test error | ECE | NLL | ECE after T | FGSM error (largest ε) | PGD error (largest ε) "
         text += "| flattening: largest / rest |\n|---|---|---|---|---|---|---|---|\n"
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", 100 * $0) } ?? "—" }
         for analysis in analyses {
@@ -312,7 +320,8 @@ public enum AnalyzeCommand {
             text += "| \(calibration.map { String(format: "%.4f", $0.before.negativeLogLikelihood) } ?? "—") "
             text += "| \(percent(calibration?.after.expectedCalibrationError)) "
             text += "| \(percent(analysis.fgsm?.points.last?.error)) | \(percent(analysis.pgd?.points.last?.error)) "
-            text += "| \(analysis.flattening.map { String(format: "%.2f / %.2f", $0.meanLargest, $0.meanSumOfRest) } ?? "—") |\n"
+            text +=
+                "| \(analysis.flattening.map { String(format: "%.2f / %.2f", $0.meanLargest, $0.meanSumOfRest) } ?? "—") |\n"
         }
         return text + "\nPer-model details: `<model>/analysis.md` and `<model>/analysis.json`.\n"
     }

@@ -10,7 +10,8 @@ import Testing
         var labels: [Int] = []
         for _ in 0..<count {
             let label = Int.random(in: 0..<3, using: &generator)
-            let predicted = generator.nextUnitDouble() < 0.7 ? label : (label + Int.random(in: 1..<3, using: &generator)) % 3
+            let predicted =
+                generator.nextUnitDouble() < 0.7 ? label : (label + Int.random(in: 1..<3, using: &generator)) % 3
             logits += (0..<3).map { $0 == predicted ? 8 : 0 }
             labels.append(label)
         }

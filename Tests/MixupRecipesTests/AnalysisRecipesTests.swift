@@ -60,7 +60,8 @@ import Testing
         options.recipeFlags = ["--noise": "0.5"]
         options.strategy = "erm"
         _ = try RecipeCommand.execute(.mnistLabelNoise, options: options)
-        let data = try Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("label_noise.json")))
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("label_noise.json")))
         let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(rows.count == 1)
         #expect(rows[0]["noise"] as? Double == 0.5)

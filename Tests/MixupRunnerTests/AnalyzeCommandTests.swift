@@ -37,9 +37,11 @@ import Testing
         #expect(models.count == 1)
         #expect(models[0]["ece"] is Double)
         for file in ["analysis.json", "analysis.md", "calibration.svg", "adversarial.svg", "between_points.svg"] {
-            #expect(FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(file)), "\(file)")
+            #expect(
+                FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(file)), "\(file)")
         }
-        let data = try Data(contentsOf: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("analysis.json")))
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("analysis.json")))
         let analysis = try JSONDecoder().decode(ModelAnalysis.self, from: data)
         #expect(analysis.fgsm?.points.count == 7)
         #expect(analysis.flattening?.mixPoint == "hidden1")
