@@ -32,8 +32,9 @@ extension Recipe {
                             run.regularizer.name, flattening.meanLargest, flattening.meanSumOfRest,
                             flattening.perClass.map(\.sampleCount).max() ?? 0))
                 }
-                try BuiltinData.writeJSON(entries, named: "flattening.json", in: report.outputDirectory)
-                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                try BuiltinData.writeJSON(
+                    entries, named: "flattening.json", in: report.outputDirectory, reporter: report.reporter)
+                for line in lines { report.reporter.diagnostic(line) }
             })
     }
 }
@@ -50,12 +51,14 @@ extension BuiltinData {
     }
 
     /// Writes `value` as pretty-printed JSON with sorted keys to `directory/name`.
-    static func writeJSON(_ value: some Encodable, named name: String, in directory: String) throws {
+    static func writeJSON(
+        _ value: some Encodable, named name: String, in directory: String, reporter: any RunReporter
+    ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let path = (directory as NSString).appendingPathComponent(name)
         try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic)
-        FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+        reporter.diagnostic("wrote \(path)")
     }
 }

@@ -33,16 +33,21 @@ extension Recipe {
                 let full = try BuiltinData.mnist(request)
                 var generator = SeededGenerator(seed: 4242 &+ request.seed)
                 let corruption = try LabelCorruption(
-                    full.train, fraction: try BuiltinData.noiseFraction(request.recipeFlags), using: &generator)
+                    full.train, fraction: try BuiltinData.noiseFraction(request.flags), using: &generator)
                 return RecipeData(train: corruption.dataset, test: full.test)
             },
             model: { generator in
                 Models.mlp(inputSize: 784, hiddenSizes: [1024, 1024], classCount: 10, using: &generator)
             },
             regularizer: .erm,
-            comparison: [.erm, .builtin { try .mixup(alpha: 8) }, .builtin { try .mixup(alpha: 32) }],
+            comparison: [.erm, mixup(alpha: 8), mixup(alpha: 32)],
             optimizer: .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4),
             schedule: .multiStep([0.5, 0.75]), epochs: 20, batchSize: 128,
+            flags: [
+                RecipeFlag(
+                    name: "noise", valueName: "F",
+                    help: "fraction of training labels replaced by a wrong class, in [0, 1] (default 0.5)")
+            ],
             report: { report in
                 let noise = try BuiltinData.noiseFraction(report.options.recipeFlags)
                 let clean = try BuiltinData.mnist(
@@ -75,7 +80,8 @@ extension Recipe {
                             corruptedTrainingError: Double(wrongCorrupted) / Double(max(corrupted.count, 1)),
                             corruptedTrueLabelError: Double(wrongTrue) / Double(max(corrupted.count, 1))))
                 }
-                try BuiltinData.writeJSON(rows, named: "label_noise.json", in: report.outputDirectory)
+                try BuiltinData.writeJSON(
+                    rows, named: "label_noise.json", in: report.outputDirectory, reporter: report.reporter)
                 var table =
                     "strategy        test error best (epoch)  last    train error clean  corrupted (vs noisy label)\n"
                 for row in rows {
@@ -84,18 +90,26 @@ extension Recipe {
                         row.strategy as NSString, 100 * row.bestTestError, row.bestEpoch, 100 * row.lastTestError,
                         100 * row.cleanTrainingError, 100 * row.corruptedTrainingError)
                 }
-                FileHandle.standardError.write(Data(table.utf8))
-            },
-            recipeFlags: ["--noise": "fraction of training labels replaced by a wrong class, in [0, 1] (default 0.5)"])
+                report.reporter.output(table)
+            })
+    }
+}
+
+extension Recipe {
+    /// Mixup at `alpha`, named `mixup-alpha<α>` so that the runs of one comparison get their own output folders.
+    fileprivate static func mixup(alpha: Double) -> Regularizer {
+        var regularizer = Regularizer.builtin { try .mixup(alpha: alpha) }
+        regularizer.name = "mixup-alpha\(Int(alpha))"
+        return regularizer
     }
 }
 
 extension BuiltinData {
     /// The `--noise` fraction (default 0.5).
     static func noiseFraction(_ flags: [String: String]) throws -> Double {
-        guard let text = flags["--noise"] else { return 0.5 }
+        guard let text = flags["noise"] else { return 0.5 }
         guard let value = Double(text), value >= 0, value <= 1 else {
-            throw RunnerError("--noise must be a fraction in [0, 1], got \"\(text)\"")
+            throw RunnerError.invalidValue(flag: "--noise", value: text, expected: "a fraction in [0, 1]")
         }
         return value
     }

@@ -97,12 +97,12 @@ extension Recipe {
                 testSet: test, configuration: configuration)
             let result = try trainer.run()
             models.append((variant, model, result.test?.error ?? .nan))
-            FileHandle.standardError.write(
-                Data(String(format: "%@: test error %.2f%%\n", variant.title, 100 * (result.test?.error ?? .nan)).utf8))
+            report.reporter.diagnostic(
+                String(format: "%@: test error %.2f%%", variant.title, 100 * (result.test?.error ?? .nan)))
         }
         try BuiltinData.writeJSON(
             Dictionary(uniqueKeysWithValues: models.map { ($0.variant.title, $0.error) }), named: "panel.json",
-            in: report.outputDirectory)
+            in: report.outputDirectory, reporter: report.reporter)
         let plot = DecisionBoundaryPlot(resolution: 60, panelSize: 220)
         var cells: [String] = []
         for entry in models {
@@ -125,13 +125,16 @@ extension Recipe {
                     panels: [(title: "bottleneck space", model: HeadLayer(model: entry.model, point: point))],
                     data: space))
         }
-        try BuiltinData.writeSVG(grid: cells, columns: models.count, named: "panel.svg", in: report.outputDirectory)
+        try BuiltinData.writeSVG(grid: cells, columns: models.count, named: "panel.svg", in: report.outputDirectory,
+                    reporter: report.reporter)
     }
 }
 
 extension BuiltinData {
     /// Lays out SVG documents (each with `width` and `height` attributes) in a grid inside one SVG file.
-    static func writeSVG(grid cells: [String], columns: Int, named name: String, in directory: String) throws {
+    static func writeSVG(
+        grid cells: [String], columns: Int, named name: String, in directory: String, reporter: any RunReporter
+    ) throws {
         func attribute(_ key: String, of svg: String) -> Double {
             guard let range = svg.range(of: "\(key)=\"") else { return 0 }
             let rest = svg[range.upperBound...]
@@ -155,6 +158,6 @@ extension BuiltinData {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(name)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+        reporter.diagnostic("wrote \(path)")
     }
 }

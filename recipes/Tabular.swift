@@ -29,8 +29,10 @@ extension Recipe {
             comparison: [.erm, .builtin { try .mixup(alpha: 1) }],
             optimizer: .adam(learningRate: 1e-3, weightDecay: 0, decoupled: false),
             schedule: .cosine, epochs: 30, batchSize: 64,
-            recipeFlags: [
-                "--label-column": "the label column of the CSV file, by header name or 0-based index (default: last)"
+            flags: [
+                RecipeFlag(
+                    name: "label-column", valueName: "NAME|INDEX",
+                    help: "the label column of the CSV file, by header name or 0-based index (default: last)")
             ])
     }
 }
@@ -39,20 +41,22 @@ extension BuiltinData {
     /// The CSV file of `--data`, split 80/20 (seeded) and standardised with the training statistics.
     static func tabular(_ request: DataRequest) throws -> RecipeData {
         guard let path = request.path else {
-            throw RunnerError("the tabular recipe needs --data file.csv (numeric features plus a label column)")
+            throw RunnerError.missingData("the tabular recipe needs --data file.csv (numeric features plus a label column)")
         }
         var options = CSVTable.Options()
-        if let column = request.recipeFlags["--label-column"] {
+        if let column = request.flags["label-column"] {
             if let index = Int(column) {
-                guard index >= 0 else { throw RunnerError("--label-column index must be ≥ 0, got \(index)") }
+                guard index >= 0 else {
+                    throw RunnerError.invalidValue(
+                        flag: "--label-column", value: column, expected: "a header name or an index ≥ 0")
+                }
                 options.labelColumn = .index(index)
             } else {
                 options.labelColumn = .name(column)
             }
         }
-        var full = try DatasetLoaders.csv(path: path, options: options)
-        if let limit = request.limit, limit < full.count { full = full.subset(Array(0..<limit)) }
-        guard full.count >= 2 else { throw RunnerError("\(path) has \(full.count) rows; need at least 2") }
+        let full = try DatasetLoaders.csv(path: path, options: options)
+        guard full.count >= 2 else { throw RunnerError.invalidData("\(path) has \(full.count) rows; need at least 2") }
         var generator = SeededGenerator(seed: 31 &+ request.seed)
         let parts = full.split(fraction: 0.8, using: &generator)
         let width = full.sampleSize

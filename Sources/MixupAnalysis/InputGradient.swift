@@ -2,20 +2,17 @@ import MixupNN
 import MixupTensor
 
 /// The cross-entropy of `model` (inference mode) on `inputs` against `targets` and its gradient with respect to the
-/// inputs. The loss is the *sum* over the batch, so each row of the gradient is the gradient of that sample's own
-/// loss. The model's parameter gradients are left exactly as they were.
+/// inputs, through MixupTensor's side-effect-free input-gradient API: the model's parameter gradients are left
+/// exactly as they were. The loss is the *sum* over the batch, so each row of the gradient is the gradient of that
+/// sample's own loss.
 func inputGradient(of model: any Layer, at inputs: Tensor, softTargets targets: Tensor) -> (
     loss: Float, gradient: Tensor
 ) {
-    let parameters = model.allParameters
-    let saved = parameters.map(\.gradient)
     var context = ForwardContext.inference
     let batch = Float(inputs.shape.first ?? 1)
-    let (value, gradients) = valueWithGradients(at: [inputs]) { x in
+    let (value, gradients) = valueWithGradients(at: [inputs], accumulatingIntoParameters: false) { x in
         softmaxCrossEntropy(logits: model(x[0], context: &context), softTargets: targets) * batch
     }
-    // `valueWithGradients` also accumulates into the weights the function reads: put their gradients back.
-    for (parameter, gradient) in zip(parameters, saved) { parameter.gradient = gradient }
     return (value.scalar, gradients[0])
 }
 

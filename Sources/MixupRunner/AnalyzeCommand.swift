@@ -20,7 +20,7 @@ public enum AnalyzeCommand {
         public var pgdSteps = 10
         /// `--pgd-step-size S` (default 2.5 ε / steps).
         public var pgdStepSize: Float?
-        /// `--samples N`: test samples attacked (default 1000).
+        /// `--samples N`: test samples attacked and deformed (default 1000).
         public var attackSamples = 1000
         /// `--data PATH`: where the recipe's data is (default: the path recorded in the checkpoint, else the
         /// recipe's default).
@@ -52,7 +52,7 @@ public enum AnalyzeCommand {
           --between-points    miss rate and input-gradient norm at λxᵢ + (1 − λ)xⱼ; between_points.svg
           --epsilons LIST     attack radii, comma-separated (default 0,0.05,…,0.3 × input range)
           --pgd-steps N       PGD steps (default 10)      --pgd-step-size S   (default 2.5 ε / steps)
-          --samples N         test samples attacked (default 1000)
+          --samples N         test samples attacked and deformed (default 1000)
           --data PATH         the recipe's data (default: as recorded in the checkpoint)
           --seed S            seed of the analysis's random draws (default 0)
           --threads T         compute threads
@@ -66,21 +66,21 @@ public enum AnalyzeCommand {
     /// - Throws: ``RunnerError`` naming an unknown flag or a bad value.
     public static func parse(_ arguments: [String]) throws -> Options {
         guard let folder = arguments.first, !folder.hasPrefix("-") else {
-            throw RunnerError("`mixup analyze` needs a run folder (one holding checkpoint.safetensors)\n\n\(usage)")
+            throw RunnerError.missingValue(flag: "mixup analyze <run-folder>")
         }
         var options = Options(folder: folder)
         var index = 1
         func value(_ flag: String) throws -> String {
             index += 1
             guard index < arguments.count, !arguments[index].hasPrefix("--") else {
-                throw RunnerError("\(flag) needs a value")
+                throw RunnerError.missingValue(flag: flag)
             }
             return arguments[index]
         }
         func positive(_ flag: String) throws -> Int {
             let text = try value(flag)
             guard let number = Int(text), number > 0 else {
-                throw RunnerError("\(flag) needs a positive integer, got \"\(text)\"")
+                throw RunnerError.invalidValue(flag: flag, value: text, expected: "a positive integer")
             }
             return number
         }
@@ -101,14 +101,14 @@ public enum AnalyzeCommand {
                 let text = try value(flag)
                 let values = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
                 guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 0 && $0!.isFinite }) else {
-                    throw RunnerError("--epsilons needs comma-separated numbers ≥ 0, got \"\(text)\"")
+                    throw RunnerError.invalidValue(flag: flag, value: text, expected: "comma-separated numbers ≥ 0")
                 }
                 options.epsilons = values.compactMap { $0 }
             case "--pgd-steps": options.pgdSteps = try positive(flag)
             case "--pgd-step-size":
                 let text = try value(flag)
                 guard let size = Float(text), size > 0, size.isFinite else {
-                    throw RunnerError("--pgd-step-size must be a positive number, got \"\(text)\"")
+                    throw RunnerError.invalidValue(flag: flag, value: text, expected: "a positive number")
                 }
                 options.pgdStepSize = size
             case "--samples": options.attackSamples = try positive(flag)
@@ -116,11 +116,11 @@ public enum AnalyzeCommand {
             case "--seed":
                 let text = try value(flag)
                 guard let seed = UInt64(text) else {
-                    throw RunnerError("--seed needs a non-negative integer, got \"\(text)\"")
+                    throw RunnerError.invalidValue(flag: flag, value: text, expected: "a non-negative integer")
                 }
                 options.seed = seed
             case "--threads": options.threads = try positive(flag)
-            default: throw RunnerError("unknown flag \"\(flag)\" for `mixup analyze`\n\n\(usage)")
+            default: throw RunnerError.unknownFlag(flag)
             }
             index += 1
         }
@@ -138,7 +138,7 @@ public enum AnalyzeCommand {
             manager.fileExists(atPath: ($0 as NSString).appendingPathComponent("checkpoint.safetensors"))
         }
         guard !found.isEmpty else {
-            throw RunnerError(
+            throw RunnerError.missingData(
                 "no checkpoint.safetensors in \(folder) or its sub-folders (train with `mixup run` first)")
         }
         return found
@@ -146,65 +146,72 @@ public enum AnalyzeCommand {
 
     /// Runs the analysis, writes the files, prints a one-line JSON summary on standard output and returns it.
     @discardableResult
-    public static func execute(_ options: Options, recipes: [Recipe]) throws -> [String: Any] {
+    public static func execute(
+        _ options: Options, recipes: [Recipe], reporter: any RunReporter = StandardStreamsReporter()
+    ) throws -> [String: Any] {
+        let previousThreads = ComputeThreads.count
         if let threads = options.threads { ComputeThreads.set(threads) }
+        defer { ComputeThreads.set(previousThreads) }
         var analyses: [(folder: String, analysis: ModelAnalysis)] = []
         for folder in try checkpointFolders(in: options.folder) {
-            let analysis = try analyze(folder: folder, options: options, recipes: recipes)
+            let analysis = try analyze(folder: folder, options: options, recipes: recipes, reporter: reporter)
             analyses.append((folder, analysis))
         }
         if analyses.count > 1 {
             try write(
                 comparison(analyses.map(\.analysis)),
-                to: (options.folder as NSString).appendingPathComponent("analysis.md"))
+                to: (options.folder as NSString).appendingPathComponent("analysis.md"), reporter: reporter)
             try write(
                 robustnessChart(analyses.map(\.analysis)),
-                to: (options.folder as NSString).appendingPathComponent("adversarial.svg"))
+                to: (options.folder as NSString).appendingPathComponent("adversarial.svg"), reporter: reporter)
         }
         let summary: [String: Any] = [
             "command": "analyze", "folder": options.folder,
             "models": analyses.map { summaryEntry($0.analysis, folder: $0.folder) },
         ]
         let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        reporter.output(String(decoding: json, as: UTF8.self))
         return summary
     }
 
-    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-
-    static func write(_ text: String, to path: String) throws {
+    static func write(_ text: String, to path: String, reporter: any RunReporter) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        note("wrote \(path)")
+        reporter.diagnostic("wrote \(path)")
     }
 
     /// Loads one checkpoint folder and measures its model.
-    static func analyze(folder: String, options: Options, recipes: [Recipe]) throws -> ModelAnalysis {
+    static func analyze(folder: String, options: Options, recipes: [Recipe], reporter: any RunReporter) throws
+        -> ModelAnalysis
+    {
+        func write(_ text: String, to path: String) throws { try Self.write(text, to: path, reporter: reporter) }
         let checkpointPath = (folder as NSString).appendingPathComponent("checkpoint.safetensors")
         let checkpoint = try Checkpoint(contentsOf: checkpointPath)
         guard let recipeName = checkpoint.metadata["recipe"] else {
-            throw RunnerError("\(checkpointPath) does not record its recipe (metadata \"recipe\" is missing)")
+            throw RunnerError.invalidData("\(checkpointPath) does not record its recipe (metadata \"recipe\" is missing)")
         }
         guard let recipe = recipes.first(where: { $0.name == recipeName }) else {
-            throw RunnerError(
-                "\(checkpointPath) was trained by recipe \"\(recipeName)\", which this program does not have; "
-                    + "available: \(recipes.map(\.name).joined(separator: ", "))")
+            throw RunnerError.unknownRecipe(name: recipeName, available: recipes.map(\.name))
         }
         var recipeFlags: [String: String] = [:]
-        for (key, value) in checkpoint.metadata where key.hasPrefix("flag--") {
-            recipeFlags[String(key.dropFirst(4))] = value
+        for (key, value) in checkpoint.metadata where key.hasPrefix("flag.") {
+            recipeFlags[String(key.dropFirst(5))] = value
         }
+        let limit = checkpoint.metadata["data_limit"].flatMap { Int($0) }
+        // The same data as the run: the recipe's builder, then the runner's `--limit` cut.
         let data = try recipe.data(
             DataRequest(
                 path: options.dataPath ?? checkpoint.metadata["data"], seed: checkpoint.seed,
-                labels: checkpoint.metadata["labels"].flatMap { Int($0) },
-                limit: checkpoint.metadata["limit"].flatMap { Int($0) }, recipeFlags: recipeFlags))
-        guard let test = data.test else { throw RunnerError("recipe \(recipe.name) has no test set to analyse on") }
+                labels: checkpoint.metadata["labels"].flatMap { Int($0) }, limit: limit, flags: recipeFlags)
+        ).limited(to: limit, seed: checkpoint.seed)
+        guard let test = data.test else {
+            throw RunnerError.missingData("recipe \(recipe.name) has no test set to analyse on")
+        }
         var generator = SeededGenerator(seed: checkpoint.seed)
-        let model = recipe.model(&generator)
+        let model = try recipe.model(&generator)
         try checkpoint.restore(
             model: model, optimizer: recipe.optimizer.make(parameters: model.allParameters), objective: nil)
         let name = checkpoint.metadata["strategy"] ?? (folder as NSString).lastPathComponent
-        note("analyzing \(name) (\(folder))")
+        reporter.diagnostic("analyzing \(name) (\(folder))")
         var analysis = ModelAnalysis(name: name, parameterCount: model.parameterCount, testCount: test.count)
         let wanted = options.measurements.isEmpty ? Set(Measurement.allCases) : options.measurements
         var random = SeededGenerator(seed: options.seed)
@@ -274,7 +281,8 @@ public enum AnalyzeCommand {
             }
         }
         if wanted.contains(.deformations), test.sampleShape.count == 3 {
-            analysis.deformations = try DeformationReport.measure(model: model, on: test, using: &random)
+            analysis.deformations = try DeformationReport.measure(
+                model: model, on: test, sampleLimit: options.attackSamples, using: &random)
         }
         if wanted.contains(.betweenPoints) {
             let report = try BetweenPointsReport.measure(model: model, on: data.train, using: &random)
@@ -289,7 +297,7 @@ public enum AnalyzeCommand {
         }
         let jsonPath = (folder as NSString).appendingPathComponent("analysis.json")
         try analysis.json().write(to: URL(fileURLWithPath: jsonPath), options: .atomic)
-        note("wrote \(jsonPath)")
+        reporter.diagnostic("wrote \(jsonPath)")
         try write(analysis.markdown(), to: (folder as NSString).appendingPathComponent("analysis.md"))
         return analysis
     }

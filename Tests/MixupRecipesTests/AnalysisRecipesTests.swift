@@ -23,18 +23,18 @@ import Testing
         try writeSyntheticCSV(to: csv)
         var options = try RecipeCommand.parse(
             ["--data", csv, "--label-column", "species", "--epochs", "15", "--quiet", "--out", out],
-            recipeFlags: Set(Recipe.tabular.recipeFlags.keys))
+            recipeFlags: Recipe.tabular.flags)
         options.outputDirectory = out
+        #expect(options.recipeFlags["label-column"] == "species")
         let summary = try RecipeCommand.execute(.tabular, options: options)
-        let results = try #require(summary["results"] as? [[String: Any]])
-        #expect(results.map { $0["strategy"] as? String } == ["erm", "mixup"])
-        for result in results {
-            let error = try #require(result["test_error"] as? Double)
+        #expect(summary.results.map(\.strategy) == ["erm", "mixup"])
+        for result in summary.results {
+            let error = try #require(result.testError)
             #expect(error < 0.2, "\(result)")
         }
         // A bad label column is an error that names it.
         var bad = options
-        bad.recipeFlags["--label-column"] = "nope"
+        bad.recipeFlags["label-column"] = "nope"
         #expect(throws: (any Error).self) { try RecipeCommand.execute(.tabular, options: bad) }
     }
 
@@ -43,7 +43,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: out) }
         let summary = try RecipeCommand.execute(
             .spiralsPanel, options: BuiltinRecipesTests.smokeOptions(out: out, steps: 2, limit: 40, batchSize: 20))
-        #expect(summary["recipe"] as? String == "spirals-panel")
+        #expect(summary.recipe == "spirals-panel")
         let panel = try Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("panel.json")))
         let errors = try JSONDecoder().decode([String: Double].self, from: panel)
         #expect(errors.count == 7)
@@ -57,7 +57,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: out) }
         var options = BuiltinRecipesTests.smokeOptions(
             out: out, data: BuiltinRecipesTests.mnistDirectory, steps: 2, limit: 200, batchSize: 50)
-        options.recipeFlags = ["--noise": "0.5"]
+        options.recipeFlags = ["noise": "0.5"]
         options.strategy = "erm"
         _ = try RecipeCommand.execute(.mnistLabelNoise, options: options)
         let data = try Data(
@@ -66,7 +66,7 @@ import Testing
         #expect(rows.count == 1)
         #expect(rows[0]["noise"] as? Double == 0.5)
         #expect(rows[0]["corruptedTrainingError"] is Double)
-        options.recipeFlags = ["--noise": "1.5"]
+        options.recipeFlags = ["noise": "1.5"]
         #expect(throws: (any Error).self) { try RecipeCommand.execute(.mnistLabelNoise, options: options) }
     }
 }
