@@ -39,7 +39,11 @@ let package = Package(
         // Regularizer API, models, trainer
         .target(name: "MixupMixing", dependencies: ["MixupTensor", "MixupNN"]),
         .target(name: "MixupModels", dependencies: ["MixupNN", "MixupMixing"]),
-        .target(name: "MixupTraining", dependencies: ["MixupNN", "MixupMixing", "MixupModels", "MixupData", "MixupFormats"]),
+        .target(
+            name: "MixupTraining", dependencies: ["MixupNN", "MixupMixing", "MixupModels", "MixupData", "MixupFormats"]),
+        // Measurements on trained models (calibration, adversarial robustness, flattening, deformations, …).
+        .target(
+            name: "MixupAnalysis", dependencies: ["MixupTensor", "MixupNN", "MixupMixing", "MixupModels", "MixupData"]),
     ]
         // Built-in plugins: ordinary library targets that use only the public API.
         + pluginNames.map { name in
@@ -58,7 +62,7 @@ let package = Package(
                 name: "MixupKit",
                 dependencies: [
                     "MixupTensor", "MixupNN", "MixupFormats", "MixupData", "MixupMixing", "MixupModels",
-                    "MixupTraining", "MixupSemiSupervised",
+                    "MixupTraining", "MixupSemiSupervised", "MixupAnalysis",
                 ] + pluginNames.map { .target(name: $0) }),
             // The recipe runner behind `mixup` (CLI parsing, strategy catalogue, result tables, plots); user packages
             // call it to run their own recipes with the same flags and outputs.
@@ -81,6 +85,7 @@ let package = Package(
                 name: "MixupMixingTests", dependencies: ["MixupKit", "MixupKitTestSupport", "_MixupTestSupport"]),
             .testTarget(name: "MixupTrainingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupSemiSupervisedTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(name: "MixupAnalysisTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupRunnerTests", dependencies: ["MixupRunner", "_MixupTestSupport"]),
             .testTarget(name: "MixupSweepTests", dependencies: ["MixupSweep"]),
             .testTarget(name: "MixupRecipesTests", dependencies: ["MixupRecipes", "_MixupTestSupport"]),

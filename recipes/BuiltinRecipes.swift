@@ -4,8 +4,12 @@
 public enum BuiltinRecipes {
     /// The built-in recipes.
     public static var all: [Recipe] {
-        [.spirals, .mnistMLP, .mnistCNN, .cifarPreActResNet18, .cifarResNet20] + semiSupervised
+        [.spirals, .mnistMLP, .mnistCNN, .cifarPreActResNet18, .cifarResNet20] + semiSupervised + analysis
     }
+
+    /// The recipes that reproduce the papers' claims beyond test error (flattening, label noise, the regularizer
+    /// panel, tabular data); analyse their runs with `mixup analyze`.
+    static var analysis: [Recipe] { [.mnistFlattening, .mnistLabelNoise, .spiralsPanel, .tabular] }
 
     /// The semi-supervised recipes (see SemiSupervised.swift).
     static var semiSupervised: [Recipe] { SemiSupervisedRecipes.all }

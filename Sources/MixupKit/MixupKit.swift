@@ -5,6 +5,7 @@
 @_exported import InputMixupPlugin
 @_exported import KMixupPlugin
 @_exported import ManifoldMixupPlugin
+@_exported import MixupAnalysis
 @_exported import MixupData
 @_exported import MixupFormats
 @_exported import MixupIOPlugin

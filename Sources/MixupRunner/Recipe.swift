@@ -91,8 +91,9 @@ public struct RecipeData: Sendable {
     public var unlabelled: Dataset?
     /// Test data.
     public var test: Dataset?
-    /// Held-out *training* samples for choosing hyper-parameters (never trained on); its error is reported in the
-    /// run summary as `validation_error`.
+    /// Held-out *training* samples (never trained on) for choosing hyper-parameters and settings after training
+    /// (e.g. the temperature of temperature scaling in `mixup analyze`); its error is reported in the run summary as
+    /// `validation_error`. `nil` when the recipe holds none out.
     public var validation: Dataset?
 
     /// Creates the data.
@@ -114,6 +115,8 @@ public struct RecipeReport {
     public let runs: [(regularizer: Regularizer, model: any MixableModel, result: TrainingResult)]
     /// Where the report's own notes go (e.g. "wrote decision_boundaries.svg").
     public let reporter: any RunReporter
+    /// The options of the run (seed, data path, the recipe's own flags, …).
+    public var options = RunOptions()
 }
 
 extension RecipeData {

@@ -52,6 +52,14 @@ public enum RecipeCommand {
                     Array(arguments.dropFirst(2)), strategies: strategies, recipeFlags: recipe.flags)
                 _ = try execute(recipe, options: options, strategies: strategies, reporter: reporter)
                 return 0
+            case "analyze":
+                if arguments.count < 2 || ["--help", "-h"].contains(arguments[1]) {
+                    reporter.output(AnalyzeCommand.usage)
+                    return arguments.count < 2 ? 2 : 0
+                }
+                let options = try AnalyzeCommand.parse(Array(arguments.dropFirst()))
+                _ = try AnalyzeCommand.execute(options, recipes: recipes, reporter: reporter)
+                return 0
             default:
                 throw RunnerError.unknownCommand(arguments[0])
             }
@@ -82,6 +90,7 @@ public enum RecipeCommand {
               mixup list                      list the recipes
               mixup run <recipe> [flags]      train a recipe
               mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
+              mixup analyze <run-folder> [flags]   measure trained models; `mixup analyze --help`
               mixup --help                    show this help
 
             FLAGS for `run`:
@@ -256,7 +265,9 @@ public enum RecipeCommand {
         }
         reporter.output(ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) }).render())
         do {
-            try recipe.report?(RecipeReport(outputDirectory: root, data: data, runs: runs, reporter: reporter))
+            var report = RecipeReport(outputDirectory: root, data: data, runs: runs, reporter: reporter)
+            report.options = options
+            try recipe.report?(report)
         } catch {
             throw .recipe(name: recipe.name, underlying: error)
         }
@@ -343,6 +354,10 @@ public enum RecipeCommand {
             "recipe": recipe.name, "strategy": regularizer.name,
             "data_limit": options.limit.map(String.init) ?? "none",
         ]
+        // What `mixup analyze` needs to rebuild the same data.
+        if let path = options.dataPath { trainer.metadata["data"] = path }
+        if let labels = options.labels { trainer.metadata["labels"] = String(labels) }
+        for (flag, value) in options.recipeFlags { trainer.metadata["flag." + flag] = value }
         if let hooks = recipe.hooks?(options) {
             var combined = trainer.hooks
             combined.batchStart += hooks.batchStart
