@@ -8,10 +8,13 @@ public struct RunOptions: Sendable, Equatable {
     public var dataPath: String?
     /// `--out DIR`: the output folder (default `runs/<recipe>-<strategy>-seed<S>`).
     public var outputDirectory: String?
-    /// `--strategy NAME`: erm, mixup, manifold, cutmix, fmix, resizemix, mixup-cutmix.
+    /// `--strategy NAME`: a name of the run's ``StrategyCatalog`` (built-in: erm, mixup, manifold, cutmix, fmix,
+    /// resizemix, mixup-cutmix).
     public var strategy: String?
     /// `--alpha A`: the strategy's Beta concentration.
     public var alpha: Double?
+    /// `--mix-points A,B`: Manifold Mixup's candidate mix points (default: all of the model's).
+    public var mixPoints: [String]?
     /// `--labels N`: labelled samples for semi-supervised recipes.
     public var labels: Int?
     /// `--unlabelled-weight W`: the maximum weight of the unlabelled (consistency) loss in semi-supervised recipes.
@@ -28,6 +31,8 @@ public struct RunOptions: Sendable, Equatable {
     public var resume = false
     /// `--quiet`: no progress output.
     public var quiet = false
+    /// The values of the recipe's own flags (``Recipe/flags``), by name without dashes (`"true"` for a switch).
+    public var recipeFlags: [String: String] = [:]
 
     /// Options with every default.
     public init() {}
