@@ -108,7 +108,7 @@ extension Tensor {
     /// and one backward pass (the ReLU mask is applied to the incoming gradient inside the normalisation's backward).
     ///
     /// Equal, up to float rounding, to `batchNormalized(scale:offset:epsilon:).output.relu()`, without the intermediate
-    /// tensor and its gradient. A NaN normalised value stays NaN.
+    /// tensor and its gradient. NaN propagates as in ``relu()``.
     /// - Parameters:
     ///   - scale: γ, `[channels]`. `offset`: β, `[channels]`. Both may be tracked.
     /// - Returns: the output, and the batch mean and biased variance per channel (constants).
@@ -169,7 +169,7 @@ extension Tensor {
                                                 if relu {
                                                     for i in 0..<spatial {
                                                         let v = (row[i] - mu) * inv * g + b
-                                                        dst[i] = v < 0 ? 0 : v
+                                                        dst[i] = v <= 0 ? 0 : v
                                                     }
                                                 } else {
                                                     for i in 0..<spatial { dst[i] = (row[i] - mu) * inv * g + b }
@@ -245,7 +245,7 @@ extension Tensor {
                                                     if let y = yb.baseAddress, relu {
                                                         let out = y + (s * c + ch) * spatial
                                                         for i in 0..<spatial {
-                                                            let gi: Float = out[i] > 0 ? grad[i] : 0
+                                                            let gi: Float = out[i] <= 0 ? 0 : grad[i]
                                                             dst[i] = k * (fm * gi - sg - ((row[i] - mu) * inv) * sgx)
                                                         }
                                                     } else {
@@ -327,7 +327,7 @@ extension Tensor {
                         if relu {
                             for i in 0..<spatial {
                                 let v = src[i] * a + b
-                                dst[i] = v < 0 ? 0 : v
+                                dst[i] = v <= 0 ? 0 : v
                             }
                         } else {
                             for i in 0..<spatial { dst[i] = src[i] * a + b }
@@ -358,7 +358,7 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// `self` where `mask > 0`, else 0 (a constant result: used inside pullbacks).
+    /// 0 where `mask ≤ 0`, else `self` (a constant result: used inside pullbacks; NaN in `mask` passes `self`).
     fileprivate func maskedByPositive(_ mask: Tensor) -> Tensor {
         var out = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         scalars.withUnsafeBufferPointer { gb in

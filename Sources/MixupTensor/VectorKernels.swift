@@ -90,7 +90,8 @@ enum VectorKernels {
         return (totalG, totalD)
     }
 
-    /// out[i] = g[i] where y[i] > 0, else 0 (the ReLU pullback given the ReLU's output `y`; NaN in `y` gives 0).
+    /// out[i] = 0 where y[i] ≤ 0, else g[i]: the ReLU pullback given the ReLU's output `y`, as in ``Tensor/relu()``
+    /// (a NaN output passes the gradient through).
     @inline(__always)
     static func maskByPositive(
         _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: Int, into out: UnsafeMutablePointer<Float>
@@ -101,11 +102,11 @@ enum VectorKernels {
         while i + 8 <= count {
             let g0 = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
             let y0 = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            ro.storeBytes(of: g0.replacing(with: 0, where: .!(y0 .> zero)), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            ro.storeBytes(of: g0.replacing(with: 0, where: y0 .<= zero), toByteOffset: i * 4, as: SIMD8<Float>.self)
             i += 8
         }
         while i < count {
-            out[i] = y[i] > 0 ? g[i] : 0
+            out[i] = y[i] <= 0 ? 0 : g[i]
             i += 1
         }
     }

@@ -31,6 +31,6 @@ import Testing
         let error = #expect(throws: RunnerError.self) {
             try RecipeCommand.execute(RunnerFixtures.tinyRecipe(), options: options)
         }
-        #expect(error?.description == "--mix-points needs --strategy manifold, got mixup")
+        #expect(error?.description == "--mix-points does not apply: it needs --strategy manifold, got mixup")
     }
 }
