@@ -55,6 +55,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mixbench", required=True, help="path of the release mixbench binary")
     parser.add_argument("--python", default=sys.executable, help="the python with torch installed")
+    parser.add_argument("--baseline", default="", help="an older mixbench binary timed in the same rounds (before/after)")
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--workloads", default="mlp,cnn,resnet")
     parser.add_argument("--variants", default="erm,mixup,manifold,cutmix")
@@ -71,17 +72,19 @@ def main(argv):
     with open(args.log, "a") as log:
         log.write(json.dumps({"started": time.strftime("%Y-%m-%d %H:%M:%S"), "argv": argv}) + "\n")
         for op, command, label, threads in cases(args):
-            ours, theirs = [], []
+            ours, theirs, before = [], [], []
             for round_index in range(args.rounds):
                 mk = [args.mixbench] + command + (extra if op != "gemm" else [])
                 pt = [args.python, torch_script] + command
-                order = [(mk, ours), (pt, theirs)]
+                order = [(mk, ours, "mixupkit"), (pt, theirs, "pytorch")]
+                if args.baseline:
+                    order.append(([args.baseline] + command + (extra if op != "gemm" else []), before, "baseline"))
                 if round_index % 2:
                     order.reverse()
-                for cmd, sink in order:
+                for cmd, sink, side in order:
                     line = run(cmd)
                     if line is not None:
-                        line["side"] = "mixupkit" if cmd is mk else "pytorch"
+                        line["side"] = side
                         log.write(json.dumps(line) + "\n")
                         log.flush()
                         sink.append(line)
@@ -95,12 +98,12 @@ def main(argv):
                 rss = max(line.get("peak_rss_mb", float("nan")) for line in lines)
                 return value, util, rss
 
-            rows.append((label, threads, summary(ours), summary(theirs)))
+            rows.append((label, threads, summary(ours), summary(theirs), summary(before) if args.baseline else None))
             print_row(rows[-1])
             sys.stdout.flush()
 
     print()
-    print_table(rows)
+    print_table(rows, args.baseline)
 
 
 def fmt(value, digits=1):
@@ -110,21 +113,27 @@ def fmt(value, digits=1):
 
 
 def print_row(row):
-    label, threads, (a, ua, ra), (b, ub, rb) = row
+    label, threads, (a, ua, ra), (b, ub, rb), _ = row
     ratio = a / b if a and b else None
     sys.stderr.write(f"  {label} t={threads}: mixupkit {fmt(a)} (util {fmt(ua, 2)}), pytorch {fmt(b)} "
                      f"(util {fmt(ub, 2)}), ratio {fmt(ratio, 2)}\n")
 
 
-def print_table(rows):
-    print("| case | threads | MixupKit | PyTorch | ratio | cpu_util MK / PT | peak RSS MiB MK / PT | mixing overhead MK |")
-    print("|---|---|---|---|---|---|---|---|")
+def print_table(rows, baseline):
+    extra_head = " baseline MK | baseline ratio | after / baseline |" if baseline else ""
+    print("| case | threads | MixupKit | PyTorch | ratio | cpu_util MK / PT | peak RSS MiB MK / PT | mixing overhead MK |"
+          + extra_head)
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|---|" if baseline else ""))
     erm = {}
-    for label, threads, (a, _, _), _ in rows:
+    for label, threads, (a, _, _), _, _ in rows:
         if label.startswith("train") and label.endswith(" erm"):
             erm[(label.rsplit(" ", 1)[0], threads)] = a
-    for label, threads, (a, ua, ra), (b, ub, rb) in rows:
+    for label, threads, (a, ua, ra), (b, ub, rb), old in rows:
         ratio = a / b if a and b else None
+        tail = ""
+        if baseline:
+            c = old[0] if old else None
+            tail = f" {fmt(c)} | {fmt(c / b if c and b else None, 2)} | {fmt(a / c if a and c else None, 2)} |"
         overhead = "—"
         if label.startswith("train") and not label.endswith(" erm"):
             base = erm.get((label.rsplit(" ", 1)[0], threads))
@@ -132,7 +141,7 @@ def print_table(rows):
                 overhead = f"{(base / a - 1) * 100:+.1f}%"
         unit = " GFLOP/s" if label.startswith("gemm") else ""
         print(f"| {label}{unit} | {threads} | {fmt(a)} | {fmt(b)} | **{fmt(ratio, 2)}** | {fmt(ua, 2)} / {fmt(ub, 2)} "
-              f"| {fmt(ra, 0)} / {fmt(rb, 0)} | {overhead} |")
+              f"| {fmt(ra, 0)} / {fmt(rb, 0)} | {overhead} |" + tail)
 
 
 if __name__ == "__main__":

@@ -249,8 +249,11 @@ func runTrain(_ flags: Flags) throws {
     var phases: [[Double]] = [[], [], []]
     var lastLoss: Float = .nan
     var cpuStart = processCPUSeconds(), wallStart = now()
+    var rssAfterWarmup = currentRSSMegabytes()
     for step in 0..<(warmup + steps) {
-        if step == warmup { (cpuStart, wallStart) = (processCPUSeconds(), now()) }
+        if step == warmup {
+            (cpuStart, wallStart, rssAfterWarmup) = (processCPUSeconds(), now(), currentRSSMegabytes())
+        }
         let start = now()
         let mixed = try regularizer.forward(
             model, input: input, labels: targets, epoch: 0, context: &context, using: &generator)
@@ -293,6 +296,8 @@ func runTrain(_ flags: Flags) throws {
     json.add("steps", steps)
     json.add("warmup", warmup)
     json.add("peak_rss_mb", peakRSSMegabytes(), digits: 1)
+    // RSS growth over the timed steps: stays near 0 when memory is reused from step to step.
+    json.add("rss_growth_mb", currentRSSMegabytes() - rssAfterWarmup, digits: 1)
     json.add("cpu_util", cpuUtilization)
     json.add("retain_memory", retainMemory)
     json.add("parameters", model.parameterCount)

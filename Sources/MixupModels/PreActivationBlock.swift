@@ -52,10 +52,10 @@ public final class PreActivationBlock: Layer {
     }
 
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
-        let activated = norm1(input, context: &context).relu()
+        let activated = norm1.normalizedReLU(input, context: &context)
         let identity = shortcut.map { $0(activated, context: &context) } ?? input
-        var out = conv1(activated, context: &context)
-        out = conv2(norm2(out, context: &context).relu(), context: &context)
-        return out + identity
+        let out = conv1(activated, context: &context)
+        // The residual add is fused into the second convolution (it accumulates onto the shortcut).
+        return conv2(norm2.normalizedReLU(out, context: &context), adding: identity, context: &context)
     }
 }

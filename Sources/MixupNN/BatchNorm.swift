@@ -47,13 +47,28 @@ public final class BatchNorm: Layer {
     public var buffers: [Parameter] { [runningMean, runningVariance] }
 
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
+        normalize(input, context: &context, relu: false)
+    }
+
+    /// This layer followed by ReLU, fused into one pass over memory forward and backward: equal, up to float rounding,
+    /// to `self(input, context: &context).relu()`, with the same running-statistics update.
+    ///
+    /// ``Sequential`` uses it for a `BatchNorm` directly followed by a ``ReLU``; pre-activation blocks call it
+    /// directly.
+    public func normalizedReLU(_ input: Tensor, context: inout ForwardContext) -> Tensor {
+        normalize(input, context: &context, relu: true)
+    }
+
+    private func normalize(_ input: Tensor, context: inout ForwardContext, relu: Bool) -> Tensor {
         let channels = scale.value.count
         precondition(
             (input.rank == 2 || input.rank == 4) && input.shape[1] == channels,
             "BatchNorm: expected [batch, \(channels)] or [batch, \(channels), h, w], got \(input.shape)")
         if context.isTraining {
-            let (output, mean, variance) = input.batchNormalized(
-                scale: scale.tracked, offset: offset.tracked, epsilon: epsilon)
+            let (output, mean, variance) =
+                relu
+                ? input.batchNormalizedReLU(scale: scale.tracked, offset: offset.tracked, epsilon: epsilon)
+                : input.batchNormalized(scale: scale.tracked, offset: offset.tracked, epsilon: epsilon)
             let m = Float(input.count / channels)
             let correction = m > 1 ? m / (m - 1) : 1
             var newMean = runningMean.value.scalars
@@ -76,12 +91,14 @@ public final class BatchNorm: Layer {
                 a[c] = inverseStd[c] * gamma[c]
                 b[c] = beta[c] - mu[c] * inverseStd[c] * gamma[c]
             }
-            return input.channelAffine(scale: a, shift: b)
+            return relu ? input.channelAffineReLU(scale: a, shift: b) : input.channelAffine(scale: a, shift: b)
         }
         let broadcastShape = input.rank == 4 ? [1, channels, 1, 1] : [1, channels]
         let normalized =
             (input - runningMean.value.reshaped(to: broadcastShape))
             * Tensor(shape: broadcastShape, scalars: inverseStd)
-        return normalized * scale.tracked.reshaped(to: broadcastShape) + offset.tracked.reshaped(to: broadcastShape)
+        let output =
+            normalized * scale.tracked.reshaped(to: broadcastShape) + offset.tracked.reshaped(to: broadcastShape)
+        return relu ? output.relu() : output
     }
 }

@@ -57,4 +57,12 @@ public final class Conv2D: Layer {
         Tensor.conv2d(
             input, filter: filter.tracked, bias: bias?.tracked, stride: stride, padding: padding, groups: groups)
     }
+
+    /// This convolution plus `residual` (the output's shape), fused: the convolution accumulates onto the residual
+    /// instead of a separate addition pass. Equal, up to float rounding, to `self(input, context: &context) + residual`.
+    public func callAsFunction(_ input: Tensor, adding residual: Tensor, context: inout ForwardContext) -> Tensor {
+        Tensor.conv2d(
+            input, filter: filter.tracked, bias: bias?.tracked, stride: stride, padding: padding, groups: groups,
+            residual: residual)
+    }
 }

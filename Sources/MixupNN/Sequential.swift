@@ -29,6 +29,8 @@ public final class Sequential: Layer {
     }
 
     /// Applies layers `start..<end`: the input is the hidden state at boundary `start`, the result the one at `end`.
+    /// A ``BatchNorm`` directly followed by a ``ReLU`` (both inside the range) runs fused
+    /// (``BatchNorm/normalizedReLU(_:context:)``).
     ///
     /// - Precondition: `0 ≤ start ≤ end ≤ layers.count`.
     public func forward(_ input: Tensor, from start: Int, to end: Int, context: inout ForwardContext) -> Tensor {
@@ -36,7 +38,17 @@ public final class Sequential: Layer {
             start >= 0 && start <= end && end <= layers.count,
             "Sequential.forward: boundaries \(start)..<\(end) are not within 0...\(layers.count)")
         var x = input
-        for index in start..<end { x = layers[index](x, context: &context) }
+        var index = start
+        while index < end {
+            // A BatchNorm directly followed by a ReLU runs as one fused pass (same result up to float rounding).
+            if index + 1 < end, let norm = layers[index] as? BatchNorm, layers[index + 1] is ReLU {
+                x = norm.normalizedReLU(x, context: &context)
+                index += 2
+                continue
+            }
+            x = layers[index](x, context: &context)
+            index += 1
+        }
         return x
     }
 }

@@ -9,9 +9,13 @@ extension Tensor {
     ///   - bias: optional `[outChannels]`.
     ///   - stride: step of the window, ≥ 1. `padding`: zeros added on every side, ≥ 0.
     ///   - groups: channels are split into this many independent groups (depthwise when equal to `inChannels`).
+    ///   - residual: optional tensor of the output's shape added to the result in the same pass (the convolution
+    ///     accumulates onto it): `conv2d(x, filter: w, residual: r)` equals `conv2d(x, filter: w) + r` up to float
+    ///     rounding, without a separate addition over memory — the residual add of a ResNet block.
     /// - Returns: `[batch, outChannels, outHeight, outWidth]` with `out = (in + 2·padding − kernel) / stride + 1`.
     public static func conv2d(
-        _ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, groups: Int = 1
+        _ input: Tensor, filter: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, groups: Int = 1,
+        residual: Tensor? = nil
     ) -> Tensor {
         precondition(input.rank == 4, "conv2d: input must be [batch, channels, height, width], got \(input.shape)")
         precondition(filter.rank == 4, "conv2d: filter must be [out, in/groups, kh, kw], got \(filter.shape)")
@@ -44,8 +48,17 @@ extension Tensor {
         // Samples are independent: split the batch across threads, each with its own column buffer, running
         // single-threaded GEMMs (no hand-off per GEMM). Chunking depends only on n and the thread count.
         let chunks = Parallel.chunkCount(n, costPerItem: o * rowsPerGroup * spatial)
-        // Every element is written by a GEMM with beta = 0, so the output needs no zeroing.
-        var out = [Float](unsafeUninitializedCapacity: n * sampleOut) { _, initialized in initialized = n * sampleOut }
+        if let residual {
+            precondition(
+                residual.shape == [n, o, oh, ow],
+                "conv2d: residual \(residual.shape) does not match the output shape \([n, o, oh, ow])")
+        }
+        // Every element is written by a GEMM with beta = 0, so the output needs no zeroing; with a residual the
+        // output starts as its copy and the GEMMs accumulate onto it (beta = 1).
+        var out =
+            residual?.scalars
+            ?? [Float](unsafeUninitializedCapacity: n * sampleOut) { _, initialized in initialized = n * sampleOut }
+        let outputBeta: Float = residual == nil ? 0 : 1
         input.scalars.withUnsafeBufferPointer { xb in
             filter.scalars.withUnsafeBufferPointer { fb in
                 out.withUnsafeMutableBufferPointer { yb in
@@ -65,7 +78,7 @@ extension Tensor {
                             for g in 0..<groups {
                                 mk_sgemm(
                                     0, 0, og, spatial, rowsPerGroup, 1, f + g * og * rowsPerGroup, rowsPerGroup,
-                                    col + g * rowsPerGroup * spatial, spatial, 0,
+                                    col + g * rowsPerGroup * spatial, spatial, outputBeta,
                                     y + sample * sampleOut + g * og * spatial,
                                     spatial)
                             }
@@ -83,7 +96,10 @@ extension Tensor {
         }
         let outShape = [n, o, oh, ow]
         let biasTensor = bias ?? Tensor.zeros([0])
-        guard needsRecord(input, filter, biasTensor) else { return Tensor(shape: outShape, scalars: out) }
+        let residualTensor = residual ?? Tensor.zeros([0])
+        guard needsRecord(input, filter, biasTensor, residualTensor) else {
+            return Tensor(shape: outShape, scalars: out)
+        }
         let cx = input.detached(), cf = filter.detached()
         var inputs: [(Tensor, (Tensor) -> Tensor)] = [
             (
@@ -193,6 +209,9 @@ extension Tensor {
         ]
         if let bias {
             inputs.append((bias, { g in g.sum(alongAxes: [0, 2, 3]) }))
+        }
+        if let residual {
+            inputs.append((residual, { g in g }))
         }
         return recording(outShape, out, inputs)
     }

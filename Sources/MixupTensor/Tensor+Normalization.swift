@@ -101,6 +101,26 @@ extension Tensor {
     public func batchNormalized(
         scale: Tensor, offset: Tensor, epsilon: Float = 1e-5
     ) -> (output: Tensor, mean: [Float], variance: [Float]) {
+        batchNormalized(scale: scale, offset: offset, epsilon: epsilon, relu: false)
+    }
+
+    /// Batch normalisation in training mode followed by ReLU, fused: `max(x̂ · scale + offset, 0)` in one forward pass
+    /// and one backward pass (the ReLU mask is applied to the incoming gradient inside the normalisation's backward).
+    ///
+    /// Equal, up to float rounding, to `batchNormalized(scale:offset:epsilon:).output.relu()`, without the intermediate
+    /// tensor and its gradient. NaN propagates as in ``relu()``.
+    /// - Parameters:
+    ///   - scale: γ, `[channels]`. `offset`: β, `[channels]`. Both may be tracked.
+    /// - Returns: the output, and the batch mean and biased variance per channel (constants).
+    public func batchNormalizedReLU(
+        scale: Tensor, offset: Tensor, epsilon: Float = 1e-5
+    ) -> (output: Tensor, mean: [Float], variance: [Float]) {
+        batchNormalized(scale: scale, offset: offset, epsilon: epsilon, relu: true)
+    }
+
+    private func batchNormalized(
+        scale: Tensor, offset: Tensor, epsilon: Float, relu: Bool
+    ) -> (output: Tensor, mean: [Float], variance: [Float]) {
         precondition(rank == 2 || rank == 4, "batchNormalized: expected [batch, channels(, h, w)], got \(shape)")
         let n = shape[0], c = shape[1]
         precondition(
@@ -146,7 +166,14 @@ extension Tensor {
                                             for s in 0..<n {
                                                 let row = x + (s * c + ch) * spatial
                                                 let dst = y + (s * c + ch) * spatial
-                                                for i in 0..<spatial { dst[i] = (row[i] - mu) * inv * g + b }
+                                                if relu {
+                                                    for i in 0..<spatial {
+                                                        let v = (row[i] - mu) * inv * g + b
+                                                        dst[i] = v <= 0 ? 0 : v
+                                                    }
+                                                } else {
+                                                    for i in 0..<spatial { dst[i] = (row[i] - mu) * inv * g + b }
+                                                }
                                             }
                                         }
                                     }
@@ -161,6 +188,9 @@ extension Tensor {
             return (Tensor(shape: shape, scalars: out), mean, variance)
         }
         let cx = detached(), cscale = scale.detached()
+        // With the fused ReLU the output decides the mask (y > 0 exactly where the pre-activation is > 0); it shares
+        // the output's storage, so keeping it costs no memory.
+        let activated = relu ? out : []
         let inputShape = shape
         // One backward pass computes all three gradients; the three pullbacks share it through this cache (the
         // input's pullback runs first or last depending on the graph order, so whichever comes first fills it).
@@ -177,32 +207,53 @@ extension Tensor {
                         dx.withUnsafeMutableBufferPointer { dxb in
                             dscale.withUnsafeMutableBufferPointer { dsb in
                                 doffset.withUnsafeMutableBufferPointer { dob in
-                                    let dy = gb.baseAddress!, x = xb.baseAddress!, gamma = sb.baseAddress!
-                                    let dxp = dxb.baseAddress!, dsp = dsb.baseAddress!, dop = dob.baseAddress!
-                                    Parallel.forEachChunk(c, costPerItem: 3 * total / Swift.max(c, 1)) { channels in
-                                        for ch in channels {
-                                            let mu = mean[ch], inv = inverseStd[ch]
-                                            // Σg and Σg·x̂ (x̂ recomputed from x).
-                                            var sumG: Double = 0
-                                            var sumGX: Double = 0
-                                            for s in 0..<n {
-                                                let (pg, pgx) = VectorKernels.sumAndCenteredDot(
-                                                    dy + (s * c + ch) * spatial, x + (s * c + ch) * spatial, spatial,
-                                                    mean: mu, scale: inv)
-                                                sumG += Double(pg)
-                                                sumGX += Double(pgx)
-                                            }
-                                            dop[ch] = Float(sumG)
-                                            dsp[ch] = Float(sumGX)
-                                            // dx = γ·inv/m · (m·g − Σg − x̂·Σ(g·x̂)).
-                                            let k = gamma[ch] * inv / Float(m)
-                                            let fm = Float(m), sg = Float(sumG), sgx = Float(sumGX)
-                                            for s in 0..<n {
-                                                let row = x + (s * c + ch) * spatial
-                                                let grad = dy + (s * c + ch) * spatial
-                                                let dst = dxp + (s * c + ch) * spatial
-                                                for i in 0..<spatial {
-                                                    dst[i] = k * (fm * grad[i] - sg - ((row[i] - mu) * inv) * sgx)
+                                    activated.withUnsafeBufferPointer { yb in
+                                        let dy = gb.baseAddress!, x = xb.baseAddress!, gamma = sb.baseAddress!
+                                        let dxp = dxb.baseAddress!, dsp = dsb.baseAddress!, dop = dob.baseAddress!
+                                        Parallel.forEachChunk(c, costPerItem: 3 * total / Swift.max(c, 1)) { channels in
+                                            // The ReLU's masked gradient, one plane at a time (per chunk scratch).
+                                            let masked =
+                                                relu ? UnsafeMutablePointer<Float>.allocate(capacity: spatial) : nil
+                                            defer { masked?.deallocate() }
+                                            for ch in channels {
+                                                let mu = mean[ch], inv = inverseStd[ch]
+                                                // Σg and Σg·x̂ (x̂ recomputed from x).
+                                                var sumG: Double = 0
+                                                var sumGX: Double = 0
+                                                for s in 0..<n {
+                                                    let offset = (s * c + ch) * spatial
+                                                    var grad = UnsafePointer(dy + offset)
+                                                    if let masked, let y = yb.baseAddress {
+                                                        VectorKernels.maskByPositive(
+                                                            grad, y + offset, spatial, into: masked)
+                                                        grad = UnsafePointer(masked)
+                                                    }
+                                                    let (pg, pgx) = VectorKernels.sumAndCenteredDot(
+                                                        grad, x + offset, spatial, mean: mu, scale: inv)
+                                                    sumG += Double(pg)
+                                                    sumGX += Double(pgx)
+                                                }
+                                                dop[ch] = Float(sumG)
+                                                dsp[ch] = Float(sumGX)
+                                                // dx = γ·inv/m · (m·g − Σg − x̂·Σ(g·x̂)).
+                                                let k = gamma[ch] * inv / Float(m)
+                                                let fm = Float(m), sg = Float(sumG), sgx = Float(sumGX)
+                                                for s in 0..<n {
+                                                    let row = x + (s * c + ch) * spatial
+                                                    let grad = dy + (s * c + ch) * spatial
+                                                    let dst = dxp + (s * c + ch) * spatial
+                                                    if let y = yb.baseAddress, relu {
+                                                        let out = y + (s * c + ch) * spatial
+                                                        for i in 0..<spatial {
+                                                            let gi: Float = out[i] <= 0 ? 0 : grad[i]
+                                                            dst[i] = k * (fm * gi - sg - ((row[i] - mu) * inv) * sgx)
+                                                        }
+                                                    } else {
+                                                        for i in 0..<spatial {
+                                                            dst[i] =
+                                                                k * (fm * grad[i] - sg - ((row[i] - mu) * inv) * sgx)
+                                                        }
+                                                    }
                                                 }
                                             }
                                         }
@@ -248,6 +299,16 @@ extension Tensor {
     /// `x · scale[c] + shift[c]` per channel of a `[batch, channels(, h, w)]` tensor (constant scale and shift), e.g.
     /// batch normalisation with running statistics folded in. Differentiable in the input only.
     public func channelAffine(scale: [Float], shift: [Float]) -> Tensor {
+        channelAffine(scale: scale, shift: shift, relu: false)
+    }
+
+    /// `max(x · scale[c] + shift[c], 0)` per channel in one pass: ``channelAffine(scale:shift:)`` followed by ReLU,
+    /// e.g. inference-mode batch normalisation + ReLU. Differentiable in the input only.
+    public func channelAffineReLU(scale: [Float], shift: [Float]) -> Tensor {
+        channelAffine(scale: scale, shift: shift, relu: true)
+    }
+
+    private func channelAffine(scale: [Float], shift: [Float], relu: Bool) -> Tensor {
         precondition(rank == 2 || rank == 4, "channelAffine: expected [batch, channels(, h, w)], got \(shape)")
         let n = shape[0], c = shape[1]
         precondition(
@@ -263,14 +324,51 @@ extension Tensor {
                     for plane in planes {
                         let a = scale[plane % c], b = shift[plane % c]
                         let src = x + plane * spatial, dst = y + plane * spatial
-                        for i in 0..<spatial { dst[i] = src[i] * a + b }
+                        if relu {
+                            for i in 0..<spatial {
+                                let v = src[i] * a + b
+                                dst[i] = v <= 0 ? 0 : v
+                            }
+                        } else {
+                            for i in 0..<spatial { dst[i] = src[i] * a + b }
+                        }
                     }
                 }
             }
         }
         guard Tensor.needsRecord(self) else { return Tensor(shape: shape, scalars: out) }
+        if relu {
+            // d/dx max(a·x + b, 0) = a where the output is positive, else 0.
+            let output = Tensor(shape: shape, scalars: out)
+            return Tensor.recording(
+                shape, out,
+                [
+                    (
+                        self,
+                        { g in
+                            let zero = [Float](repeating: 0, count: c)
+                            return g.channelAffine(scale: scale, shift: zero).maskedByPositive(output)
+                        }
+                    )
+                ])
+        }
         return Tensor.recording(
             shape, out, [(self, { $0.channelAffine(scale: scale, shift: [Float](repeating: 0, count: c)) })])
+    }
+}
+
+extension Tensor {
+    /// 0 where `mask ≤ 0`, else `self` (a constant result: used inside pullbacks; NaN in `mask` passes `self`).
+    fileprivate func maskedByPositive(_ mask: Tensor) -> Tensor {
+        var out = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        scalars.withUnsafeBufferPointer { gb in
+            mask.scalars.withUnsafeBufferPointer { yb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    VectorKernels.maskByPositive(gb.baseAddress!, yb.baseAddress!, ob.count, into: ob.baseAddress!)
+                }
+            }
+        }
+        return Tensor(shape: shape, scalars: out)
     }
 }
 

@@ -89,4 +89,25 @@ enum VectorKernels {
         }
         return (totalG, totalD)
     }
+
+    /// out[i] = 0 where y[i] ≤ 0, else g[i]: the ReLU pullback given the ReLU's output `y`, as in ``Tensor/relu()``
+    /// (a NaN output passes the gradient through).
+    @inline(__always)
+    static func maskByPositive(
+        _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: Int, into out: UnsafeMutablePointer<Float>
+    ) {
+        let rg = UnsafeRawPointer(g), ry = UnsafeRawPointer(y), ro = UnsafeMutableRawPointer(out)
+        let zero = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            let g0 = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            let y0 = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            ro.storeBytes(of: g0.replacing(with: 0, where: y0 .<= zero), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            out[i] = y[i] <= 0 ? 0 : g[i]
+            i += 1
+        }
+    }
 }

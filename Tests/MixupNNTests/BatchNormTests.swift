@@ -136,4 +136,53 @@ private func channelStatistics(_ x: Tensor) -> (mean: [Double], variance: [Doubl
         layer.scale.value = Tensor([1.5, 0.5, -1])
         expectLayerGradientsMatchFiniteDifferences(layer, input: shiftedInput(shape, seed: 8), isTraining: false)
     }
+
+    @Test(arguments: [[16, 3], [4, 3, 5, 5]])
+    func normalizedReLUMatchesTheLayerThenReLU(shape: [Int]) {
+        let c = shape[1]
+        let x = shiftedInput(shape, seed: 131)
+        let fused = BatchNorm(featureCount: c), plain = BatchNorm(featureCount: c)
+        for layer in [fused, plain] {
+            layer.scale.value = Tensor(shape: [c], scalars: (0..<c).map { 0.5 + Float($0) * 0.4 })
+            layer.offset.value = Tensor(shape: [c], scalars: (0..<c).map { 0.3 - Float($0) * 0.3 })
+        }
+        var context = ForwardContext(isTraining: true)
+        let (fusedValue, fusedInputGradient) = valueWithGradients(at: [x]) {
+            projected(fused.normalizedReLU($0[0], context: &context))
+        }
+        let (plainValue, plainInputGradient) = valueWithGradients(at: [x]) {
+            projected(plain($0[0], context: &context).relu())
+        }
+        expectClose(fusedValue, plainValue, tolerance: 1e-5)
+        expectClose(fusedInputGradient[0], plainInputGradient[0], tolerance: 1e-4)
+        for (a, b) in [(fused.scale, plain.scale), (fused.offset, plain.offset)] {
+            #expect(a.gradient != nil && b.gradient != nil)
+            if let ga = a.gradient, let gb = b.gradient { expectClose(ga, gb, tolerance: 1e-4) }
+        }
+        expectClose(fused.runningMean.value, plain.runningMean.value, tolerance: 0)
+        expectClose(fused.runningVariance.value, plain.runningVariance.value, tolerance: 0)
+        // Inference: running statistics folded into one affine map, then the ReLU.
+        var inference = ForwardContext(isTraining: false)
+        let fusedInference = withoutGradients { fused.normalizedReLU(x, context: &inference) }
+        let plainInference = withoutGradients { plain(x, context: &inference).relu() }
+        expectClose(fusedInference, plainInference, tolerance: 1e-5)
+        #expect(fusedInference.scalars.contains(0) && fusedInference.scalars.contains { $0 > 0 })
+    }
+
+    @Test func sequentialFusesBatchNormFollowedByReLU() {
+        let x = shiftedInput([4, 3, 5, 5], seed: 132)
+        let norm = BatchNorm(featureCount: 3)
+        norm.offset.value = Tensor(shape: [3], scalars: [0.2, -0.4, 0])
+        let model = Sequential([norm, ReLU()])
+        var context = ForwardContext(isTraining: true)
+        let fused = model(x, context: &context)
+        let reference = BatchNorm(featureCount: 3)
+        reference.offset.value = norm.offset.value
+        let composite = reference(x, context: &context).relu()
+        expectClose(fused, composite, tolerance: 1e-5)
+        // Stopping between the two layers (a mix point there) runs them separately, with the same result.
+        let split = model.forward(
+            model.forward(x, from: 0, to: 1, context: &context), from: 1, to: 2, context: &context)
+        expectClose(split, composite, tolerance: 1e-5)
+    }
 }

@@ -73,6 +73,48 @@ import _MixupTestSupport
         for (a, b) in zip(fusedGradients, compositeGradients) { expectClose(a, b, tolerance: 1e-3) }
     }
 
+    @Test(arguments: [1, 2])
+    func largeConvolutionWithResidualMatchesTheSumAndIsIdenticalAcrossThreadCounts(stride: Int) {
+        var generator = SeededGenerator(seed: 11)
+        let x = Tensor.normal([6, 4, 15, 15], using: &generator)
+        let f = Tensor.normal([8, 4, 3, 3], standardDeviation: 0.3, using: &generator)
+        let side = (15 + 2 - 3) / stride + 1
+        let r = Tensor.normal([6, 8, side, side], using: &generator)
+        let fused: ([Tensor]) -> Tensor = {
+            Tensor.conv2d($0[0], filter: $0[1], stride: stride, padding: 1, residual: $0[2])
+        }
+        let composite: ([Tensor]) -> Tensor = {
+            Tensor.conv2d($0[0], filter: $0[1], stride: stride, padding: 1) + $0[2]
+        }
+        let (twoValue, twoGradients) = Self.withThreads(2) { Self.valueAndGradients([x, f, r], fused) }
+        let (oneValue, oneGradients) = Self.withThreads(1) { Self.valueAndGradients([x, f, r], fused) }
+        let (compositeValue, compositeGradients) = Self.withThreads(2) { Self.valueAndGradients([x, f, r], composite) }
+        expectClose(twoValue, oneValue, tolerance: 0)
+        expectClose(twoGradients[0], oneGradients[0], tolerance: 0)
+        expectClose(twoGradients[2], oneGradients[2], tolerance: 0)
+        expectClose(twoValue, naiveConv2d(x, f, bias: nil, stride: stride, padding: 1, groups: 1) + r, tolerance: 1e-4)
+        expectClose(twoValue, compositeValue, tolerance: 1e-5)
+        for (a, b) in zip(twoGradients, compositeGradients) { expectClose(a, b, tolerance: 1e-4) }
+    }
+
+    @Test func fusedBatchNormReLUMatchesTheCompositeAndIsIdenticalAcrossThreadCounts() {
+        var generator = SeededGenerator(seed: 10)
+        let x = Tensor.normal([16, 8, 10, 10], mean: 0.2, standardDeviation: 2, using: &generator)
+        let scale = Tensor.uniform([8], lower: 0.5, upper: 1.5, using: &generator)
+        let offset = Tensor.normal([8], standardDeviation: 0.3, using: &generator)
+        let fused: ([Tensor]) -> Tensor = { $0[0].batchNormalizedReLU(scale: $0[1], offset: $0[2]).output }
+        let composite: ([Tensor]) -> Tensor = { $0[0].batchNormalized(scale: $0[1], offset: $0[2]).output.relu() }
+        let (twoValue, twoGradients) = Self.withThreads(2) { Self.valueAndGradients([x, scale, offset], fused) }
+        let (oneValue, oneGradients) = Self.withThreads(1) { Self.valueAndGradients([x, scale, offset], fused) }
+        let (compositeValue, compositeGradients) = Self.withThreads(1) {
+            Self.valueAndGradients([x, scale, offset], composite)
+        }
+        expectClose(twoValue, oneValue, tolerance: 0)
+        for (a, b) in zip(twoGradients, oneGradients) { expectClose(a, b, tolerance: 0) }
+        expectClose(twoValue, compositeValue, tolerance: 1e-5)
+        for (a, b) in zip(twoGradients, compositeGradients) { expectClose(a, b, tolerance: 1e-3) }
+    }
+
     @Test func largeElementwiseAndPoolingAgreeAcrossThreadCounts() {
         var generator = SeededGenerator(seed: 9)
         let x = Tensor.normal([8, 8, 32, 32], using: &generator)

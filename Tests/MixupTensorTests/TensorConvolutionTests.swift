@@ -69,6 +69,25 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
         }
     }
 
+    @Test(arguments: ConvolutionCase.all)
+    func residualIsAddedInTheSamePass(_ config: ConvolutionCase) {
+        let x = randomTensor([2, 4, 5, 6], seed: 94)
+        let f = randomTensor([4, 4 / config.groups, 3, 3], seed: 95)
+        let bias = config.hasBias ? randomTensor([4], seed: 96) : nil
+        let plain = naiveConv2d(x, f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups)
+        let residual = randomTensor(plain.shape, seed: 97)
+        let fused = Tensor.conv2d(
+            x, filter: f, bias: bias, stride: config.stride, padding: config.padding, groups: config.groups,
+            residual: residual)
+        expectClose(fused, plain + residual, tolerance: 1e-4)
+        expectGradientsMatchFiniteDifferences(at: [x, f, residual]) {
+            weightedSum(
+                Tensor.conv2d(
+                    $0[0], filter: $0[1], bias: bias, stride: config.stride, padding: config.padding,
+                    groups: config.groups, residual: $0[2]))
+        }
+    }
+
     @Test func gradientWithConstantFilter() {
         // Only the input is tracked (e.g. an adversarial / input-gradient step).
         let x = randomTensor([1, 2, 4, 4], seed: 99)

@@ -49,4 +49,66 @@ import _MixupTestSupport
             weightedSum(($0[0].batchStandardized().normalized * $0[1] + $0[2]).squared())
         }
     }
+
+    @Test func fusedBatchNormReLUGradients() {
+        // Offsets keep some outputs positive and some clamped; a step of 1e-3 stays clear of the kink.
+        let image = randomTensor([2, 2, 2, 3], seed: 116, lower: -2, upper: 2)
+        let gamma = randomTensor([2], seed: 117, lower: 0.5, upper: 1.5)
+        let beta = randomTensor([2], seed: 118, lower: -0.3, upper: 0.3)
+        expectGradientsMatchFiniteDifferences(at: [image, gamma, beta], step: 1e-3, absoluteTolerance: 5e-3) {
+            weightedSum($0[0].batchNormalizedReLU(scale: $0[1], offset: $0[2]).output)
+        }
+        let flat = randomTensor([5, 3], seed: 119, lower: -2, upper: 2)
+        let gamma3 = randomTensor([3], seed: 120, lower: 0.5, upper: 1.5)
+        let beta3 = randomTensor([3], seed: 121, lower: -0.3, upper: 0.3)
+        expectGradientsMatchFiniteDifferences(at: [flat, gamma3, beta3], step: 1e-3, absoluteTolerance: 5e-3) {
+            weightedSum($0[0].batchNormalizedReLU(scale: $0[1], offset: $0[2]).output)
+        }
+    }
+
+    @Test(arguments: [[7, 3], [3, 4, 5, 3]])
+    func fusedBatchNormReLUMatchesTheComposite(shape: [Int]) {
+        let c = shape[1]
+        let x = randomTensor(shape, seed: 122, lower: -3, upper: 2)
+        let gamma = randomTensor([c], seed: 123, lower: 0.5, upper: 1.5)
+        let beta = randomTensor([c], seed: 124, lower: -0.5, upper: 0.5)
+        let (fusedValue, fusedGradients) = valueWithGradients(at: [x, gamma, beta]) {
+            weightedSum($0[0].batchNormalizedReLU(scale: $0[1], offset: $0[2]).output)
+        }
+        let (compositeValue, compositeGradients) = valueWithGradients(at: [x, gamma, beta]) {
+            weightedSum($0[0].batchNormalized(scale: $0[1], offset: $0[2]).output.relu())
+        }
+        expectClose(fusedValue, compositeValue, tolerance: 1e-5)
+        for (a, b) in zip(fusedGradients, compositeGradients) { expectClose(a, b, tolerance: 1e-5) }
+        let fused = x.batchNormalizedReLU(scale: gamma, offset: beta)
+        let composite = x.batchNormalized(scale: gamma, offset: beta)
+        expectClose(fused.output, composite.output.relu(), tolerance: 1e-6)
+        expectClose(fused.mean, composite.mean, tolerance: 0)
+        expectClose(fused.variance, composite.variance, tolerance: 0)
+        #expect(fused.output.scalars.contains(0) && fused.output.scalars.contains { $0 > 0 })
+    }
+
+    @Test func channelAffineReLUMatchesTheComposite() {
+        let x = randomTensor([3, 2, 3, 3], seed: 125, lower: -2, upper: 2)
+        let scale: [Float] = [1.5, -0.7], shift: [Float] = [0.2, -0.1]
+        let (fusedValue, fused) = valueWithGradients(at: [x]) {
+            weightedSum($0[0].channelAffineReLU(scale: scale, shift: shift))
+        }
+        let (compositeValue, composite) = valueWithGradients(at: [x]) {
+            weightedSum($0[0].channelAffine(scale: scale, shift: shift).relu())
+        }
+        expectClose(fusedValue, compositeValue, tolerance: 1e-6)
+        expectClose(fused[0], composite[0], tolerance: 1e-6)
+        expectGradientsMatchFiniteDifferences(at: [x], step: 1e-3) {
+            weightedSum($0[0].channelAffineReLU(scale: scale, shift: shift))
+        }
+    }
+
+    @Test func fusedBatchNormReLUPropagatesNaN() {
+        var scalars = randomTensor([4, 2], seed: 126).scalars
+        scalars[0] = .nan
+        let y = Tensor(shape: [4, 2], scalars: scalars).batchNormalizedReLU(scale: .ones([2]), offset: .zeros([2]))
+        #expect(y.output.scalars[0].isNaN && y.output.scalars[2].isNaN, "channel 0 is NaN, as in the composite")
+        #expect(!y.output.scalars[1].isNaN)
+    }
 }
