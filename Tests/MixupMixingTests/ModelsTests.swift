@@ -115,3 +115,30 @@ import Testing
         }
     }
 }
+
+@Suite struct LadderMLPTests {
+    @Test func defaultArchitectureIsTheLadderMLP() {
+        var generator = SeededGenerator(seed: 1)
+        let model = Models.ladderMLP(using: &generator)
+        #expect(model.mixPoints.map(\.name) == ["input", "hidden1", "hidden2", "hidden3", "hidden4", "hidden5"])
+        let widths = [784, 1000, 500, 250, 250, 250, 10]
+        let linear = zip(widths, widths.dropFirst()).map { $0 * $1 + $1 }.reduce(0, +)
+        let batchNorm = widths.dropFirst().dropLast().map { 2 * $0 }.reduce(0, +)
+        #expect(model.parameterCount == linear + batchNorm)
+        #expect(model.namedBuffers().count == 10, "two running statistics per BatchNorm")
+    }
+
+    @Test func noiseLayersAreOffInEvaluationAndOnInTraining() {
+        var generator = SeededGenerator(seed: 2)
+        let noisy = Models.ladderMLP(
+            inputSize: 6, hiddenSizes: [5, 4], classCount: 3, inputNoise: 0.3, hiddenNoise: 0.5, using: &generator)
+        let input = randomBatch([4, 6], seed: 3)
+        #expect(noisy.inferring(input).scalars == noisy.inferring(input).scalars)
+        var c1 = ForwardContext(isTraining: true, generator: SeededGenerator(seed: 1))
+        var c2 = ForwardContext(isTraining: true, generator: SeededGenerator(seed: 2))
+        let a = withoutGradients { noisy(input, context: &c1) }
+        let b = withoutGradients { noisy(input, context: &c2) }
+        #expect(a.scalars != b.scalars, "training draws noise")
+        ModelsTests.expectSplitForwardMatches(noisy, input: input)
+    }
+}

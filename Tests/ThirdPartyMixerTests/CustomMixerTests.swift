@@ -40,7 +40,7 @@ struct ConfidenceAwareLabels: LabelMixer {
 
     func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
         guard labels.rank == 2, labels.shape[0] == plan.batchSize else {
-            throw MixingError("labels \(labels.shape) do not fit a plan for \(plan.batchSize) samples")
+            throw .shapeMismatch(what: "labels", shape: labels.shape, expected: "[\(plan.batchSize), classes]")
         }
         let classes = labels.shape[1]
         var original = labels.scalars
@@ -163,7 +163,7 @@ struct ConfidenceAwareLabels: LabelMixer {
             let out = try regularizer.forward(
                 model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
             let plan = try #require(out.plan)
-            routes.insert(try #require(plan.route.first))
+            routes.insert(try #require(plan.payload(as: SwitchingStrategy.Choice.self)).option)
             #expect(out.output.shape == [4, 3])
         }
         #expect(routes == [0, 1])
