@@ -31,6 +31,10 @@ import Testing
         let error = #expect(throws: RunnerError.self) {
             try RecipeCommand.execute(RunnerFixtures.tinyRecipe(), options: options)
         }
-        #expect(error?.description == "--mix-points needs --strategy manifold, got mixup")
+        guard case .flagDoesNotApply(flag: "--mix-points", _)? = error else {
+            Issue.record("expected --mix-points not to apply, got \(String(describing: error))")
+            return
+        }
+        #expect(error?.description == "--mix-points does not apply: it needs --strategy manifold, got mixup")
     }
 }
