@@ -58,8 +58,10 @@ public enum TrainingError: Error, CustomStringConvertible {
             return
                 "invalid configuration: \(quantity) overflows (\(operands.map(String.init).joined(separator: " × ")))"
         case .batchTooLarge(let estimate, let limit, let batchSize, let shape):
-            return "invalid configuration: a step with batch size \(batchSize) of samples \(shape) needs about "
-                + "\(Self.bytes(estimate)), more than the limit of \(Self.bytes(limit)); use a smaller --batch-size"
+            let need = estimate == Int.max ? "more than \(Self.bytes(estimate))" : "about \(Self.bytes(estimate))"
+            return
+                "invalid configuration: a step with batch size \(batchSize) of samples \(shape) needs \(need) for its "
+                + "inputs, more than the limit of \(Self.bytes(limit)); use a smaller --batch-size"
         case .sampleShapeMismatch(let dataset, let expected, let found):
             return "\(dataset) has samples of shape \(found), but the model expects \(expected)"
         case .mixing(let error): return "mixing: \(error.description)"
