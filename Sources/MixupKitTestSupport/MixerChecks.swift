@@ -290,10 +290,14 @@ public struct MixerChecks<Strategy: MixingStrategy> {
         if sampleShape.count == 3, sampleShape[1] == sampleShape[2], sampleShape[1] % 4 == 0, sampleShape[1] > 0,
             sampleShape[0] > 0
         {
-            let model = Models.cnn(
-                inputChannels: sampleShape[0], imageSize: sampleShape[1], classCount: classes, widths: (4, 4),
-                using: &generator)
-            return (model, "block1")
+            do {
+                let model = try Models.cnn(
+                    inputChannels: sampleShape[0], imageSize: sampleShape[1], classCount: classes, widths: (4, 4),
+                    using: &generator)
+                return (model, "block1")
+            } catch {
+                throw MixerCheckFailure(check: "tinyClassifier", message: "\(error)")
+            }
         }
         throw MixerCheckFailure(
             check: "tinyClassifier",

@@ -3,7 +3,7 @@ import Testing
 
 /// `copy()` of every built-in model: same architecture, mix points, weights and outputs; independent storage.
 @Suite struct ModelCopyTests {
-    static func models() -> [(String, MixableSequential, [Int])] {
+    static func models() throws -> [(String, MixableSequential, [Int])] {
         var generator = SeededGenerator(seed: 11)
         return [
             (
@@ -12,7 +12,7 @@ import Testing
                 [4, 6]
             ),
             (
-                "cnn", Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (2, 3), using: &generator),
+                "cnn", try Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (2, 3), using: &generator),
                 [2, 1, 8, 8]
             ),
             (
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func modelCopyEqualsTheOriginal() throws {
-        for (name, model, shape) in Self.models() {
+        for (name, model, shape) in try Self.models() {
             var warmup = ForwardContext(isTraining: true)
             _ = withoutGradients { model(randomBatch(shape, seed: 1), context: &warmup) }
             let copy = try model.copy()
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func trainingTheOriginalLeavesTheCopyUnchanged() throws {
-        for (name, model, shape) in Self.models() {
+        for (name, model, shape) in try Self.models() {
             let copy = try model.copy()
             let input = randomBatch(shape, seed: 3)
             let before = copy.inferring(input)
