@@ -11,7 +11,9 @@ public struct SweepCellResult: Sendable, Equatable {
     public var curves: [String: [(epoch: Int, value: Double)]]
 
     /// Summary fields that describe the run rather than measure it.
-    static let settingFields: Set<String> = ["seed", "epochs", "labels", "epoch", "steps", "batch_size", "alpha"]
+    static let settingFields: Set<String> = [
+        "seed", "epochs", "labels", "epoch", "steps", "batch_size", "alpha", "limit", "threads",
+    ]
     /// `metrics.jsonl` fields that are not results.
     static let curveOnlyFields: Set<String> = ["epoch", "learning_rate", "elapsed_seconds"]
 

@@ -36,7 +36,7 @@ struct SweepFixture {
             echo "{\"epoch\":1,\"test_error\":0.$e1,\"train_loss\":1.5,\"learning_rate\":0.1}" >> "$out/metrics.jsonl"
             echo "{\"epoch\":2,\"test_error\":0.$e2,\"train_loss\":1.0,\"learning_rate\":0.0}" >> "$out/metrics.jsonl"
             echo "| table | line |"
-            echo "{\"recipe\":\"$recipe\",\"seed\":$seed,\"strategy\":\"$strategy\",\"test_error\":0.$e2,\"test_nll\":0.5,\"epochs\":2}"
+            echo "{\"batch_size\":8,\"epochs\":2,\"limit\":100,\"recipe\":\"$recipe\",\"results\":[{\"steps\":6,\"strategy\":\"$strategy\",\"test_error\":0.$e2,\"test_nll\":0.5}],\"seed\":$seed,\"strategy\":\"$strategy\",\"test_error\":0.$e2,\"test_nll\":0.5}"
             """#
         try script.write(toFile: executable, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable)
