@@ -30,6 +30,8 @@ public enum RecipeCommand {
                             + " \(recipe.summary)")
                 }
                 return 0
+            case "sweep":
+                return SweepCommand(recipes: recipes.map(\.name)).run(arguments: Array(arguments.dropFirst()))
             case "run":
                 guard arguments.count >= 2, !arguments[1].hasPrefix("-") else {
                     throw RunnerError("`mixup run` needs a recipe name; `mixup list` shows them")
@@ -64,6 +66,7 @@ public enum RecipeCommand {
         USAGE:
           mixup list                      list the recipes
           mixup run <recipe> [flags]      train a recipe
+          mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
           mixup --help                    show this help
 
         FLAGS for `run`:
@@ -73,6 +76,7 @@ public enum RecipeCommand {
           --out DIR         output folder (default runs/<recipe>-<strategy>-seed<S>)
           --strategy NAME   \(StrategyCatalog.names.joined(separator: " | "))
           --alpha A         the strategy's Beta(α, α) concentration, > 0
+          --mix-points A,B  Manifold Mixup's candidate mix points, e.g. input,hidden1 (default: all)
           --labels N        labelled samples (semi-supervised recipes)
           --unlabelled-weight W   maximum weight of the unlabelled loss (semi-supervised recipes)
           --batch-size B    batch size
@@ -131,6 +135,13 @@ public enum RecipeCommand {
                     throw RunnerError("--alpha must be a positive number, got \"\(text)\"")
                 }
                 options.alpha = alpha
+            case "--mix-points":
+                let text = try value(flag)
+                let points = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard !points.contains(where: \.isEmpty) else {
+                    throw RunnerError("--mix-points needs names separated by commas, got \"\(text)\"")
+                }
+                options.mixPoints = points
             case "--labels": options.labels = try positive(flag)
             case "--unlabelled-weight":
                 let text = try value(flag)
@@ -160,7 +171,12 @@ public enum RecipeCommand {
     public static func execute(_ recipe: Recipe, options: RunOptions) throws -> [String: Any] {
         if let threads = options.threads { ComputeThreads.set(threads) }
         let regularizers: [Regularizer]
-        if let name = options.strategy {
+        if let points = options.mixPoints {
+            guard ["manifold", "manifold-mixup"].contains(options.strategy) else {
+                throw RunnerError("--mix-points needs --strategy manifold, got \(options.strategy ?? "no --strategy")")
+            }
+            regularizers = [try .manifoldMixup(alpha: options.alpha ?? 2, mixPoints: points)]
+        } else if let name = options.strategy {
             regularizers = [try StrategyCatalog.regularizer(named: name, alpha: options.alpha)]
         } else if !recipe.comparison.isEmpty {
             regularizers = recipe.comparison
