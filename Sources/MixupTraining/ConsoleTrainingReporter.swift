@@ -1,16 +1,17 @@
 import Foundation
 
-/// Writes progress to standard error: a live bar on a terminal, plain lines otherwise.
-struct ProgressReporter {
-    let style: ProgressStyle
-    let isTerminal: Bool
-    let label: String
+/// The default ``TrainingReporter``: a live bar on standard error when it is a terminal, plain lines per epoch
+/// otherwise, nothing when the style is ``ProgressStyle/silent``.
+public final class ConsoleTrainingReporter: TrainingReporter {
+    /// How progress is shown.
+    public let style: ProgressStyle
+    private let isTerminal: Bool
     private var lastDraw = Date.distantPast
 
-    init(style: ProgressStyle, label: String) {
+    /// Creates a reporter writing to standard error.
+    public init(style: ProgressStyle = .automatic) {
         self.style = style
         self.isTerminal = isatty(STDERR_FILENO) != 0
-        self.label = label
     }
 
     private var usesBar: Bool { style == .automatic && isTerminal }
@@ -20,25 +21,24 @@ struct ProgressReporter {
     }
 
     /// Redraws the bar (at most 10 times a second).
-    mutating func update(
-        epoch: Int, epochs: Int, step: Int, steps: Int, loss: Double, accuracy: Double, samplesPerSecond: Double,
-        secondsLeft: Double
-    ) {
+    public func stepFinished(_ progress: StepProgress) {
         guard usesBar else { return }
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.1 || step == steps else { return }
+        guard now.timeIntervalSince(lastDraw) > 0.1 || progress.step == progress.steps else { return }
         lastDraw = now
         let width = 24
+        let (step, steps) = (progress.step, progress.steps)
         let filled = steps > 0 ? width * step / steps : width
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let line = String(
-            format: "\r%@ epoch %d/%d %@ %3d%% loss %.4f acc %5.1f%% %6.0f samples/s ETA %@", label, epoch, epochs, bar,
-            steps > 0 ? 100 * step / steps : 100, loss, 100 * accuracy, samplesPerSecond, Self.clock(secondsLeft))
+            format: "\r%@ epoch %d/%d %@ %3d%% loss %.4f acc %5.1f%% %6.0f samples/s ETA %@", progress.label,
+            progress.epoch, progress.epochs, bar, steps > 0 ? 100 * step / steps : 100, progress.loss,
+            100 * progress.accuracy, progress.samplesPerSecond, Self.clock(progress.secondsLeft))
         Self.write(line + "\u{1B}[K")
     }
 
     /// Ends an epoch: finishes the bar line or prints a plain line.
-    mutating func epochFinished(_ report: EpochReport, epochs: Int) {
+    public func epochFinished(_ report: EpochReport, epochs: Int, label: String) {
         guard style != .silent else { return }
         var line = String(
             format: "%@ epoch %d/%d loss %.4f train-acc %.2f%%", label, report.epoch, epochs, report.trainLoss,
@@ -50,6 +50,12 @@ struct ProgressReporter {
             format: " lr %.4g %.0f samples/s %.1fs", report.learningRate, report.samplesPerSecond, report.elapsedSeconds
         )
         Self.write((usesBar ? "\r" : "") + line + (usesBar ? "\u{1B}[K" : "") + "\n")
+    }
+
+    /// Writes the note on its own line.
+    public func note(_ message: String) {
+        guard style != .silent else { return }
+        Self.write((usesBar ? "\r\u{1B}[K" : "") + message + "\n")
     }
 
     static func clock(_ seconds: Double) -> String {
