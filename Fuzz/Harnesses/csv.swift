@@ -15,7 +15,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         delimiter: delimiters[Int(control & 3)], header: headers[Int(control >> 2 & 3)],
         labelColumn: labelColumns[Int(control >> 4 & 3)], skipRows: Int(control >> 6 & 1),
         allowNonFinite: control & 0x80 != 0, classCount: control & 0x40 != 0 ? 7 : nil,
-        limits: ReadLimits(maxDecompressedBytes: 1 << 22, maxClassCount: 1_000))
+        limits: ReadLimits(maxDecompressedBytes: 1 << 18, maxClassCount: 1_000))
     guard let table = try? CSVTable(bytes: bytes, options: options) else { return 0 }
     if table.features.count != table.rowCount * table.featureCount { fatalError("csv: ragged features") }
     if table.labels.contains(where: { $0 < 0 || $0 >= table.classCount }) { fatalError("csv: label outside classes") }

@@ -3,7 +3,7 @@
 // Fuzzing `Gzip`: no crash, output within the bound, a successful decode is reproducible, and the prefix decoder
 // agrees with the full decoder.
 
-let outputLimit = 1 << 22
+let outputLimit = 1 << 18
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGzip(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

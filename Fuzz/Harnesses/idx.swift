@@ -3,7 +3,7 @@
 // Fuzzing `IDXFile` (raw and gzip-compressed): no crash within a small bound, and a parsed file re-encodes to its
 // uncompressed input.
 
-let limits = ReadLimits(maxDecompressedBytes: 1 << 22)
+let limits = ReadLimits(maxDecompressedBytes: 1 << 18)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIDX(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -11,7 +11,9 @@ public func fuzzIDX(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for allowNonFinite in [false, true] {
         guard let file = try? IDXFile(bytes: bytes, limits: limits, allowNonFinite: allowNonFinite) else { continue }
         let values = file.floatValues()
-        if values.count != file.dimensions.reduce(1, *) { fatalError("idx: \(values.count) values for \(file.dimensions)") }
+        if values.count != file.dimensions.reduce(1, *) {
+            fatalError("idx: \(values.count) values for \(file.dimensions)")
+        }
         if !allowNonFinite, values.contains(where: { !$0.isFinite }), file.elementType == .float32 {
             fatalError("idx: non-finite value accepted without the opt-in")
         }

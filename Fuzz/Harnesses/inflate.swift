@@ -11,7 +11,7 @@ func zlibInflateRaw(
 ) -> Int32
 
 /// Output bound for both decoders: streams that reach it get no verdict.
-let outputCapacity = 1 << 20
+let outputCapacity = 1 << 16
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzInflate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

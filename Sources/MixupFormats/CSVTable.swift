@@ -47,9 +47,10 @@ public struct CSVTable: Sendable, Equatable {
         public var skipRows: Int
         /// Whether NaN and infinite feature values are accepted (by default they are an error naming line and column).
         public var allowNonFinite: Bool
-        /// The number of classes, if known: every integer label must be in `0..<classCount` and at most `classCount`
-        /// distinct text labels may occur. `nil` infers it (largest integer label + 1, or the number of distinct
-        /// labels) within ``ReadLimits/maxClassCount``.
+        /// The number of classes, if known: every integer label must be in `0..<classCount`, and at most
+        /// `classCount` distinct text labels may occur (text labels always make as many classes as there are distinct
+        /// labels, so that each class has a name). `nil` infers it (largest integer label + 1, or the number of
+        /// distinct labels) within ``ReadLimits/maxClassCount``.
         public var classCount: Int?
         /// Bounds on the file read, the decompressed size and the inferred class count.
         public var limits: ReadLimits
@@ -93,8 +94,8 @@ public struct CSVTable: Sendable, Equatable {
     public let labels: [Int]
     /// The label text of each class index when labels were mapped from (non-integer or negative) values, else `nil`.
     public let classNames: [String]?
-    /// The number of classes: ``Options/classCount`` when declared, else the number of ``classNames``, else the largest
-    /// label + 1.
+    /// The number of classes: the number of ``classNames`` for text labels, else ``Options/classCount`` when
+    /// declared, else the largest label + 1.
     public let classCount: Int
 
     /// The number of data rows.
@@ -299,7 +300,7 @@ public struct CSVTable: Sendable, Equatable {
         }
         var indexOf: [String: Int] = [:]
         for (index, name) in sorted.enumerated() { indexOf[name] = index }
-        return (texts.map { indexOf[$0] ?? 0 }, sorted, declared ?? sorted.count)
+        return (texts.map { indexOf[$0] ?? 0 }, sorted, sorted.count)
     }
 
     /// The feature values of row `row`.

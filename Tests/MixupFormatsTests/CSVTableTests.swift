@@ -197,4 +197,12 @@ import Testing
         #expect(formatError { try CSVTable(text: "1,0\n2,3\n", options: .init(limits: tightBound)) } != nil)
         #expect(try CSVTable(text: "1,0\n2,2\n", options: .init(limits: tightBound)).classCount == 3)
     }
+
+    @Test func textLabelsWithADeclaredClassCountStillNameEveryClass() throws {
+        // Found by Fuzz/Harnesses/csv.swift: a declared class count of 7 with two text labels gave 7 classes but only
+        // 2 class names, which `Dataset` then rejects. Text labels make as many classes as they have names.
+        let table = try CSVTable(text: "x,label\n1,versicolor\n", options: .init(classCount: 7))
+        #expect(table.classCount == 1)
+        #expect(table.classNames == ["versicolor"])
+    }
 }
