@@ -1,5 +1,6 @@
 import Foundation
 import MixupKit
+import MixupReport
 
 /// The `mixup` command line: `mixup list`, `mixup run <recipe> [flags]`, `mixup --help`.
 ///
@@ -46,6 +47,15 @@ public enum RecipeCommand {
                     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                     return 1
                 }
+            case "report":
+                guard arguments.count == 2 else { throw RunnerError("`mixup report` needs one folder: mixup report DIR") }
+                do {
+                    write(try ReportCommand.run(path: arguments[1]))
+                    return 0
+                } catch {
+                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    return 1
+                }
             default:
                 throw RunnerError(
                     "unknown command \"\(arguments[0])\"; use `mixup list`, `mixup run <recipe>` or `mixup --help`")
@@ -64,6 +74,7 @@ public enum RecipeCommand {
         USAGE:
           mixup list                      list the recipes
           mixup run <recipe> [flags]      train a recipe
+          mixup report DIR                rebuild report.html of a run folder (sweep-report.html of a sweep folder)
           mixup --help                    show this help
 
         FLAGS for `run`:
@@ -227,6 +238,11 @@ public enum RecipeCommand {
         }
         let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
+        do {
+            try RunReport.finishRun(folder: root, summaryJSON: json, options: options)
+        } catch {
+            FileHandle.standardError.write(Data("warning: the run report was not written: \(error)\n".utf8))
+        }
         return summary
     }
 

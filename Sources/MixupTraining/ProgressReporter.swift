@@ -19,29 +19,42 @@ struct ProgressReporter {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// Redraws the bar (at most 10 times a second).
+    /// When and at which step the current epoch's first redraw happened, for the epoch's ETA.
+    private var epochMark: (epoch: Int, step: Int, time: Date)?
+
+    /// Redraws the bar (at most 10 times a second): the epoch's progress, the mean loss and the accuracy so far (on the
+    /// mixed batches, against each mixed target's dominant class), throughput, and the time left in the epoch and in
+    /// the whole run.
     mutating func update(
         epoch: Int, epochs: Int, step: Int, steps: Int, loss: Double, accuracy: Double, samplesPerSecond: Double,
         secondsLeft: Double
     ) {
         guard usesBar else { return }
         let now = Date()
+        if epochMark?.epoch != epoch { epochMark = (epoch, step, now) }
         guard now.timeIntervalSince(lastDraw) > 0.1 || step == steps else { return }
         lastDraw = now
         let width = 24
         let filled = steps > 0 ? width * step / steps : width
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let line = String(
-            format: "\r%@ epoch %d/%d %@ %3d%% loss %.4f acc %5.1f%% %6.0f samples/s ETA %@", label, epoch, epochs, bar,
-            steps > 0 ? 100 * step / steps : 100, loss, 100 * accuracy, samplesPerSecond, Self.clock(secondsLeft))
+            format: "\r%@ epoch %d/%d %@ %3d%% loss %.4f mixed-acc %5.1f%% %6.0f samples/s ETA epoch %@ run %@", label,
+            epoch, epochs, bar, steps > 0 ? 100 * step / steps : 100, loss, 100 * accuracy, samplesPerSecond,
+            Self.clock(epochSecondsLeft(step: step, steps: steps, now: now)), Self.clock(secondsLeft))
         Self.write(line + "\u{1B}[K")
+    }
+
+    /// The epoch's remaining steps at the mean step time since the epoch's first redraw; unknown (NaN) before two.
+    private func epochSecondsLeft(step: Int, steps: Int, now: Date) -> Double {
+        guard let mark = epochMark, step > mark.step else { return .nan }
+        return Double(steps - step) * now.timeIntervalSince(mark.time) / Double(step - mark.step)
     }
 
     /// Ends an epoch: finishes the bar line or prints a plain line.
     mutating func epochFinished(_ report: EpochReport, epochs: Int) {
         guard style != .silent else { return }
         var line = String(
-            format: "%@ epoch %d/%d loss %.4f train-acc %.2f%%", label, report.epoch, epochs, report.trainLoss,
+            format: "%@ epoch %d/%d loss %.4f mixed-batch-acc %.2f%%", label, report.epoch, epochs, report.trainLoss,
             100 * report.trainAccuracy)
         if let test = report.test {
             line += String(format: " test-err %.2f%% test-nll %.4f", 100 * test.error, test.negativeLogLikelihood)
