@@ -19,11 +19,11 @@ struct BarChart {
     /// The bars, top to bottom.
     var bars: [Bar]
     /// The width in pixels.
-    var width = 640
+    var width = 520
 
     /// The chart as an `<svg>` element.
     func render() -> String {
-        let (labelWidth, right, top, rowHeight) = (230.0, 24.0, 30.0, 26.0)
+        let (labelWidth, right, top, rowHeight) = (190.0, 20.0, 30.0, 26.0)
         let plotBottom = top + rowHeight * Double(max(bars.count, 1))
         let height = Int(plotBottom + 44)
         let plotRight = Double(width) - right
@@ -49,7 +49,7 @@ struct BarChart {
         for (index, bar) in bars.enumerated() {
             let y = top + rowHeight * Double(index)
             let middle = y + rowHeight / 2
-            let shown = bar.name.count > 32 ? String(bar.name.prefix(31)) + "…" : bar.name
+            let shown = bar.name.count > 28 ? String(bar.name.prefix(27)) + "…" : bar.name
             let (start, end) = (min(0, bar.value), max(0, bar.value))
             svg +=
                 "<text class=\"category\" x=\"\(c(labelWidth - 8))\" y=\"\(c(middle))\" text-anchor=\"end\" "

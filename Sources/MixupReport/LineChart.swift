@@ -21,8 +21,8 @@ struct LineChart {
     var yLabel: String
     /// The series, drawn in order with palette colours.
     var series: [Series]
-    /// Whether the y axis starts at zero (errors, losses).
-    var yIncludesZero = true
+    /// Whether the y axis includes zero (off: the axis spans the data, so trends stay visible).
+    var yIncludesZero = false
     /// The width in pixels.
     var width = 520
     /// The plot height in pixels (the legend adds rows below).

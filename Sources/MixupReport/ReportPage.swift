@@ -99,7 +99,7 @@ struct ReportPage {
         :root { color-scheme: light; --ink: #1b1f24; --muted: #59636e; --rule: #d0d7de; --panel: #f6f8fa; }
         body { margin: 0; font: 15px/1.5 -apple-system, "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: var(--ink);
           background: white; }
-        main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 48px; }
+        main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
         h1 { font-size: 26px; margin: 0 0 4px; word-break: break-word; }
         h2 { font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
         h3 { font-size: 16px; margin: 20px 0 8px; }
@@ -113,7 +113,7 @@ struct ReportPage {
         figure { margin: 0 0 12px; padding: 10px; border: 1px solid var(--rule); border-radius: 6px; background: white;
           max-width: 100%; overflow-x: auto; }
         figure svg { display: block; max-width: 100%; height: auto; }
-        figcaption { color: var(--muted); font-size: 13px; margin-top: 6px; max-width: 640px; }
+        figcaption { color: var(--muted); font-size: 13px; margin-top: 6px; width: 0; min-width: 100%; }
         .chart { font: 12px sans-serif; }
         .chart .chart-title { font-size: 13px; font-weight: 600; fill: var(--ink); }
         .chart .grid { stroke: #e4e8ec; stroke-width: 1; }

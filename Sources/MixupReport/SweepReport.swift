@@ -133,9 +133,13 @@ public enum SweepReport {
             }, id: "results-table")
 
         page.heading("Figures", id: "figures")
+        let (labels, shared) = shortLabels(groups.map(\.name))
+        if !shared.isEmpty {
+            page.paragraph("Every configuration shares: \(shared.joined(separator: " · ")).", className: "note")
+        }
         page.raw("<div class=\"figures\">\n")
-        let errorBars = zip(groups, errors).compactMap { group, stats in
-            stats.map { BarChart.Bar(name: group.name, value: 100 * $0.mean, error: 100 * ($0.confidenceHalfWidth ?? 0)) }
+        let errorBars = zip(labels, errors).compactMap { label, stats in
+            stats.map { BarChart.Bar(name: label, value: 100 * $0.mean, error: 100 * ($0.confidenceHalfWidth ?? 0)) }
         }
         if !errorBars.isEmpty {
             page.figure(
@@ -144,8 +148,8 @@ public enum SweepReport {
                 caption: "Mean final test error per configuration; error bars: 95% confidence interval over seeds "
                     + "(none with one run).")
         }
-        let nllBars = zip(groups, nlls).compactMap { group, stats in
-            stats.map { BarChart.Bar(name: group.name, value: $0.mean, error: $0.confidenceHalfWidth ?? 0) }
+        let nllBars = zip(labels, nlls).compactMap { label, stats in
+            stats.map { BarChart.Bar(name: label, value: $0.mean, error: $0.confidenceHalfWidth ?? 0) }
         }
         if !nllBars.isEmpty {
             page.figure(
@@ -159,7 +163,9 @@ public enum SweepReport {
         ] {
             let chart = LineChart(
                 title: title, xLabel: "epoch", yLabel: axis,
-                series: groups.map { group in spreadSeries(key, name: group.name, members: group.members) })
+                series: zip(labels, groups).map { label, group in
+                    spreadSeries(key, name: label, members: group.members)
+                })
             if chart.hasData {
                 page.figure(
                     id: id, svg: chart.render(),
@@ -190,6 +196,19 @@ public enum SweepReport {
                     .joined() + "</ul>\n")
         }
         return page.render()
+    }
+
+    /// Chart labels for configuration names: the ` · `-separated parts every name shares are dropped (and returned),
+    /// so bars and legends show what differs; a name left empty keeps its full text.
+    static func shortLabels(_ names: [String]) -> (labels: [String], shared: [String]) {
+        let parts = names.map { $0.components(separatedBy: " · ") }
+        guard parts.count > 1, let first = parts.first else { return (names, []) }
+        let shared = first.filter { part in parts.allSatisfy { $0.contains(part) } }
+        let labels = zip(names, parts).map { name, own in
+            let kept = own.filter { !shared.contains($0) }
+            return kept.isEmpty ? name : kept.joined(separator: " · ")
+        }
+        return (labels, shared)
     }
 
     /// The mean of `key` by epoch over `members`, with a ± one standard deviation band where two or more logged it.

@@ -34,6 +34,8 @@ import Testing
         let figures = HTMLChecks.figures(in: html)
         #expect(Set(figures.keys) == ["test-error-bars", "test-nll-bars", "test-error-curves", "train-loss-curves"])
         let bars = try #require(figures["test-error-bars"])
+        #expect(HTMLChecks.attributes("data-series", in: bars) == ["erm", "manifold-mixup"])
+        #expect(html.contains("Every configuration shares: spirals · epochs=4."))
         #expect(HTMLChecks.count("class=\"error-bar\"", in: bars) == 2)
         let curves = try #require(figures["test-error-curves"])
         #expect(HTMLChecks.count("<polygon class=\"band\"", in: curves) == 2)
@@ -64,5 +66,17 @@ import Testing
     @Test func aFolderWithoutCellsIsAnErrorNamingIt() {
         let root = ReportFixtures.temporaryDirectory()
         #expect(throws: ReportError.noCells(folder: root)) { try SweepReport.write(sweepFolder: root) }
+    }
+}
+
+@Suite struct SweepLabelTests {
+    @Test func chartLabelsDropThePartsEveryConfigurationShares() {
+        let (labels, shared) = SweepReport.shortLabels([
+            "spirals · erm · epochs=2", "spirals · manifold-mixup · epochs=2", "spirals · manifold-mixup · epochs=4",
+        ])
+        #expect(labels == ["erm · epochs=2", "manifold-mixup · epochs=2", "manifold-mixup · epochs=4"])
+        #expect(shared == ["spirals"])
+        #expect(SweepReport.shortLabels(["a · b"]).labels == ["a · b"])
+        #expect(SweepReport.shortLabels(["a · b", "a · b"]).labels == ["a · b", "a · b"])
     }
 }
