@@ -4,6 +4,7 @@
 //   mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B]
 //                  [--warmup W] [--seed S] [--profile] [--retain-memory]
 //   mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--retain-memory]
+//   mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--retain-memory]
 //
 // Build and run with `swift run -c release mixbench ...`. Diagnostics go to stderr; `--profile` (train) also prints a
 // phase breakdown (forward, backward, optimizer) to stderr (the JSON line stays the only thing on stdout).
@@ -23,6 +24,7 @@ let usage = """
       mixbench gemm  --size N --threads T [--repeats R]
       mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B] [--warmup W] [--seed S] [--profile] [--retain-memory]
       mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--retain-memory]
+      mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--retain-memory]
     """
 
 /// Hand-rolled flag parsing: `--name value` pairs plus boolean switches, every flag checked against `allowed`.
@@ -343,6 +345,67 @@ func runInfer(_ flags: Flags) throws {
     print(json.text)
 }
 
+// MARK: - ladder
+
+/// One semi-supervised step on the Ladder-style MLP 784-1000-500-250-250-250-10 with BatchNorm after every hidden
+/// Linear: cross-entropy on `labelled` samples plus a consistency term (mean squared error between the softmax of a
+/// noisy unlabelled batch and the gradient-free softmax of the clean one), then backward and an SGD update.
+/// `Benchmarks/torch_bench.py ladder` runs the same step in PyTorch.
+func runLadder(_ flags: Flags) throws {
+    let threads = try flags.int("threads")
+    let labelledCount = try flags.int("labelled", default: 100)
+    let unlabelledCount = try flags.int("unlabelled", default: 256)
+    let steps = try flags.int("steps", default: 30)
+    let warmup = try flags.int("warmup", default: 3, minimum: 0)
+    let retainMemory = flags.switches.contains("retain-memory")
+    if retainMemory { retainFreedMemory() }
+    ComputeThreads.set(threads)
+
+    var generator = SeededGenerator(seed: 0)
+    let model = Models.mlp(
+        inputSize: 784, hiddenSizes: [1000, 500, 250, 250, 250], classCount: 10, batchNorm: true, using: &generator)
+    let optimizer = SGD(parameters: model.allParameters, learningRate: 0.01, momentum: 0.9)
+    let labelled = Tensor.normal([labelledCount, 784], using: &generator)
+    let labels = (0..<labelledCount).map { _ in generator.nextIndex(below: 10) }
+    let unlabelled = Tensor.normal([unlabelledCount, 784], using: &generator)
+    let noisy = unlabelled + Tensor.normal([unlabelledCount, 784], using: &generator) * 0.3
+    var context = ForwardContext(isTraining: true, generator: generator.split())
+
+    var times: [Double] = []
+    var lastLoss: Float = .nan
+    var cpuStart = processCPUSeconds(), wallStart = now()
+    for step in 0..<(warmup + steps) {
+        if step == warmup { (cpuStart, wallStart) = (processCPUSeconds(), now()) }
+        let start = now()
+        let supervised = softmaxCrossEntropy(logits: model(labelled, context: &context), labels: labels)
+        let target = withoutGradients { model(unlabelled, context: &context).softmax() }
+        let prediction = model(noisy, context: &context).softmax()
+        let loss = supervised + meanSquaredError(predictions: prediction, targets: target)
+        loss.backward()
+        optimizer.step()
+        optimizer.zeroGradients()
+        lastLoss = loss.scalar
+        if step >= warmup { times.append(Double(now() - start) / 1e9) }
+    }
+    let cpuUtilization = (processCPUSeconds() - cpuStart) / (Double(now() - wallStart) / 1e9)
+    guard lastLoss.isFinite else { throw UsageError("training diverged (loss \(lastLoss))") }
+    let stepTime = median(times)
+    var json = JSONLine()
+    json.add("op", "ladder")
+    json.add("threads", threads)
+    json.add("labelled", labelledCount)
+    json.add("unlabelled", unlabelledCount)
+    json.add("samples_per_s", Double(labelledCount + unlabelledCount) / stepTime, digits: 1)
+    json.add("step_ms_median", stepTime * 1000, digits: 3)
+    json.add("steps", steps)
+    json.add("peak_rss_mb", peakRSSMegabytes(), digits: 1)
+    json.add("cpu_util", cpuUtilization)
+    json.add("retain_memory", retainMemory)
+    json.add("loss", Double(lastLoss), digits: 4)
+    json.add("kernel", ComputeThreads.kernelName)
+    print(json.text)
+}
+
 // MARK: - main
 
 let arguments = CommandLine.arguments
@@ -359,6 +422,10 @@ do {
     case "infer":
         try runInfer(
             Flags(rest, allowed: ["workload", "threads", "batch", "steps", "warmup"], switches: ["retain-memory"]))
+    case "ladder":
+        try runLadder(
+            Flags(
+                rest, allowed: ["threads", "labelled", "unlabelled", "steps", "warmup"], switches: ["retain-memory"]))
     case "-h", "--help", "help":
         print(usage)
     default: throw UsageError("unknown command '\(arguments[1])'")

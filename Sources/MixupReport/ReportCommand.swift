@@ -17,6 +17,6 @@ public enum ReportCommand {
         let isRun =
             manager.fileExists(atPath: (path as NSString).appendingPathComponent(RunFolder.summaryFileName))
             || manager.fileExists(atPath: (path as NSString).appendingPathComponent("metrics.jsonl"))
-        return isRun ? try RunReport.write(runFolder: path) : try SweepReport.write(sweepFolder: path)
+        return isRun ? try RunReport.write(runFolder: path) : try SweepReportPage.write(sweepFolder: path)
     }
 }

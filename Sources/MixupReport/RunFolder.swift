@@ -57,7 +57,7 @@ public struct RunFolder: Sendable {
                     atPath: (folder as NSString).appendingPathComponent("checkpoint.safetensors")) ?? [:]
             let name =
                 metadata["strategy"] ?? (relative == "." ? summaryObject?["strategy"]?.string : nil)
-                ?? (relative == "." ? (path as NSString).lastPathComponent : relative)
+                ?? (relative == "." ? PathText.lastComponent(path) : relative)
             strategies.append(
                 StrategyRun(
                     name: name, relativePath: relative, metrics: try EpochMetrics.read(path: metricsPath),

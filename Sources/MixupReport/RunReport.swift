@@ -182,12 +182,12 @@ public enum RunReport {
 
     /// A figure's id from its path: lowercase letters, digits and dashes.
     static func figureID(_ relativePath: String) -> String {
-        let stem = (relativePath as NSString).deletingPathExtension.lowercased()
+        let stem = PathText.stem(relativePath).lowercased()
         return String(stem.map { $0.isLetter || $0.isNumber ? $0 : "-" })
     }
 
     static func figureCaption(_ relativePath: String) -> String {
-        let name = (relativePath as NSString).lastPathComponent.lowercased()
+        let name = PathText.lastComponent(relativePath).lowercased()
         if name.contains("decision") {
             return "Decision boundaries with confidence shading (Verma et al. 2019, Figure 1)"
         }

@@ -31,6 +31,11 @@ public enum RecipeCommand {
                             + " \(recipe.summary)")
                 }
                 return 0
+            case "sweep":
+                let sweep = SweepCommand(recipes: recipes.map(\.name))
+                let status = sweep.run(arguments: Array(arguments.dropFirst()))
+                writeSweepReportPage(sweep, arguments: Array(arguments.dropFirst()))
+                return status
             case "run":
                 guard arguments.count >= 2, !arguments[1].hasPrefix("-") else {
                     throw RunnerError("`mixup run` needs a recipe name; `mixup list` shows them")
@@ -75,6 +80,7 @@ public enum RecipeCommand {
           mixup list                      list the recipes
           mixup run <recipe> [flags]      train a recipe
           mixup report DIR                rebuild report.html of a run folder (sweep-report.html of a sweep folder)
+          mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
           mixup --help                    show this help
 
         FLAGS for `run`:
@@ -84,6 +90,7 @@ public enum RecipeCommand {
           --out DIR         output folder (default runs/<recipe>-<strategy>-seed<S>)
           --strategy NAME   \(StrategyCatalog.names.joined(separator: " | "))
           --alpha A         the strategy's Beta(α, α) concentration, > 0
+          --mix-points A,B  Manifold Mixup's candidate mix points, e.g. input,hidden1 (default: all)
           --labels N        labelled samples (semi-supervised recipes)
           --unlabelled-weight W   maximum weight of the unlabelled loss (semi-supervised recipes)
           --batch-size B    batch size
@@ -142,6 +149,13 @@ public enum RecipeCommand {
                     throw RunnerError("--alpha must be a positive number, got \"\(text)\"")
                 }
                 options.alpha = alpha
+            case "--mix-points":
+                let text = try value(flag)
+                let points = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard !points.contains(where: \.isEmpty) else {
+                    throw RunnerError("--mix-points needs names separated by commas, got \"\(text)\"")
+                }
+                options.mixPoints = points
             case "--labels": options.labels = try positive(flag)
             case "--unlabelled-weight":
                 let text = try value(flag)
@@ -171,7 +185,12 @@ public enum RecipeCommand {
     public static func execute(_ recipe: Recipe, options: RunOptions) throws -> [String: Any] {
         if let threads = options.threads { ComputeThreads.set(threads) }
         let regularizers: [Regularizer]
-        if let name = options.strategy {
+        if let points = options.mixPoints {
+            guard ["manifold", "manifold-mixup"].contains(options.strategy) else {
+                throw RunnerError("--mix-points needs --strategy manifold, got \(options.strategy ?? "no --strategy")")
+            }
+            regularizers = [try .manifoldMixup(alpha: options.alpha ?? 2, mixPoints: points)]
+        } else if let name = options.strategy {
             regularizers = [try StrategyCatalog.regularizer(named: name, alpha: options.alpha)]
         } else if !recipe.comparison.isEmpty {
             regularizers = recipe.comparison
@@ -247,6 +266,25 @@ public enum RecipeCommand {
     }
 
     static func write(_ text: String) { print(text) }
+
+    /// After `mixup sweep` (run here, or `sweep report DIR`), writes `sweep-report.html` beside `results.md`; a Slurm
+    /// submission has no results yet (`mixup sweep report DIR` writes it after the array).
+    static func writeSweepReportPage(_ sweep: SweepCommand, arguments: [String]) {
+        let folder: String?
+        if arguments.first == "report", arguments.count == 2 {
+            folder = arguments[1]
+        } else if let invocation = try? sweep.parse(arguments), invocation.slurm == nil {
+            folder = invocation.sweep.outputDirectory
+        } else {
+            folder = nil
+        }
+        guard let folder, FileManager.default.fileExists(atPath: folder) else { return }
+        do {
+            write(try SweepReportPage.write(sweepFolder: folder))
+        } catch {
+            FileHandle.standardError.write(Data("warning: sweep-report.html was not written: \(error)\n".utf8))
+        }
+    }
 
     /// Six decimals: enough for error rates and NLLs, without binary noise like 0.0020000000000000018.
     static func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }

@@ -12,6 +12,8 @@ public struct RunOptions: Sendable, Equatable {
     public var strategy: String?
     /// `--alpha A`: the strategy's Beta concentration.
     public var alpha: Double?
+    /// `--mix-points A,B`: Manifold Mixup's candidate mix points (default: all of the model's).
+    public var mixPoints: [String]?
     /// `--labels N`: labelled samples for semi-supervised recipes.
     public var labels: Int?
     /// `--unlabelled-weight W`: the maximum weight of the unlabelled (consistency) loss in semi-supervised recipes.

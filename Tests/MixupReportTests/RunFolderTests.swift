@@ -59,3 +59,15 @@ import Testing
         #expect(try ReportCommand.run(path: sweep) == (sweep as NSString).appendingPathComponent("sweep-report.html"))
     }
 }
+
+@Suite struct PathTextTests {
+    @Test func splitsRelativeAndAbsolutePathsIncludingOneCharacterNames() {
+        #expect(PathText.lastComponent("a") == "a")
+        #expect(PathText.lastComponent("sweeps/a/") == "a")
+        #expect(PathText.lastComponent("/tmp/x/report.html") == "report.html")
+        #expect(PathText.parent("a") == nil)
+        #expect(PathText.parent("mixup,alpha=1/seed0") == "mixup,alpha=1")
+        #expect(PathText.stem("erm/decision_boundaries.svg") == "erm/decision_boundaries")
+        #expect(PathText.stem("v1.2/plot") == "v1.2/plot")
+    }
+}

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Cells are found on disk (folders with `summary.json`, or `metrics.jsonl` outside another cell), so any sweep
 /// layout works; a comparison cell contributes one configuration per strategy. Each cell's report is (re)built too.
-public enum SweepReport {
+public enum SweepReportPage {
     /// The report's file name in the sweep folder.
     public static let fileName = "sweep-report.html"
 
@@ -36,7 +36,7 @@ public enum SweepReport {
             try RunReport.write(runFolder: cell)
             runs.append((relative, try RunFolder(path: cell)))
         }
-        let html = render(sweepName: (path as NSString).lastPathComponent, cells: runs, files: files(in: path))
+        let html = render(sweepName: PathText.lastComponent(path), cells: runs, files: files(in: path))
         let output = (path as NSString).appendingPathComponent(fileName)
         do {
             try Data(html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
@@ -64,7 +64,8 @@ public enum SweepReport {
         return found.sorted()
     }
 
-    /// Other files the sweep wrote at its top level that the report links to (results tables, plots).
+    /// Other files the sweep wrote at its top level that the report links to (`mixup sweep`'s `results.md`,
+    /// `results.csv` and charts, `sweep.json`).
     static func files(in path: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { name in
             name != fileName && !name.hasPrefix(".")
@@ -72,9 +73,14 @@ public enum SweepReport {
         }.sorted()
     }
 
-    /// The configuration a strategy of a cell belongs to: the recipe, the strategy and every option except those
-    /// that do not change the experiment (seed, output folder, threads, quiet, resume, data path).
-    static func configuration(of run: RunFolder, strategy: StrategyRun) -> String {
+    /// The configuration a strategy of a cell belongs to. Cells in a common folder (`<configuration>/seed<S>`, the
+    /// layout of `mixup sweep`) are one configuration named by that folder; cells directly in the sweep folder are
+    /// grouped by recipe, strategy and every option except those that do not change the experiment (seed, output
+    /// folder, threads, quiet, resume, data path). A comparison cell adds the strategy to the name.
+    static func configuration(of run: RunFolder, cellPath: String, strategy: StrategyRun) -> String {
+        if let parent = PathText.parent(cellPath) {
+            return run.strategies.count > 1 ? "\(parent) · \(strategy.name)" : parent
+        }
         let ignored: Set<String> = [
             "seed", "outputDirectory", "threads", "quiet", "resume", "dataPath", "strategy",
         ]
@@ -94,7 +100,7 @@ public enum SweepReport {
             for strategy in run.strategies {
                 members.append(
                     Member(
-                        configuration: configuration(of: run, strategy: strategy), cellPath: relative, seed: run.seed,
+                        configuration: configuration(of: run, cellPath: relative, strategy: strategy), cellPath: relative, seed: run.seed,
                         strategy: strategy))
             }
         }
