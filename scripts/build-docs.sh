@@ -30,10 +30,13 @@ for catalog in Sources/*/*.docc; do
 done
 echo "documenting: ${modules[*]}"
 
+# Kept between builds: an incremental build only re-emits the graphs of modules it recompiles.
 graphs="$OUT/symbol-graphs"
-rm -rf "$graphs" "$OUT/archives" "$OUT/site"
+rm -rf "$OUT/archives" "$OUT/site"
 mkdir -p "$graphs" "$OUT/archives"
 for module in "${modules[@]}"; do
+    # A module whose graph is missing is recompiled (its sources touched) so that the compiler emits it.
+    [[ -f "$graphs/$module.symbols.json" ]] || touch "Sources/$module"/*.swift
     swift build --scratch-path "$OUT/build" --target "$module" \
         -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$graphs" \
         -Xswiftc -symbol-graph-minimum-access-level -Xswiftc public

@@ -85,7 +85,8 @@ struct LineChart {
                 + "d=\"\(path.joined(separator: " "))\"/>\n"
             if line.points.count <= 60 {
                 for point in line.points {
-                    svg += "<circle class=\"point\" cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"2.5\" fill=\"\(colour)\"/>"
+                    svg +=
+                        "<circle class=\"point\" cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"2.5\" fill=\"\(colour)\"/>"
                 }
                 svg += "\n"
             }

@@ -3,7 +3,8 @@
 enum PathText {
     /// The text after the last `/` (ignoring trailing slashes), or the whole path without one.
     static func lastComponent(_ path: String) -> String {
-        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.reversed().drop { $0 == "/" }.reversed()) : path
+        let trimmed =
+            path.count > 1 && path.hasSuffix("/") ? String(path.reversed().drop { $0 == "/" }.reversed()) : path
         return trimmed.lastIndex(of: "/").map { String(trimmed[trimmed.index(after: $0)...]) } ?? trimmed
     }
 

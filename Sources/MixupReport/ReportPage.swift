@@ -80,9 +80,10 @@ struct ReportPage {
     /// `<foreignObject>` element removed, so a report never runs code.
     static func inlineSVG(_ text: String) -> String {
         var svg = text
-        for (open, close) in [("<?xml", "?>"), ("<!DOCTYPE", ">"), ("<!--", "-->"), ("<script", "</script>"),
-            ("<foreignObject", "</foreignObject>")]
-        {
+        for (open, close) in [
+            ("<?xml", "?>"), ("<!DOCTYPE", ">"), ("<!--", "-->"), ("<script", "</script>"),
+            ("<foreignObject", "</foreignObject>"),
+        ] {
             while let start = svg.range(of: open, options: .caseInsensitive) {
                 guard let end = svg.range(of: close, options: .caseInsensitive, range: start.upperBound..<svg.endIndex)
                 else {

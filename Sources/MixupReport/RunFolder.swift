@@ -96,7 +96,8 @@ public struct RunFolder: Sendable {
             var isFolder: ObjCBool = false
             return !name.hasPrefix(".")
                 && FileManager.default.fileExists(
-                    atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isFolder) && isFolder.boolValue
+                    atPath: (path as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+                && isFolder.boolValue
         }.sorted()
     }
 

@@ -142,7 +142,8 @@ public enum RunReport {
             if strategy.checkpointMetadata.isEmpty {
                 page.paragraph("No checkpoint in \(strategy.relativePath).", className: "note")
             } else {
-                page.fields(strategy.checkpointMetadata.keys.sorted().map { ($0, strategy.checkpointMetadata[$0] ?? "") })
+                page.fields(
+                    strategy.checkpointMetadata.keys.sorted().map { ($0, strategy.checkpointMetadata[$0] ?? "") })
             }
         }
 

@@ -89,7 +89,9 @@ public enum SweepReportPage {
             parts.append("\(option.name)=\(option.value)")
         }
         if run.provenance == nil {
-            for key in ["alpha", "labels", "epochs"] { if let value = run.summary[key] { parts.append("\(key)=\(value)") } }
+            for key in ["alpha", "labels", "epochs"] {
+                if let value = run.summary[key] { parts.append("\(key)=\(value)") }
+            }
         }
         return parts.joined(separator: " · ")
     }
@@ -100,7 +102,8 @@ public enum SweepReportPage {
             for strategy in run.strategies {
                 members.append(
                     Member(
-                        configuration: configuration(of: run, cellPath: relative, strategy: strategy), cellPath: relative, seed: run.seed,
+                        configuration: configuration(of: run, cellPath: relative, strategy: strategy),
+                        cellPath: relative, seed: run.seed,
                         strategy: strategy))
             }
         }
@@ -127,7 +130,8 @@ public enum SweepReportPage {
             }
             return ["\(mean) ± \(spread)", interval ?? "n/a (1 run)"]
         }
-        let errors = groups.map { group in SampleStatistics(group.members.compactMap { $0.strategy.last("test_error") }) }
+        let errors = groups.map { group in SampleStatistics(group.members.compactMap { $0.strategy.last("test_error") })
+        }
         let nlls = groups.map { group in SampleStatistics(group.members.compactMap { $0.strategy.last("test_nll") }) }
         page.table(
             header: [
@@ -187,7 +191,9 @@ public enum SweepReportPage {
             rows: members.map { member in
                 let link = (member.cellPath as NSString).appendingPathComponent(RunReport.fileName)
                 return [
-                    HTMLText.escaped(member.cellPath + (member.strategy.relativePath == "." ? "" : "/" + member.strategy.relativePath)),
+                    HTMLText.escaped(
+                        member.cellPath
+                            + (member.strategy.relativePath == "." ? "" : "/" + member.strategy.relativePath)),
                     HTMLText.escaped(member.configuration), HTMLText.escaped(member.seed),
                     member.strategy.last("test_error").map { String(format: "%.2f%%", 100 * $0) } ?? "-",
                     member.strategy.last("test_nll").map { String(format: "%.4f", $0) } ?? "-",
@@ -198,7 +204,9 @@ public enum SweepReportPage {
             page.heading("Sweep files", id: "files")
             page.raw(
                 "<ul>\n"
-                    + files.map { "<li><a href=\"\(HTMLText.escaped(percentEncoded($0)))\">\(HTMLText.escaped($0))</a></li>\n" }
+                    + files.map {
+                        "<li><a href=\"\(HTMLText.escaped(percentEncoded($0)))\">\(HTMLText.escaped($0))</a></li>\n"
+                    }
                     .joined() + "</ul>\n")
         }
         return page.render()
@@ -221,7 +229,9 @@ public enum SweepReportPage {
     static func spreadSeries(_ key: String, name: String, members: [Member]) -> LineChart.Series {
         var byEpoch: [Int: [Double]] = [:]
         for member in members {
-            for line in member.strategy.metrics { if let value = line[key] { byEpoch[line.epoch, default: []].append(value) } }
+            for line in member.strategy.metrics {
+                if let value = line[key] { byEpoch[line.epoch, default: []].append(value) }
+            }
         }
         var series = LineChart.Series(name: name, points: [])
         for epoch in byEpoch.keys.sorted() {
@@ -238,7 +248,8 @@ public enum SweepReportPage {
     /// A relative path for an `href`: each component percent-encoded.
     static func percentEncoded(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { component in
-            String(component).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"]))
+            String(component).addingPercentEncoding(
+                withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"]))
                 ?? String(component)
         }.joined(separator: "/")
     }

@@ -53,7 +53,9 @@ public enum RecipeCommand {
                     return 1
                 }
             case "report":
-                guard arguments.count == 2 else { throw RunnerError("`mixup report` needs one folder: mixup report DIR") }
+                guard arguments.count == 2 else {
+                    throw RunnerError("`mixup report` needs one folder: mixup report DIR")
+                }
                 do {
                     write(try ReportCommand.run(path: arguments[1]))
                     return 0

@@ -7,7 +7,7 @@ import MixupTraining
 ///
 /// For each unlabelled sample, K augmented views are drawn; the model's predictions on them (without gradients) are
 /// averaged and sharpened with temperature T into a label guess. Labelled samples (one-hot) and all unlabelled views
-/// (the guess) are concatenated into one batch W, and the recipe's ``Regularizer`` mixes it with itself shuffled. Use
+/// (the guess) are concatenated into one batch W, and the recipe's `Regularizer` mixes it with itself shuffled. Use
 /// a λ distribution `.keepingOriginalDominant()` for the paper's λ′ = max(λ, 1 − λ), so each mixed sample stays closest
 /// to its own original. The loss is cross-entropy on the labelled part plus a ramped squared error on the unlabelled
 /// part.
@@ -30,7 +30,7 @@ public final class MixMatchObjective: TrainingObjective {
 
     /// Creates the objective.
     ///
-    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` if K < 1 or T ≤ 0, naming the value.
+    /// - Throws: `TrainingError.invalidConfiguration(_:)` if K < 1 or T ≤ 0, naming the value.
     public init(
         mixing: Regularizer, augmentationCount: Int = 2, temperature: Float = 0.5, unlabelledWeight: SigmoidRampUp,
         augmentation: @escaping @Sendable (Tensor, inout SeededGenerator) -> Tensor

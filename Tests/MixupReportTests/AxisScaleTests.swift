@@ -8,7 +8,9 @@ import Testing
         let axis = AxisScale(covering: values)
         #expect(axis.lower <= values.min()! && values.max()! <= axis.upper)
         #expect(axis.upper > axis.lower)
-        #expect(abs(axis.ticks.first! - axis.lower) < 1e-12 && abs(axis.ticks.last! - axis.upper) < 1e-9 * axis.upper.magnitude + 1e-12)
+        #expect(
+            abs(axis.ticks.first! - axis.lower) < 1e-12
+                && abs(axis.ticks.last! - axis.upper) < 1e-9 * axis.upper.magnitude + 1e-12)
         #expect(axis.ticks.count >= 2 && axis.ticks.count <= 12)
     }
 

@@ -6,7 +6,9 @@ enum HTMLChecks {
     static func figures(in html: String) -> [String: String] {
         var result: [String: String] = [:]
         var rest = html[...]
-        while let start = rest.range(of: "<figure "), let end = rest.range(of: "</figure>", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: "<figure "),
+            let end = rest.range(of: "</figure>", range: start.upperBound..<rest.endIndex)
+        {
             let figure = String(rest[start.lowerBound..<end.upperBound])
             if let id = attribute("data-figure", in: figure) { result[id] = figure }
             rest = rest[end.upperBound...]
@@ -25,7 +27,9 @@ enum HTMLChecks {
     static func attributes(_ name: String, in text: String) -> [String] {
         var values: [String] = []
         var rest = text[...]
-        while let start = rest.range(of: " \(name)=\""), let end = rest.range(of: "\"", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: " \(name)=\""),
+            let end = rest.range(of: "\"", range: start.upperBound..<rest.endIndex)
+        {
             values.append(String(rest[start.upperBound..<end.lowerBound]))
             rest = rest[end.upperBound...]
         }

@@ -49,7 +49,8 @@ enum ReportFixtures {
     static func comparisonRun(in root: String, recipe: String = "spirals", seed: Int = 0, epochs: Int = 4) throws {
         for (index, strategy) in ["erm", "manifold-mixup"].enumerated() {
             let folder = (root as NSString).appendingPathComponent(strategy)
-            try write(metrics(epochs: epochs, offset: 0.02 * Double(index) + 0.001 * Double(seed)),
+            try write(
+                metrics(epochs: epochs, offset: 0.02 * Double(index) + 0.001 * Double(seed)),
                 to: (folder as NSString).appendingPathComponent("metrics.jsonl"))
             try checkpoint(metadata: [
                 "recipe": recipe, "strategy": strategy, "seed": String(seed), "epoch": String(epochs),

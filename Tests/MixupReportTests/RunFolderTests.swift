@@ -20,7 +20,8 @@ import Testing
         let root = ReportFixtures.temporaryDirectory()
         let path = (root as NSString).appendingPathComponent("metrics.jsonl")
         try ReportFixtures.write(
-            ReportFixtures.line(epoch: 1, loss: 1, accuracy: 0.5, testError: nil, nll: nil) + "{\"epoch\": 2, \n", to: path)
+            ReportFixtures.line(epoch: 1, loss: 1, accuracy: 0.5, testError: nil, nll: nil) + "{\"epoch\": 2, \n",
+            to: path)
         #expect {
             try RunFolder(path: root)
         } throws: { error in
@@ -28,7 +29,8 @@ import Testing
             return file == path && line == 2 && "\(error)".contains("line 2")
         }
         try ReportFixtures.write("{\"epoch\": \"one\"}\n", to: path)
-        #expect(throws: ReportError.corruptFile(path: path, line: 1, reason: "expected an integer \"epoch\", got one")) {
+        #expect(throws: ReportError.corruptFile(path: path, line: 1, reason: "expected an integer \"epoch\", got one"))
+        {
             try RunFolder(path: root)
         }
     }

@@ -91,11 +91,13 @@ import Testing
         struct Options { var epochs: Int? = 2; var seed: UInt64 = 5; var alpha: Double? = nil }
         let root = ReportFixtures.temporaryDirectory()
         try ReportFixtures.write(
-            ReportFixtures.metrics(epochs: 2, offset: 0), to: (root as NSString).appendingPathComponent("metrics.jsonl"))
+            ReportFixtures.metrics(epochs: 2, offset: 0), to: (root as NSString).appendingPathComponent("metrics.jsonl")
+        )
         let summary = Data("{\"recipe\":\"moons\",\"seed\":5,\"strategy\":\"mixup\"}".utf8)
         let path = try RunReport.finishRun(folder: root, summaryJSON: summary, options: Options())
         #expect(FileManager.default.fileExists(atPath: path))
-        let written = try Data(contentsOf: URL(fileURLWithPath: (root as NSString).appendingPathComponent("summary.json")))
+        let written = try Data(
+            contentsOf: URL(fileURLWithPath: (root as NSString).appendingPathComponent("summary.json")))
         #expect(written == summary + Data("\n".utf8))
         let provenance = try #require(try RunProvenance.read(folder: root))
         #expect(provenance.options.map(\.name) == ["epochs", "seed", "alpha"])

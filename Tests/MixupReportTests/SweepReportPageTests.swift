@@ -66,7 +66,8 @@ import Testing
                     ReportFixtures.metrics(epochs: 3, offset: 0.01 * Double(seed)),
                     to: (cell as NSString).appendingPathComponent("metrics.jsonl"))
                 try ReportFixtures.write(
-                    "{\"recipe\":\"spirals\",\"seed\":\(seed)}\n", to: (cell as NSString).appendingPathComponent("summary.json"))
+                    "{\"recipe\":\"spirals\",\"seed\":\(seed)}\n",
+                    to: (cell as NSString).appendingPathComponent("summary.json"))
             }
         }
         let html = try String(contentsOfFile: try SweepReportPage.write(sweepFolder: root), encoding: .utf8)

@@ -17,7 +17,9 @@ import Testing
         options.seed = 4
         let mixup = try Regularizer.mixup(alpha: 1)
         let recipe = RunnerFixtures.tinyRecipe(comparison: [.erm, mixup])
-        let (_, output) = try RunnerFixtures.capturingStandardOutput { try RecipeCommand.execute(recipe, options: options) }
+        let (_, output) = try RunnerFixtures.capturingStandardOutput {
+            try RecipeCommand.execute(recipe, options: options)
+        }
 
         let summaryLine = try #require(output.split(separator: "\n").last { $0.hasPrefix("{\"") })
         #expect(String(decoding: try Self.file(root, "summary.json"), as: UTF8.self) == summaryLine + "\n")
