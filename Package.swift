@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "MixupKit", targets: ["MixupKit"]),
         .library(name: "MixupRunner", targets: ["MixupRunner"]),
         .library(name: "MixupRecipes", targets: ["MixupRecipes"]),
+        // Property checks for users' own mixers (no test-framework dependency).
+        .library(name: "MixupKitTestSupport", targets: ["MixupKitTestSupport"]),
         .executable(name: "mixup", targets: ["MixupCLI"]),
         .executable(name: "mixbench", targets: ["mixbench"]),
     ],
@@ -57,6 +59,8 @@ let package = Package(
             .target(name: "MixupRecipes", dependencies: ["MixupRunner"], path: "recipes"),
             .executableTarget(name: "MixupCLI", dependencies: ["MixupRecipes"]),
             .executableTarget(name: "mixbench", dependencies: ["MixupKit"], path: "Benchmarks/mixbench"),
+            // The public property checks for mixers (labels sum to 1, realised fractions, determinism, gradients).
+            .target(name: "MixupKitTestSupport", dependencies: ["MixupKit"]),
             // Shared test helpers (tolerance asserts, finite-difference gradient checks).
             .target(name: "_MixupTestSupport", dependencies: ["MixupTensor"]),
             // Tests: one target per module, named after it.
@@ -64,7 +68,8 @@ let package = Package(
             .testTarget(name: "MixupNNTests", dependencies: ["MixupNN", "_MixupTestSupport"]),
             .testTarget(name: "MixupFormatsTests", dependencies: ["MixupFormats"]),
             .testTarget(name: "MixupDataTests", dependencies: ["MixupData", "_MixupTestSupport"]),
-            .testTarget(name: "MixupMixingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
+            .testTarget(
+                name: "MixupMixingTests", dependencies: ["MixupKit", "MixupKitTestSupport", "_MixupTestSupport"]),
             .testTarget(name: "MixupTrainingTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupSemiSupervisedTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupRunnerTests", dependencies: ["MixupRunner", "_MixupTestSupport"]),
@@ -72,6 +77,8 @@ let package = Package(
             .testTarget(name: "MixupReportTests", dependencies: ["MixupReport"]),
             .testTarget(name: "MixupRecipesTests", dependencies: ["MixupRecipes", "_MixupTestSupport"]),
             // The proof that third parties can extend the library: only public API, no @testable.
-            .testTarget(name: "ThirdPartyMixerTests", dependencies: ["MixupKit", "MixupRunner", "_MixupTestSupport"]),
+            .testTarget(
+                name: "ThirdPartyMixerTests",
+                dependencies: ["MixupKit", "MixupRunner", "MixupKitTestSupport", "_MixupTestSupport"]),
         ]
 )

@@ -12,6 +12,7 @@ extension Recipe {
             model: { generator in
                 Models.mlp(inputSize: 784, hiddenSizes: [1024, 1024], classCount: 10, using: &generator)
             },
+            sampleShape: [1, 28, 28],
             regularizer: .erm,
             comparison: [.erm, .builtin { try .mixup(alpha: 1) }, .builtin { try .manifoldMixup(alpha: 2) }],
             optimizer: .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4),

@@ -10,7 +10,7 @@ enum BuiltinData {
         where FileManager.default.fileExists(atPath: candidate) {
             return candidate
         }
-        throw RunnerError(
+        throw RunnerError.missingData(
             "MNIST files not found: pass --data DIR with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
                 + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (gzip-compressed or not)")
     }
@@ -29,7 +29,7 @@ enum BuiltinData {
                     FileManager.default.fileExists(atPath: $0)
                 })
         else {
-            throw RunnerError(
+            throw RunnerError.missingData(
                 "CIFAR-10 files not found: pass --data DIR with data_batch_1.bin … data_batch_5.bin and test_batch.bin")
         }
         let (train, test) = try DatasetLoaders.cifar(directory: path, limit: request.limit)

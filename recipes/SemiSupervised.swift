@@ -21,7 +21,8 @@ enum SemiSupervisedRecipes {
         let full = try BuiltinData.mnist(request)
         let labels = request.labels ?? 100
         guard labels % 10 == 0 else {
-            throw RunnerError("--labels must be a multiple of 10 (balanced classes), got \(labels)")
+            throw RunnerError.invalidValue(
+                flag: "--labels", value: String(labels), expected: "a multiple of 10 (balanced classes)")
         }
         var generator = SeededGenerator(seed: 7919 &+ request.seed)
         let (labelled, unlabelled) = try full.train.balancedSplit(labelsPerClass: labels / 10, using: &generator)
@@ -47,12 +48,13 @@ enum SemiSupervisedRecipes {
         [
             Recipe(
                 name: "mnist-supervised", summary: "MNIST, MLP on the --labels labelled images only (baseline)",
-                data: labelledOnly, model: model, regularizer: .erm, optimizer: optimizer, schedule: .constant,
+                data: labelledOnly, model: model, sampleShape: [1, 28, 28], regularizer: .erm, optimizer: optimizer,
+                schedule: .constant,
                 epochs: 300, batchSize: 100, evaluationInterval: 50),
             Recipe(
                 name: "mnist-ict",
                 summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled)",
-                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 1) },
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     var generator = SeededGenerator(seed: 0)
                     return ICTObjective(
@@ -63,7 +65,7 @@ enum SemiSupervisedRecipes {
                 augmentation: noise),
             Recipe(
                 name: "mnist-mixmatch", summary: "MNIST --labels N: MixMatch (K=2 noisy views, T=0.5, λ′=max(λ,1−λ))",
-                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 0.75) },
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 0.75) },
                 objective: { regularizer, options in
                     try MixMatchObjective(
                         mixing: mixMatchMixing(regularizer, alpha: options.alpha), augmentationCount: 2,
@@ -76,7 +78,7 @@ enum SemiSupervisedRecipes {
             Recipe(
                 name: "mnist-pseudolabel",
                 summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
-                data: data, model: model, regularizer: .builtin { try .mixup(alpha: 1) },
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try PseudoLabelObjective(
                         mixing: regularizer, confidenceThreshold: 0.95,
@@ -86,7 +88,7 @@ enum SemiSupervisedRecipes {
                 augmentation: noise),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
-                data: data, model: model, regularizer: .erm,
+                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
                 objective: { regularizer, options in
                     var generator = SeededGenerator(seed: 0)
                     return MeanTeacherObjective(

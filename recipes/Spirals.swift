@@ -12,6 +12,7 @@ extension Recipe {
             model: { generator in
                 Models.mlp(inputSize: 2, hiddenSizes: [128, 128, 128], classCount: 2, using: &generator)
             },
+            sampleShape: [2],
             regularizer: .erm,
             // The comparison trained when no --strategy is given. Swap in `.mixup(alpha: 1)` or any plugin here.
             comparison: [.erm, Self.manifoldForSpirals],
@@ -29,7 +30,7 @@ extension Recipe {
                     atPath: report.outputDirectory, withIntermediateDirectories: true)
                 let path = (report.outputDirectory as NSString).appendingPathComponent("decision_boundaries.svg")
                 try svg.write(toFile: path, atomically: true, encoding: .utf8)
-                FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
+                report.reporter.diagnostic("wrote \(path)")
             })
     }
 

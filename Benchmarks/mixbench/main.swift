@@ -199,10 +199,10 @@ enum Workload: String {
         }
     }
 
-    func makeModel(using generator: inout SeededGenerator) -> MixableSequential {
+    func makeModel(using generator: inout SeededGenerator) throws -> MixableSequential {
         switch self {
         case .mlp: Models.mlp(inputSize: 784, hiddenSizes: [1024, 1024], classCount: 10, using: &generator)
-        case .cnn: Models.cnn(using: &generator)
+        case .cnn: try Models.cnn(using: &generator)
         case .resnet: Models.preActResNet20(using: &generator)
         }
     }
@@ -234,7 +234,7 @@ func runTrain(_ flags: Flags) throws {
     ComputeThreads.set(threads)  // before anything is built
 
     var generator = SeededGenerator(seed: UInt64(seed))
-    let model = workload.makeModel(using: &generator)
+    let model = try workload.makeModel(using: &generator)
     let optimizer = SGD(parameters: model.allParameters, learningRate: 0.01, momentum: 0.9)
     let regularizer = try makeRegularizer(variant)
     let classCount = 10
@@ -314,7 +314,7 @@ func runInfer(_ flags: Flags) throws {
     ComputeThreads.set(threads)
 
     var generator = SeededGenerator(seed: 0)
-    let model = workload.makeModel(using: &generator)
+    let model = try workload.makeModel(using: &generator)
     let input = Tensor.normal([batch] + workload.sampleShape, using: &generator)
     var times: [Double] = []
     var checksum: Float = 0

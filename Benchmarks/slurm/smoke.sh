@@ -57,9 +57,11 @@ if ! pgrep -x munged >/dev/null; then
     mkdir -p /run/munge /var/lib/munge /var/log/munge
     chown munge:munge /run/munge /var/lib/munge /var/log/munge 2>/dev/null || true
     chmod 755 /run/munge
+    rm -f /run/munge/munged.pid
     if id munge >/dev/null 2>&1; then runuser -u munge -- munged; else munged --force; fi
-    sleep 0.5
-    STARTED+=("$(pgrep -x munged | head -n1)")
+    # munged daemonizes: the pid to stop is the one in its pid file, not the one that started it.
+    for _ in $(seq 50); do [ -s /run/munge/munged.pid ] && break; sleep 0.1; done
+    STARTED+=("$(cat /run/munge/munged.pid)")
     say "started munged (pid ${STARTED[-1]})"
 fi
 munge -n | unmunge >/dev/null || fail "munge does not work"
@@ -95,7 +97,8 @@ ReturnToService=2
 NodeName=$HOST NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
 PartitionName=smoke Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
-echo "CgroupPlugin=disabled" >"$WORK/cgroup.conf"
+# No cgroup.conf: the default cgroup autodetection works here, and with proctrack/linuxproc and task/none no job is
+# confined by cgroups.
 
 slurmctld -i -f "$SLURM_CONF"
 for _ in $(seq 50); do [ -s "$WORK/slurmctld.pid" ] && break; sleep 0.1; done

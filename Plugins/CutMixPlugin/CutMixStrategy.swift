@@ -27,10 +27,12 @@ public struct CutMixStrategy: MixingStrategy {
         granularity: LambdaGranularity = .perBatch, pairing: Pairing = .permutation
     ) throws(MixingError) {
         if let range = boxFractionRange, range.lowerBound < 0 || range.upperBound > 1 {
-            throw MixingError("CutMix box fraction range must be within [0, 1], got \(range)")
+            throw .invalidParameter(
+                name: "CutMix box fraction range", value: "\(range)", requirement: "be within [0, 1]")
         }
         if granularity == .perPair && !pairing.isSymmetric {
-            throw MixingError("per-pair boxes need a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
+            throw .incompatibleOptions(
+                "per-pair boxes need a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
         }
         self.distribution = distribution
         self.boxFractionRange = boxFractionRange
@@ -69,7 +71,7 @@ public struct CutMixStrategy: MixingStrategy {
         -> MixPlan
     {
         try MixingValidation.checkSpatial(sampleShape, strategy: "CutMix")
-        guard batchSize >= 1 else { throw MixingError("cannot mix an empty batch") }
+        try MixingValidation.checkNonEmpty(batchSize: batchSize)
         let (height, width) = (sampleShape[1], sampleShape[2])
         let partners = pairing.partners(batchSize: batchSize, using: &generator)
         var boxes = [Box](repeating: Box(top: 0, bottom: 0, left: 0, right: 0), count: batchSize)

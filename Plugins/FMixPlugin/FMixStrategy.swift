@@ -26,10 +26,11 @@ public struct FMixStrategy: MixingStrategy {
         pairing: Pairing = .permutation
     ) throws(MixingError) {
         guard decayPower > 0 && decayPower.isFinite else {
-            throw MixingError("FMix decay power δ must be positive, got \(decayPower)")
+            throw .invalidParameter(
+                name: "FMix decay power δ", value: "\(decayPower)", requirement: "be positive and finite")
         }
         guard granularity != .perPair else {
-            throw MixingError("FMix supports .perBatch or .perSample masks, not .perPair")
+            throw .incompatibleOptions("FMix supports .perBatch or .perSample masks, not .perPair")
         }
         self.distribution = distribution
         self.decayPower = decayPower
@@ -104,7 +105,7 @@ public struct FMixStrategy: MixingStrategy {
         -> MixPlan
     {
         try MixingValidation.checkSpatial(sampleShape, strategy: "FMix")
-        guard batchSize >= 1 else { throw MixingError("cannot mix an empty batch") }
+        try MixingValidation.checkNonEmpty(batchSize: batchSize)
         let (height, width) = (sampleShape[1], sampleShape[2])
         let pixels = height * width
         let partners = pairing.partners(batchSize: batchSize, using: &generator)

@@ -20,7 +20,8 @@ public struct InterpolationStrategy: MixingStrategy {
         distribution: MixWeightDistribution, granularity: LambdaGranularity = .perBatch, pairing: Pairing = .permutation
     ) throws(MixingError) {
         if granularity == .perPair && !pairing.isSymmetric {
-            throw MixingError("per-pair λ needs a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
+            throw .incompatibleOptions(
+                "per-pair λ needs a symmetric pairing (.randomPairs or .reversed), got \(pairing)")
         }
         self.distribution = distribution
         self.granularity = granularity
@@ -33,7 +34,7 @@ public struct InterpolationStrategy: MixingStrategy {
         throws(MixingError)
         -> MixPlan
     {
-        guard batchSize >= 1 else { throw MixingError("cannot mix an empty batch") }
+        try MixingValidation.checkNonEmpty(batchSize: batchSize)
         let partners = pairing.partners(batchSize: batchSize, using: &generator)
         var lambdas = [Float](repeating: 0, count: batchSize)
         switch granularity {

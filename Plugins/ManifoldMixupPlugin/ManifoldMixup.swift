@@ -14,9 +14,11 @@ extension Regularizer {
     public static func manifoldMixup(
         alpha: Double = 2, mixPoints: [String]? = nil, granularity: LambdaGranularity = .perBatch
     ) throws(MixingError) -> Regularizer {
-        if let mixPoints, mixPoints.isEmpty { throw MixingError("manifoldMixup: mixPoints is empty") }
+        if let mixPoints, mixPoints.isEmpty {
+            throw .invalidParameter(name: "manifoldMixup's mixPoints", value: "[]", requirement: "not be empty")
+        }
         return try Regularizer(
             name: "manifold-mixup", strategy: InterpolationStrategy.mixup(alpha: alpha, granularity: granularity),
-            selector: RandomLayerSelector(among: mixPoints))
+            selector: try RandomLayerSelector(among: mixPoints))
     }
 }

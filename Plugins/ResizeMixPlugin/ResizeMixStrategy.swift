@@ -17,7 +17,8 @@ public struct ResizeMixStrategy: MixingStrategy {
     /// - Throws: ``MixingError`` unless 0 ≤ lower ≤ upper ≤ 1.
     public init(scaleRange: ClosedRange<Double> = 0.1...0.8, pairing: Pairing = .permutation) throws(MixingError) {
         guard scaleRange.lowerBound >= 0, scaleRange.upperBound <= 1 else {
-            throw MixingError("ResizeMix scale range must be within [0, 1], got \(scaleRange)")
+            throw .invalidParameter(
+                name: "ResizeMix scale range", value: "\(scaleRange)", requirement: "be within [0, 1]")
         }
         self.scaleRange = scaleRange
         self.pairing = pairing
@@ -25,12 +26,33 @@ public struct ResizeMixStrategy: MixingStrategy {
 
     public var name: String { "resizemix" }
 
+    /// The plan's payload: the box `[top, top + height) × [left, left + width)` the resized partners are pasted
+    /// into (one box for the batch).
+    public struct Box: MixPayload {
+        /// The first row of the box.
+        public let top: Int
+        /// The first column of the box.
+        public let left: Int
+        /// The box height in pixels.
+        public let height: Int
+        /// The box width in pixels.
+        public let width: Int
+
+        /// Creates a box.
+        public init(top: Int, left: Int, height: Int, width: Int) {
+            self.top = top
+            self.left = left
+            self.height = height
+            self.width = width
+        }
+    }
+
     public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
         throws(MixingError)
         -> MixPlan
     {
         try MixingValidation.checkSpatial(sampleShape, strategy: "ResizeMix")
-        guard batchSize >= 1 else { throw MixingError("cannot mix an empty batch") }
+        try MixingValidation.checkNonEmpty(batchSize: batchSize)
         let (height, width) = (sampleShape[1], sampleShape[2])
         let partners = pairing.partners(batchSize: batchSize, using: &generator)
         let tau = generator.nextUniform(scaleRange.lowerBound, scaleRange.upperBound)
@@ -47,32 +69,30 @@ public struct ResizeMixStrategy: MixingStrategy {
             realised[i] = Float(height * width - boxHeight * boxWidth) / Float(height * width)
         }
         return try MixPlan(
-            partners: partners, weights: .mask(height: height, width: width, values: values), labelWeights: realised)
+            partners: partners, weights: .mask(height: height, width: width, values: values), labelWeights: realised,
+            payload: Box(top: top, left: left, height: boxHeight, width: boxWidth))
     }
 
-    /// Pastes each partner, resized to the box, where the plan's mask is 0.
+    /// Pastes each partner, resized to the plan's ``Box``, where the plan's mask is 0.
     public func apply(_ plan: MixPlan, to x: Tensor) throws(MixingError) -> Tensor {
-        guard case .mask(let height, let width, let values) = plan.weights else {
-            throw MixingError("ResizeMix needs a mask plan, got per-sample weights")
+        guard case .mask(let height, let width, let values) = plan.weights, let box = plan.payload(as: Box.self)
+        else {
+            throw .planMismatch(strategy: name, reason: "it needs a mask plan with a ResizeMixStrategy.Box payload")
         }
         guard x.rank == 4, x.shape[0] == plan.batchSize, x.shape[2] == height, x.shape[3] == width else {
-            throw MixingError("a ResizeMix plan for [\(plan.batchSize), c, \(height), \(width)] cannot mix \(x.shape)")
+            throw .shapeMismatch(
+                what: "the tensor mixed by ResizeMix", shape: x.shape,
+                expected: "[\(plan.batchSize), channels, \(height), \(width)]")
         }
-        // The box is the zero region of the mask (the same for every mixed sample).
-        var top = height, bottom = 0, left = width, right = 0
-        for i in 0..<plan.batchSize {
-            for y in 0..<height {
-                for xIndex in 0..<width where values[(i * height + y) * width + xIndex] == 0 {
-                    top = min(top, y)
-                    bottom = max(bottom, y + 1)
-                    left = min(left, xIndex)
-                    right = max(right, xIndex + 1)
-                }
-            }
-        }
-        guard bottom > top, right > left else { return x }
+        let (top, left, boxHeight, boxWidth) = (box.top, box.left, box.height, box.width)
+        guard top >= 0, left >= 0, boxHeight >= 0, boxWidth >= 0, top + boxHeight <= height,
+            left + boxWidth <= width
+        else { throw .planMismatch(strategy: name, reason: "box \(box) does not fit \(height)×\(width)") }
+        guard boxHeight > 0, boxWidth > 0 else { return x }
+        // Nothing to paste when every sample is its own partner (a batch of one): the batch is returned unchanged.
+        guard (0..<plan.batchSize).contains(where: { plan.partners[$0] != $0 }) else { return x }
+        let (bottom, right) = (top + boxHeight, left + boxWidth)
         let (batch, channels) = (x.shape[0], x.shape[1])
-        let boxHeight = bottom - top, boxWidth = right - left
         // resized = Rh · P · Rwᵀ per plane, with bilinear interpolation matrices.
         let partner = plan.partnerBatch(x).reshaped(to: [batch * channels, height, width])
         let rowsThenColumns = Tensor.matmul(partner, Self.bilinearMatrix(from: width, to: boxWidth), transposeB: true)

@@ -28,17 +28,19 @@ public struct ChannelNormalization: Sendable, Equatable {
     ///   deviation is negative.
     public init(means: [Float], standardDeviations: [Float]) throws(DataError) {
         guard !means.isEmpty, means.count == standardDeviations.count else {
-            throw DataError(
-                "ChannelNormalization: \(means.count) means and \(standardDeviations.count) standard deviations; "
-                    + "need the same non-zero number")
+            throw .countMismatch(
+                source: "ChannelNormalization", what: "standard deviations (one per mean, at least one)",
+                expected: max(means.count, 1), found: standardDeviations.count)
         }
         if let bad = means.firstIndex(where: { !$0.isFinite }) {
-            throw DataError("ChannelNormalization: mean \(means[bad]) of channel \(bad) is not finite")
+            throw .invalidArgument(
+                source: "ChannelNormalization", name: "mean of channel \(bad)", value: "\(means[bad])",
+                reason: "must be finite")
         }
         if let bad = standardDeviations.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-            throw DataError(
-                "ChannelNormalization: standard deviation \(standardDeviations[bad]) of channel \(bad) is not a "
-                    + "non-negative finite number")
+            throw .invalidArgument(
+                source: "ChannelNormalization", name: "standard deviation of channel \(bad)",
+                value: "\(standardDeviations[bad])", reason: "must be a non-negative finite number")
         }
         self.means = means
         self.standardDeviations = standardDeviations.map { $0 == 0 ? 1 : $0 }
@@ -51,10 +53,11 @@ public struct ChannelNormalization: Sendable, Equatable {
     /// - Throws: ``DataError`` naming the dataset when it is empty or its samples are scalars (`sampleShape == []`).
     public init(fitting dataset: Dataset) throws(DataError) {
         guard let channels = dataset.sampleShape.first else {
-            throw DataError("\(dataset.name): scalar samples have no channel axis to normalize")
+            throw .shapeMismatch(
+                source: dataset.name, expected: "samples with a channel axis to normalize", found: "scalar samples")
         }
         guard dataset.count > 0 else {
-            throw DataError("\(dataset.name): cannot measure channel statistics of an empty dataset")
+            throw .empty(source: dataset.name, operation: "measuring channel statistics")
         }
         let inner = dataset.sampleSize / channels
         var sums = [Double](repeating: 0, count: channels)
@@ -98,14 +101,14 @@ public struct ChannelNormalization: Sendable, Equatable {
     /// - Throws: ``DataError`` naming the dataset when the first axis of its `sampleShape` is not ``channelCount``.
     public func apply(to dataset: Dataset) throws(DataError) -> Dataset {
         guard let channels = dataset.sampleShape.first, channels == channelCount else {
-            throw DataError(
-                "\(dataset.name): samples of shape \(dataset.sampleShape) do not have \(channelCount) channels "
-                    + "on their first axis")
+            throw .shapeMismatch(
+                source: dataset.name, expected: "samples with \(channelCount) channels on their first axis",
+                found: "samples of shape \(dataset.sampleShape)")
         }
         let normalized = normalize(dataset.samples, outer: dataset.count, inner: dataset.sampleSize / channels)
         return Dataset(
             unchecked: dataset.name, sampleShape: dataset.sampleShape, samples: normalized, labels: dataset.labels,
-            classCount: dataset.classCount)
+            classCount: dataset.classCount, classNames: dataset.classNames)
     }
 
     /// A normalized copy of a batch tensor `[batch, channels, height, width]` (or `[batch, features]`, or any
@@ -115,8 +118,9 @@ public struct ChannelNormalization: Sendable, Equatable {
     /// - Throws: ``DataError`` when `batch` has rank below 2 or `batch.shape[1]` is not ``channelCount``.
     public func apply(to batch: Tensor) throws(DataError) -> Tensor {
         guard batch.rank >= 2, batch.shape[1] == channelCount else {
-            throw DataError(
-                "ChannelNormalization: batch of shape \(batch.shape) does not have \(channelCount) channels on axis 1")
+            throw .shapeMismatch(
+                source: "ChannelNormalization", expected: "a batch with \(channelCount) channels on axis 1",
+                found: "shape \(batch.shape)")
         }
         let inner = batch.shape.dropFirst(2).reduce(1, *)
         return Tensor(shape: batch.shape, scalars: normalize(batch.scalars, outer: batch.shape[0], inner: inner))

@@ -22,13 +22,11 @@ extension Dataset {
     ) throws(DataError) -> (labelled: Dataset, unlabelled: Dataset) {
         precondition(labelsPerClass >= 0, "balancedSplit: labelsPerClass must be non-negative, got \(labelsPerClass)")
         guard let labels else {
-            throw DataError("\(name): cannot make a class-balanced split of an unlabelled dataset")
+            throw .unlabelled(source: name, operation: "a class-balanced split")
         }
         let counts = classCounts()
         if let short = counts.firstIndex(where: { $0 < labelsPerClass }) {
-            throw DataError(
-                "\(name): class \(short) has only \(counts[short]) samples, fewer than the \(labelsPerClass) "
-                    + "labelled samples per class requested")
+            throw .classTooSmall(source: name, classIndex: short, count: counts[short], required: labelsPerClass)
         }
         var taken = [Int](repeating: 0, count: classCount)
         var isLabelled = [Bool](repeating: false, count: count)
@@ -63,6 +61,46 @@ extension Dataset {
         return (
             training: subset(Array(order[..<trainingCount]), name: "\(name)-training"),
             validation: subset(Array(order[trainingCount...]), name: "\(name)-validation")
+        )
+    }
+
+    /// Randomly splits a labelled dataset in two with the class proportions kept in both parts (a stratified split), e.g.
+    /// into training and test sets.
+    ///
+    /// One permutation of the dataset is drawn from `generator`; walking it, each sample goes to `training` while its
+    /// class has fewer than `(fraction × classSize).rounded()` there, else to `validation`. So every class is split in
+    /// the same proportion (up to rounding per class), both parts are in shuffled order, disjoint, and together hold
+    /// every sample once. The parts are named `"<name>-training"` and `"<name>-validation"` and keep ``classCount``
+    /// and ``classNames``.
+    ///
+    /// - Parameters:
+    ///   - fraction: the share of each class in `training`, in [0, 1].
+    ///   - generator: the source of randomness (one permutation of the dataset is drawn).
+    /// - Throws: ``DataError/unlabelled(source:operation:)`` for an unlabelled dataset,
+    ///   ``DataError/invalidArgument(source:name:value:reason:)`` naming `fraction` if it is outside [0, 1].
+    public func stratifiedSplit(
+        fraction: Double, using generator: inout some RandomNumberGenerator
+    ) throws(DataError) -> (training: Dataset, validation: Dataset) {
+        guard fraction >= 0, fraction <= 1 else {
+            throw .invalidArgument(source: name, name: "fraction", value: "\(fraction)", reason: "must be in [0, 1]")
+        }
+        guard let labels else { throw .unlabelled(source: name, operation: "a stratified split") }
+        let targets = classCounts().map { min($0, Int((fraction * Double($0)).rounded())) }
+        var taken = [Int](repeating: 0, count: classCount)
+        var training: [Int] = []
+        var validation: [Int] = []
+        for index in generator.nextPermutation(count) {
+            let label = labels[index]
+            if taken[label] < targets[label] {
+                taken[label] += 1
+                training.append(index)
+            } else {
+                validation.append(index)
+            }
+        }
+        return (
+            training: subset(training, name: "\(name)-training"),
+            validation: subset(validation, name: "\(name)-validation")
         )
     }
 

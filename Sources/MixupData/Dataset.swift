@@ -15,30 +15,45 @@ public struct Dataset: Sendable {
     public let classCount: Int
     /// A name for logs and errors (e.g. `"mnist-train"`).
     public let name: String
+    /// The name of each class, `[classCount]`, when the labels were mapped from text (e.g. a CSV column of `setosa`,
+    /// `versicolor`, …): class `i` is `classNames[i]`. `nil` when the labels are the file's own integers. Save it with
+    /// a run so predictions can be turned back into names.
+    public let classNames: [String]?
 
     /// Creates a dataset.
     ///
+    /// - Parameter classNames: the name of each class when labels were mapped from text (see ``classNames``).
     /// - Throws: ``DataError`` if the sample count does not divide evenly, the label count differs from the sample
-    ///   count, or a label is outside `0..<classCount`.
-    public init(name: String, sampleShape: [Int], samples: [Float], labels: [Int]?, classCount: Int) throws(DataError) {
-        let sampleSize = sampleShape.reduce(1, *)
-        guard sampleSize > 0, samples.count % sampleSize == 0 else {
-            throw DataError("\(name): \(samples.count) values do not form samples of shape \(sampleShape)")
+    ///   count, a label is outside `0..<classCount`, or `classNames` does not have `classCount` entries.
+    public init(
+        name: String, sampleShape: [Int], samples: [Float], labels: [Int]?, classCount: Int,
+        classNames: [String]? = nil
+    ) throws(DataError) {
+        let (sampleSize, overflow) = sampleShape.reduce((1, false)) { partial, extent in
+            let (product, flag) = partial.0.multipliedReportingOverflow(by: extent)
+            return (product, partial.1 || flag || extent < 0)
+        }
+        guard !overflow, sampleSize > 0, samples.count % sampleSize == 0 else {
+            throw .shapeMismatch(
+                source: name, expected: "samples of shape \(sampleShape)", found: "\(samples.count) values")
         }
         let count = samples.count / sampleSize
         if let labels {
-            guard labels.count == count else {
-                throw DataError("\(name): \(labels.count) labels for \(count) samples")
-            }
+            guard labels.count == count else { throw .labelCount(source: name, labels: labels.count, samples: count) }
             if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
-                throw DataError("\(name): label \(labels[bad]) at index \(bad) is not in 0..<\(classCount)")
+                throw .invalidLabel(source: name, index: bad, value: labels[bad], classCount: classCount)
             }
+        }
+        if let classNames, classNames.count != classCount {
+            throw .countMismatch(
+                source: name, what: "class names (one per class)", expected: classCount, found: classNames.count)
         }
         self.name = name
         self.sampleShape = sampleShape
         self.samples = samples
         self.labels = labels
         self.classCount = classCount
+        self.classNames = classNames
     }
 
     /// The number of samples.
@@ -78,14 +93,14 @@ public struct Dataset: Sendable {
         // Labels were validated at creation, so the subset is valid by construction.
         return Dataset(
             unchecked: name ?? self.name, sampleShape: sampleShape, samples: picked,
-            labels: labels.map { l in indices.map { l[$0] } }, classCount: classCount)
+            labels: labels.map { l in indices.map { l[$0] } }, classCount: classCount, classNames: classNames)
     }
 
     /// The same samples without labels (the unlabelled split of a semi-supervised problem).
     public func removingLabels(name: String? = nil) -> Dataset {
         Dataset(
             unchecked: name ?? self.name, sampleShape: sampleShape, samples: samples, labels: nil,
-            classCount: classCount)
+            classCount: classCount, classNames: classNames)
     }
 
     /// The same samples with every sample transformed to `newShape` (e.g. flattening images for an MLP).
@@ -93,17 +108,25 @@ public struct Dataset: Sendable {
     /// - Throws: ``DataError`` when the element counts differ.
     public func reshapingSamples(to newShape: [Int]) throws(DataError) -> Dataset {
         guard newShape.reduce(1, *) == sampleSize else {
-            throw DataError("\(name): samples of shape \(sampleShape) cannot be reshaped to \(newShape)")
+            throw .shapeMismatch(
+                source: name, expected: "a shape of \(sampleSize) values to reshape samples of shape \(sampleShape) to",
+                found: "\(newShape)")
         }
-        return Dataset(unchecked: name, sampleShape: newShape, samples: samples, labels: labels, classCount: classCount)
+        return Dataset(
+            unchecked: name, sampleShape: newShape, samples: samples, labels: labels, classCount: classCount,
+            classNames: classNames)
     }
 
-    init(unchecked name: String, sampleShape: [Int], samples: [Float], labels: [Int]?, classCount: Int) {
+    init(
+        unchecked name: String, sampleShape: [Int], samples: [Float], labels: [Int]?, classCount: Int,
+        classNames: [String]? = nil
+    ) {
         self.name = name
         self.sampleShape = sampleShape
         self.samples = samples
         self.labels = labels
         self.classCount = classCount
+        self.classNames = classNames
     }
 
     /// How many samples of each class, `[classCount]`.
@@ -115,13 +138,4 @@ public struct Dataset: Sendable {
         for label in labels { counts[label] += 1 }
         return counts
     }
-}
-
-/// A problem with bad data: a wrong shape, a missing file, a label out of range. The message names the dataset or file
-/// and the offending value.
-public struct DataError: Error, CustomStringConvertible, Equatable {
-    /// What was wrong.
-    public let description: String
-    /// Creates an error.
-    public init(_ description: String) { self.description = description }
 }

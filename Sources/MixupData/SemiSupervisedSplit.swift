@@ -24,25 +24,26 @@ public struct SemiSupervisedSplit: Sendable {
     ///   labels (remove them with ``Dataset/removingLabels(name:)``), or the sample shapes or class counts differ.
     public init(labelled: Dataset, unlabelled: Dataset, test: Dataset? = nil) throws(DataError) {
         guard labelled.isLabelled else {
-            throw DataError("\(labelled.name): the labelled part of a semi-supervised split has no labels")
+            throw .unlabelled(source: labelled.name, operation: "the labelled part of a semi-supervised split")
         }
         guard !unlabelled.isLabelled else {
-            throw DataError(
-                "\(unlabelled.name): the unlabelled part of a semi-supervised split carries labels; remove them first")
+            throw .unexpectedLabels(
+                source: unlabelled.name, operation: "the unlabelled part of a semi-supervised split")
         }
         for other in [unlabelled] + (test.map { [$0] } ?? []) {
             guard other.sampleShape == labelled.sampleShape else {
-                throw DataError(
-                    "\(other.name): samples of shape \(other.sampleShape) differ from \(labelled.name)'s "
-                        + "\(labelled.sampleShape)")
+                throw .shapeMismatch(
+                    source: other.name, expected: "samples of shape \(labelled.sampleShape) as in \(labelled.name)",
+                    found: "\(other.sampleShape)")
             }
             guard other.classCount == labelled.classCount else {
-                throw DataError(
-                    "\(other.name): \(other.classCount) classes differ from \(labelled.name)'s \(labelled.classCount)")
+                throw .countMismatch(
+                    source: other.name, what: "classes (as in \(labelled.name))", expected: labelled.classCount,
+                    found: other.classCount)
             }
         }
         if let test, !test.isLabelled {
-            throw DataError("\(test.name): the test set of a semi-supervised split has no labels")
+            throw .unlabelled(source: test.name, operation: "the test set of a semi-supervised split")
         }
         self.labelled = labelled
         self.unlabelled = unlabelled

@@ -3,11 +3,16 @@
 /// Parsing follows RFC 4180 with a configurable single-byte delimiter: fields may be quoted with `"` (a doubled `""`
 /// inside a quoted field is a literal quote, and quoted fields may contain delimiters and line breaks); `\n` and `\r\n`
 /// line endings are accepted; blank lines are skipped; whitespace around fields is ignored; a leading UTF-8 byte-order
-/// mark is skipped. Every row must have the same number of fields.
+/// mark is skipped. Every row must have the same number of fields. Gzip-compressed files (`.csv.gz`) are decompressed
+/// first, within ``ReadLimits/maxDecompressedBytes``. ``Options/skipRows`` skips leading lines (e.g. the count line
+/// `569,30,malignant,benign` of scikit-learn's bundled CSV files).
 ///
-/// All columns except the label column must be numbers (anything `Float(_:)` accepts). Labels are used as class indices
-/// directly when every label is a non-negative integer; otherwise the distinct label values are sorted (numerically if
-/// they are all numbers, else by their text) and numbered `0..<k`, and ``classNames`` lists them.
+/// All columns except the label column must be finite numbers (anything `Float(_:)` accepts except NaN and infinity,
+/// including values such as `1e39` that overflow to infinity, unless ``Options/allowNonFinite``). Labels are used as
+/// class indices directly when every label is a non-negative integer; otherwise the distinct label values (e.g.
+/// `setosa`, `versicolor`) are sorted (numerically if they are all numbers, else by their text) and numbered `0..<k`,
+/// and ``classNames`` lists them. The number of classes is bounded (``Options/classCount`` when declared, else
+/// ``ReadLimits/maxClassCount``), so a stray label of 1000000000 is an error, not a billion classes.
 public struct CSVTable: Sendable, Equatable {
     /// Which column holds the labels.
     public enum LabelColumn: Sendable, Equatable {
@@ -38,21 +43,41 @@ public struct CSVTable: Sendable, Equatable {
         public var header: HeaderPolicy
         /// Which column holds the labels.
         public var labelColumn: LabelColumn
+        /// How many lines to skip at the start of the file, before the header or the first row (blank lines count).
+        public var skipRows: Int
+        /// Whether NaN and infinite feature values are accepted (by default they are an error naming line and column).
+        public var allowNonFinite: Bool
+        /// The number of classes, if known: every integer label must be in `0..<classCount` and at most `classCount`
+        /// distinct text labels may occur. `nil` infers it (largest integer label + 1, or the number of distinct
+        /// labels) within ``ReadLimits/maxClassCount``.
+        public var classCount: Int?
+        /// Bounds on the file read, the decompressed size and the inferred class count.
+        public var limits: ReadLimits
 
         /// Options with the given settings; by default comma-separated, header auto-detected, labels in the last
-        /// column.
+        /// column, no rows skipped, non-finite values rejected, the class count inferred, standard limits.
         ///
-        /// - Precondition: `delimiter` is a single ASCII character other than `"`, carriage return and line feed.
-        public init(delimiter: Character = ",", header: HeaderPolicy = .automatic, labelColumn: LabelColumn = .last) {
+        /// - Precondition: `delimiter` is a single ASCII character other than `"`, carriage return and line feed;
+        ///   `skipRows >= 0`; `classCount`, if given, is positive.
+        public init(
+            delimiter: Character = ",", header: HeaderPolicy = .automatic, labelColumn: LabelColumn = .last,
+            skipRows: Int = 0, allowNonFinite: Bool = false, classCount: Int? = nil, limits: ReadLimits = .standard
+        ) {
             precondition(
                 delimiter.isASCII && delimiter != "\"" && delimiter != "\n" && delimiter != "\r"
                     && delimiter.utf8.count == 1,
                 "CSVTable.Options: delimiter \(delimiter.debugDescription) must be one ASCII character other than "
                     + "a quote or line break"
             )
+            precondition(skipRows >= 0, "CSVTable.Options: skipRows \(skipRows) must be non-negative")
+            precondition((classCount ?? 1) > 0, "CSVTable.Options: classCount \(classCount ?? 0) must be positive")
             self.delimiter = delimiter
             self.header = header
             self.labelColumn = labelColumn
+            self.skipRows = skipRows
+            self.allowNonFinite = allowNonFinite
+            self.classCount = classCount
+            self.limits = limits
         }
     }
 
@@ -68,16 +93,19 @@ public struct CSVTable: Sendable, Equatable {
     public let labels: [Int]
     /// The label text of each class index when labels were mapped from (non-integer or negative) values, else `nil`.
     public let classNames: [String]?
+    /// The number of classes: ``Options/classCount`` when declared, else the number of ``classNames``, else the largest
+    /// label + 1.
+    public let classCount: Int
 
     /// The number of data rows.
     public var rowCount: Int { labels.count }
 
-    /// Reads and parses the CSV file at `path`.
+    /// Reads and parses the CSV file at `path` (gzip-compressed or not).
     ///
-    /// - Throws: ``FormatError/ioError(path:reason:)`` if it cannot be read, and the errors of
-    ///   ``init(bytes:options:)`` naming `path`.
+    /// - Throws: ``FormatError/ioError(path:reason:)`` if it cannot be read or is not a regular file, and the errors
+    ///   of ``init(bytes:options:)`` naming `path`.
     public init(path: String, options: Options = Options()) throws(FormatError) {
-        let bytes = try BinaryFile.read(path: path)
+        let bytes = try BinaryFile.read(path: path, limits: options.limits)
         do {
             self = try CSVTable(bytes: bytes, options: options)
         } catch {
@@ -92,24 +120,28 @@ public struct CSVTable: Sendable, Equatable {
         self = try CSVTable(bytes: Array(text.utf8), options: options)
     }
 
-    /// Parses UTF-8 CSV data.
+    /// Parses UTF-8 CSV data, gzip-compressed or not.
     ///
     /// - Throws: ``FormatError/invalidCSV(file:line:reason:)`` naming the 1-based line and the offending value if a
-    ///   field is not a number, a row has the wrong number of fields, a quoted field is malformed or unterminated, the
-    ///   label column does not exist, or there are no data rows or no feature columns.
+    ///   field is not a number, a row has the wrong number of fields (when it is line 2 against line 1, the message
+    ///   says whether line 1 was taken as a header and why), a quoted field is malformed or unterminated, the label
+    ///   column does not exist, a label is outside the declared classes or would make more than
+    ///   ``ReadLimits/maxClassCount`` classes, or there are no data rows or no feature columns;
+    ///   ``FormatError/nonFiniteCSV(file:line:column:text:)`` for a NaN or infinite feature unless
+    ///   ``Options/allowNonFinite``; gzip errors for compressed data.
     public init(bytes: [UInt8], options: Options = Options()) throws(FormatError) {
-        var reader = CSVRecordReader(bytes: bytes, delimiter: options.delimiter.asciiValue ?? UInt8(ascii: ","))
+        let text =
+            Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, limit: options.limits.maxDecompressedBytes) : bytes
+        var reader = CSVRecordReader(bytes: text, delimiter: options.delimiter.asciiValue ?? UInt8(ascii: ","))
+        reader.skipLines(options.skipRows)
         var fields: [String] = []
         guard let firstLine = try reader.nextRecord(into: &fields) else {
-            throw .invalidCSV(file: nil, line: reader.line, reason: "no rows")
+            throw .invalidCSV(
+                file: nil, line: reader.line,
+                reason: options.skipRows > 0 ? "no rows after skipping \(options.skipRows) lines" : "no rows")
         }
-        let columnCount = fields.count
-        var hasHeader: Bool
-        switch (options.header, options.labelColumn) {
-        case (.present, _), (.automatic, .name): hasHeader = true
-        case (.absent, _): hasHeader = false
-        case (.automatic, _): hasHeader = false
-        }
+        let first = fields
+        let columnCount = first.count
         // Resolve the label column.
         let labelIndex: Int
         switch options.labelColumn {
@@ -123,14 +155,14 @@ public struct CSVTable: Sendable, Equatable {
             }
             labelIndex = index
         case .name(let name):
-            guard hasHeader else {
+            guard options.header != .absent else {
                 throw .invalidCSV(
                     file: nil, line: firstLine, reason: "label column \"\(name)\" chosen by name but header is .absent")
             }
-            guard let index = fields.firstIndex(of: name) else {
+            guard let index = first.firstIndex(of: name) else {
                 throw .invalidCSV(
                     file: nil, line: firstLine,
-                    reason: "no column named \"\(name)\" in header \(fields.joined(separator: ","))")
+                    reason: "no column named \"\(name)\" in header \(first.joined(separator: ","))")
             }
             labelIndex = index
         }
@@ -139,67 +171,135 @@ public struct CSVTable: Sendable, Equatable {
                 file: nil, line: firstLine, reason: "need at least one feature column besides the label, found 1 column"
             )
         }
-        if options.header == .automatic, !hasHeader {
-            hasHeader = fields.indices.contains { $0 != labelIndex && Float(fields[$0]) == nil }
+        // Whether line 1 is a header, and why (for the message when the next line disagrees with it).
+        let headerReason: String?
+        switch (options.header, options.labelColumn) {
+        case (.present, _): headerReason = "the header option is .present"
+        case (.automatic, .name): headerReason = "the label column is chosen by name"
+        case (.absent, _): headerReason = nil
+        case (.automatic, _):
+            headerReason = first.indices.first { $0 != labelIndex && Float(first[$0]) == nil }.map {
+                "field \($0 + 1) (\"\(first[$0])\") is not a number"
+            }
         }
+        let hasHeader = headerReason != nil
 
         var featureNames: [String]?
         var labelName: String?
         var features: [Float] = []
         var labelTexts: [String] = []
+        var labelLines: [Int] = []
         var line = firstLine
         if hasHeader {
-            featureNames = fields.indices.filter { $0 != labelIndex }.map { fields[$0] }
-            labelName = fields[labelIndex]
+            featureNames = first.indices.filter { $0 != labelIndex }.map { first[$0] }
+            labelName = first[labelIndex]
             guard let next = try reader.nextRecord(into: &fields) else {
                 throw .invalidCSV(file: nil, line: reader.line, reason: "header but no data rows")
             }
             line = next
         }
+        var rowIndex = 0
         while true {
             guard fields.count == columnCount else {
                 throw .invalidCSV(
-                    file: nil, line: line, reason: "expected \(columnCount) fields, found \(fields.count)")
+                    file: nil, line: line,
+                    reason: CSVTable.fieldCountProblem(
+                        found: fields.count, expected: columnCount, firstLine: firstLine,
+                        isFirstComparison: rowIndex == (hasHeader ? 0 : 1), headerReason: headerReason,
+                        skipRows: options.skipRows))
             }
             for (column, field) in fields.enumerated() {
                 if column == labelIndex {
                     guard !field.isEmpty else { throw .invalidCSV(file: nil, line: line, reason: "empty label") }
                     labelTexts.append(field)
+                    labelLines.append(line)
                 } else {
                     guard let value = Float(field) else {
                         let shown = field.isEmpty ? "empty field" : "\"\(field)\" is not a number"
                         throw .invalidCSV(file: nil, line: line, reason: "column \(column + 1): \(shown)")
                     }
+                    if !options.allowNonFinite, !value.isFinite {
+                        throw .nonFiniteCSV(file: nil, line: line, column: column + 1, text: field)
+                    }
                     features.append(value)
                 }
             }
+            rowIndex += 1
             guard let next = try reader.nextRecord(into: &fields) else { break }
             line = next
         }
 
-        // Labels: non-negative integers are class indices; anything else is mapped through sorted class names.
-        let integerLabels = labelTexts.map { Int($0) }
-        if integerLabels.allSatisfy({ ($0 ?? -1) >= 0 }) {
-            labels = integerLabels.map { $0 ?? 0 }
-            classNames = nil
-        } else {
-            let distinct = Array(Set(labelTexts))
-            let numeric = distinct.map { Double($0) }
-            let sorted: [String]
-            if numeric.allSatisfy({ $0 != nil }) {
-                sorted = distinct.sorted { (Double($0) ?? 0, $0) < (Double($1) ?? 0, $1) }
-            } else {
-                sorted = distinct.sorted()
-            }
-            var indexOf: [String: Int] = [:]
-            for (index, name) in sorted.enumerated() { indexOf[name] = index }
-            labels = labelTexts.map { indexOf[$0] ?? 0 }
-            classNames = sorted
-        }
+        let (labels, classNames, classCount) = try CSVTable.classes(
+            of: labelTexts, lines: labelLines, declared: options.classCount, limit: options.limits.maxClassCount)
+        self.labels = labels
+        self.classNames = classNames
+        self.classCount = classCount
         self.featureNames = featureNames
         self.labelName = labelName
         self.featureCount = columnCount - 1
         self.features = features
+    }
+
+    /// The reason for a row of `found` fields where `expected` were set by the first line.
+    private static func fieldCountProblem(
+        found: Int, expected: Int, firstLine: Int, isFirstComparison: Bool, headerReason: String?, skipRows: Int
+    ) -> String {
+        guard isFirstComparison else {
+            return "expected \(expected) fields (as on line \(firstLine)), found \(found)"
+        }
+        guard let headerReason else {
+            return "expected \(expected) fields (as on line \(firstLine), taken as data), found \(found)"
+        }
+        return "expected \(expected) fields as on line \(firstLine), found \(found): line \(firstLine) was taken as a "
+            + "header because \(headerReason), but it has a different number of fields from the rows after it; if it "
+            + "is a count or comment line (as scikit-learn's \"569,30,malignant,benign\"), skip it with "
+            + "skipRows: \(skipRows + 1)"
+    }
+
+    /// Class indices for the label texts: the integers themselves when all are non-negative integers, else indices
+    /// into the sorted distinct texts. Checks the declared class count, or the inferred one against `limit`.
+    private static func classes(
+        of texts: [String], lines: [Int], declared: Int?, limit: Int
+    ) throws(FormatError) -> (labels: [Int], names: [String]?, count: Int) {
+        let integers = texts.map { Int($0) }
+        if integers.allSatisfy({ ($0 ?? -1) >= 0 }) {
+            let labels = integers.map { $0 ?? 0 }
+            guard let largest = labels.indices.max(by: { labels[$0] < labels[$1] }) else { return (labels, nil, 0) }
+            if let declared {
+                if labels[largest] >= declared {
+                    throw .invalidCSV(
+                        file: nil, line: lines[largest],
+                        reason: "label \(labels[largest]) is outside the declared classes 0..<\(declared)")
+                }
+                return (labels, nil, declared)
+            }
+            guard labels[largest] < limit else {
+                throw .invalidCSV(
+                    file: nil, line: lines[largest],
+                    reason: "label \(labels[largest]) needs more classes than the bound of "
+                        + "\(limit) (declare the class count, or \(ReadLimits.classCountOverride))")
+            }
+            return (labels, nil, labels[largest] + 1)
+        }
+        let distinct = Array(Set(texts))
+        let bound = declared ?? limit
+        guard distinct.count <= bound else {
+            throw .invalidCSV(
+                file: nil, line: lines.last ?? 1,
+                reason: "\(distinct.count) distinct labels, more than the "
+                    + (declared != nil
+                        ? "declared \(bound) classes" : "bound of \(bound) classes (\(ReadLimits.classCountOverride))"))
+        }
+        let numeric = distinct.map { Double($0) }
+        let sorted: [String]
+        if numeric.allSatisfy({ $0 != nil }) {
+            sorted = distinct.sorted { (Double($0) ?? 0, $0) < (Double($1) ?? 0, $1) }
+        } else {
+            sorted = distinct.sorted()
+        }
+        var indexOf: [String: Int] = [:]
+        for (index, name) in sorted.enumerated() { indexOf[name] = index }
+        return (texts.map { indexOf[$0] ?? 0 }, sorted, declared ?? sorted.count)
     }
 
     /// The feature values of row `row`.
@@ -227,6 +327,18 @@ private struct CSVRecordReader {
         self.bytes = bytes
         self.delimiter = delimiter
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+    }
+
+    /// Skips `count` physical lines (without interpreting quotes).
+    mutating func skipLines(_ count: Int) {
+        var skipped = 0
+        while skipped < count, position < bytes.count {
+            if bytes[position] == CSVRecordReader.newline {
+                skipped += 1
+                line += 1
+            }
+            position += 1
+        }
     }
 
     private func isSpace(_ byte: UInt8) -> Bool {

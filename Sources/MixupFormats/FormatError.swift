@@ -28,6 +28,15 @@ public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidHeader(file: String?, reason: String)
     /// The entry for tensor `name` in a tensor file is inconsistent.
     case invalidTensor(file: String?, name: String, reason: String)
+    /// A CSV feature on (1-based) `line`, (1-based) `column` is NaN or infinite (`text` as written, e.g. `nan`,
+    /// `inf` or `1e39`, which overflows to infinity). Accepted only with `CSVTable.Options.allowNonFinite`.
+    case nonFiniteCSV(file: String?, line: Int, column: Int, text: String)
+    /// Element `offset` (0-based, within the record) of (0-based) `record` of a float IDX file is NaN or infinite.
+    /// Accepted only with `allowNonFinite`.
+    case nonFiniteIDX(file: String?, record: Int, offset: Int, value: Float)
+    /// Reading would exceed a bound: `what` (e.g. "decompressed data") is larger than `limit` bytes or items. `remedy`
+    /// says where the bound comes from and how to raise it.
+    case limitExceeded(file: String?, what: String, limit: Int, remedy: String)
 
     /// The file the error refers to, if known.
     public var file: String? {
@@ -36,7 +45,8 @@ public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         case .truncated(let file, _, _), .sizeMismatch(let file, _, _, _), .badMagic(let file, _, _, _),
             .unsupported(let file, _), .checksumMismatch(let file, _, _, _), .corruptDeflate(let file, _, _),
             .invalidCSV(let file, _, _), .invalidLabel(let file, _, _, _), .invalidHeader(let file, _),
-            .invalidTensor(let file, _, _):
+            .invalidTensor(let file, _, _), .nonFiniteCSV(let file, _, _, _), .nonFiniteIDX(let file, _, _, _),
+            .limitExceeded(let file, _, _, _):
             file
         }
     }
@@ -63,6 +73,12 @@ public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
             return .invalidLabel(file: path, record: record, value: value, limit: limit)
         case .invalidHeader(_, let reason): return .invalidHeader(file: path, reason: reason)
         case .invalidTensor(_, let name, let reason): return .invalidTensor(file: path, name: name, reason: reason)
+        case .nonFiniteCSV(_, let line, let column, let text):
+            return .nonFiniteCSV(file: path, line: line, column: column, text: text)
+        case .nonFiniteIDX(_, let record, let offset, let value):
+            return .nonFiniteIDX(file: path, record: record, offset: offset, value: value)
+        case .limitExceeded(_, let what, let limit, let remedy):
+            return .limitExceeded(file: path, what: what, limit: limit, remedy: remedy)
         }
     }
 
@@ -92,6 +108,14 @@ public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(where_): invalid header: \(reason)"
         case .invalidTensor(_, let name, let reason):
             return "\(where_): tensor \"\(name)\": \(reason)"
+        case .nonFiniteCSV(_, let line, let column, let text):
+            return "\(where_):\(line): column \(column): \"\(text)\" is not a finite number "
+                + "(set CSVTable.Options.allowNonFinite to accept NaN and infinity)"
+        case .nonFiniteIDX(_, let record, let offset, let value):
+            return "\(where_): record \(record), element \(offset): value \(value) is not finite "
+                + "(pass allowNonFinite: true to accept NaN and infinity)"
+        case .limitExceeded(_, let what, let limit, let remedy):
+            return "\(where_): \(what) exceeds the bound of \(limit) (\(remedy))"
         }
     }
 }

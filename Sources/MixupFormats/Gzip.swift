@@ -14,6 +14,14 @@ public enum Gzip {
 
     /// Decompresses all members of the gzip data `data` and returns their concatenated contents.
     ///
+    /// The output is bounded by `limit` bytes: the output buffer never grows past it (the initial size comes from the
+    /// last member's ISIZE, capped by `limit`), and decoding stops as soon as the output would pass it — whatever the
+    /// trailer declares (an ISIZE that lies, several members). The error then names the bound and any ISIZE above it.
+    ///
+    /// - Parameters:
+    ///   - limit: the most bytes the output may hold; ``ReadLimits/maxDecompressedBytes`` of ``ReadLimits/standard``
+    ///     by default.
+    ///   - limitRemedy: how the caller's user can raise `limit`, quoted in the error.
     /// - Throws:
     ///   - ``FormatError/badMagic(file:offset:expected:found:)`` if a member does not start with `1f 8b` or trailing
     ///     non-zero bytes follow the last member;
@@ -21,19 +29,31 @@ public enum Gzip {
     ///   - ``FormatError/truncated(file:expected:found:)`` if a header or trailer is cut short;
     ///   - ``FormatError/corruptDeflate(file:offset:reason:)`` if the compressed data is malformed or truncated;
     ///   - ``FormatError/checksumMismatch(file:kind:expected:found:)`` if a header CRC-16 or member CRC-32 is wrong;
-    ///   - ``FormatError/sizeMismatch(file:what:expected:found:)`` if a member's ISIZE disagrees with its output.
-    public static func decompress(_ data: [UInt8]) throws(FormatError) -> [UInt8] {
-        try data.withUnsafeBufferPointer { (buffer) throws(FormatError) -> [UInt8] in
+    ///   - ``FormatError/sizeMismatch(file:what:expected:found:)`` if a member's ISIZE disagrees with its output;
+    ///   - ``FormatError/limitExceeded(file:what:limit:remedy:)`` naming `limit` if the output would exceed it.
+    public static func decompress(
+        _ data: [UInt8], limit: Int? = nil, limitRemedy: String? = nil
+    ) throws(FormatError) -> [UInt8] {
+        let limit = limit ?? ReadLimits.standard.maxDecompressedBytes
+        let remedy = limitRemedy ?? ReadLimits.decompressedOverride
+        return try data.withUnsafeBufferPointer { (buffer) throws(FormatError) -> [UInt8] in
             guard let base = buffer.baseAddress, buffer.count >= 18 else {
                 if buffer.count >= 2, buffer[0] != magic[0] || buffer[1] != magic[1] {
                     throw .badMagic(file: nil, offset: 0, expected: "1f 8b", found: hexBytes(data[...]))
                 }
                 throw .truncated(file: nil, expected: 18, found: buffer.count)
             }
-            // ISIZE of the last member: the whole output size for the usual single-member file (modulo 2^32).
+            // ISIZE of the last member: the whole output size for the usual single-member file (modulo 2^32), and a
+            // lower bound on the output size in any case.
             let lastSize = Int(readLittleEndian32(buffer, at: buffer.count - 4))
+            // The last 4 bytes are only an ISIZE if the data is well formed, so a declared size above the bound is
+            // not refused before decoding (the error would be wrong for truncated or padded data); it is named in
+            // the message when decoding does pass the bound.
+            let declared = lastSize > limit ? "; the gzip trailer declares ISIZE \(lastSize) bytes" : ""
             let hint = min(max(lastSize, buffer.count), buffer.count * 1032)
-            var engine = InflateEngine(input: base, count: buffer.count, expectedOutputCount: hint)
+            var engine = InflateEngine(
+                input: base, count: buffer.count, expectedOutputCount: hint, outputLimit: limit,
+                limitRemedy: remedy + declared)
             var offset = 0
             repeat {
                 let dataStart = try parseHeader(buffer, at: offset)
@@ -57,6 +77,32 @@ public enum Gzip {
                 offset = end + 8
                 if offset < buffer.count, buffer[offset...].allSatisfy({ $0 == 0 }) { break }
             } while offset < buffer.count
+            return engine.takeOutput()
+        }
+    }
+
+    /// The first `count` decompressed bytes of the first member of the gzip data `data` (fewer if the member is
+    /// shorter), without decoding the rest; for reading a header that declares the full size before decompressing.
+    ///
+    /// No checksum is verified (the member is not decoded to its end); ``decompress(_:limit:limitRemedy:)`` does that.
+    ///
+    /// - Throws: the header and DEFLATE errors of ``decompress(_:limit:limitRemedy:)`` met within the prefix.
+    public static func decompressedPrefix(_ data: [UInt8], count: Int) throws(FormatError) -> [UInt8] {
+        try data.withUnsafeBufferPointer { (buffer) throws(FormatError) -> [UInt8] in
+            guard let base = buffer.baseAddress, buffer.count >= 18 else {
+                if buffer.count >= 2, buffer[0] != magic[0] || buffer[1] != magic[1] {
+                    throw .badMagic(file: nil, offset: 0, expected: "1f 8b", found: hexBytes(data[...]))
+                }
+                throw .truncated(file: nil, expected: 18, found: buffer.count)
+            }
+            var engine = InflateEngine(
+                input: base, count: buffer.count, expectedOutputCount: count, outputLimit: max(count, 0))
+            let dataStart = try parseHeader(buffer, at: 0)
+            do throws(FormatError) {
+                _ = try engine.inflateStream(at: dataStart)
+            } catch {
+                guard case .limitExceeded = error else { throw error }
+            }
             return engine.takeOutput()
         }
     }

@@ -78,11 +78,14 @@ enum HuffmanTable {
     ///
     /// - Precondition: `table` has room for ``capacity(symbolCount:primaryBits:)`` entries, `payloads.count >=
     ///   lengths.count` and every length is at most 15.
-    /// - Returns: `nil` on success, or the reason the lengths do not describe a valid prefix code (over-subscribed).
-    ///   Incomplete codes are accepted; their unused bit patterns decode as ``Kind/invalid``.
+    /// - Parameter allowsSingleCode: whether an incomplete code made of one code of length 1 is accepted (as zlib
+    ///   does for literal/length and distance codes, not for the code-length code).
+    /// - Returns: `nil` on success, or the reason the lengths do not describe a valid prefix code: over-subscribed,
+    ///   or incomplete (as zlib, which rejects them, except a code with no symbols at all and the single-code case
+    ///   above). Unused bit patterns of an accepted code decode as ``Kind/invalid``.
     static func build(
         lengths: UnsafeBufferPointer<UInt8>, payloads: UnsafeBufferPointer<UInt32>, primaryBits: Int,
-        into table: UnsafeMutablePointer<UInt32>
+        allowsSingleCode: Bool = true, into table: UnsafeMutablePointer<UInt32>
     ) -> String? {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 32) { scratch -> String? in
             scratch.initialize(repeating: 0)
@@ -98,6 +101,9 @@ enum HuffmanTable {
             for length in 1..<16 {
                 left = (left << 1) - count[length]
                 if left < 0 { return "over-subscribed Huffman code (\(count[length]) codes of length \(length))" }
+            }
+            if left > 0, maxLength > 0, !(allowsSingleCode && maxLength == 1) {
+                return "incomplete Huffman code (\(left) of 32768 code points unused)"
             }
             var code = 0
             for length in 1..<16 {

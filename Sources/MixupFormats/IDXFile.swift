@@ -45,12 +45,15 @@ public struct IDXFile: Sendable, Equatable {
 
     /// Reads the IDX file at `path`, gunzipping it first if it is gzip-compressed.
     ///
-    /// - Throws: ``FormatError`` naming `path`: ``FormatError/ioError(path:reason:)`` if it cannot be read, any gzip
-    ///   error, and the errors of ``init(bytes:)``.
-    public init(path: String) throws(FormatError) {
-        let bytes = try BinaryFile.read(path: path)
+    /// - Parameters:
+    ///   - limits: bounds on the read (see ``init(bytes:limits:allowNonFinite:)``).
+    ///   - allowNonFinite: accept NaN and infinite elements in float files instead of throwing.
+    /// - Throws: ``FormatError`` naming `path`: ``FormatError/ioError(path:reason:)`` if it cannot be read or is not a
+    ///   regular file, any gzip error, and the errors of ``init(bytes:limits:allowNonFinite:)``.
+    public init(path: String, limits: ReadLimits = .standard, allowNonFinite: Bool = false) throws(FormatError) {
+        let bytes = try BinaryFile.read(path: path, limits: limits)
         do {
-            self = try IDXFile(bytes: bytes)
+            self = try IDXFile(bytes: bytes, limits: limits, allowNonFinite: allowNonFinite)
         } catch {
             throw error.attaching(file: path)
         }
@@ -58,6 +61,13 @@ public struct IDXFile: Sendable, Equatable {
 
     /// Parses IDX data (gzip-compressed or not) from memory.
     ///
+    /// Compressed data is bounded by what its header declares: the header is decompressed first, and the whole file
+    /// only if the size its dimensions imply is within ``ReadLimits/maxDecompressedBytes``; decompression then stops
+    /// as soon as it passes that declared size.
+    ///
+    /// - Parameters:
+    ///   - limits: the bound on the decompressed size.
+    ///   - allowNonFinite: accept NaN and infinite elements in float files instead of throwing.
     /// - Throws:
     ///   - ``FormatError/badMagic(file:offset:expected:found:)`` if the first two bytes are not zero or the type code is
     ///     unknown;
@@ -65,15 +75,34 @@ public struct IDXFile: Sendable, Equatable {
     ///     require (expected and found byte counts of the whole, uncompressed data);
     ///   - ``FormatError/sizeMismatch(file:what:expected:found:)`` if bytes follow the payload;
     ///   - ``FormatError/unsupported(file:reason:)`` if the element count overflows;
-    ///   - gzip errors (see ``Gzip/decompress(_:)``) for compressed input.
-    public init(bytes: [UInt8]) throws(FormatError) {
-        let data = Gzip.isGzip(bytes) ? try Gzip.decompress(bytes) : bytes
+    ///   - ``FormatError/limitExceeded(file:what:limit:remedy:)`` if the declared size is above the bound, or the
+    ///     compressed stream holds more than its header declares;
+    ///   - ``FormatError/nonFiniteIDX(file:record:offset:value:)`` for the first NaN or infinite float element unless
+    ///     `allowNonFinite`;
+    ///   - gzip errors (see ``Gzip/decompress(_:limit:limitRemedy:)``) for compressed input.
+    public init(bytes: [UInt8], limits: ReadLimits = .standard, allowNonFinite: Bool = false) throws(FormatError) {
+        let data = Gzip.isGzip(bytes) ? try IDXFile.decompress(bytes, limits: limits) : bytes
         guard data.count >= 4 else { throw .truncated(file: nil, expected: 4, found: data.count) }
         guard data[0] == 0, data[1] == 0, let type = ElementType(rawValue: data[2]) else {
             throw .badMagic(
                 file: nil, offset: 0, expected: "00 00 followed by an IDX type code (08 09 0b 0c 0d 0e)",
                 found: hexBytes(data[0..<4]))
         }
+        let (dimensions, expected) = try IDXFile.declaredSize(data, type: type)
+        guard data.count >= expected else { throw .truncated(file: nil, expected: expected, found: data.count) }
+        guard data.count == expected else {
+            throw .sizeMismatch(
+                file: nil, what: "IDX file size for \(type) dimensions \(dimensions)", expected: expected,
+                found: data.count)
+        }
+        self.elementType = type
+        self.dimensions = dimensions
+        self.payload = Array(data[(4 + 4 * dimensions.count)...])
+        if !allowNonFinite, type == .float32 || type == .float64 { try checkFinite() }
+    }
+
+    /// The dimensions in the header of the (uncompressed) data and the file size they imply.
+    private static func declaredSize(_ data: [UInt8], type: ElementType) throws(FormatError) -> ([Int], Int) {
         let rank = Int(data[3])
         let headerSize = 4 + 4 * rank
         guard data.count >= headerSize else { throw .truncated(file: nil, expected: headerSize, found: data.count) }
@@ -91,16 +120,36 @@ public struct IDXFile: Sendable, Equatable {
             }
             elementCount = product
         }
-        let expected = headerSize + elementCount * type.byteWidth
-        guard data.count >= expected else { throw .truncated(file: nil, expected: expected, found: data.count) }
-        guard data.count == expected else {
-            throw .sizeMismatch(
-                file: nil, what: "IDX file size for \(type) dimensions \(dimensions)", expected: expected,
-                found: data.count)
+        return (dimensions, headerSize + elementCount * type.byteWidth)
+    }
+
+    /// Gunzips `bytes` within the size the IDX header inside declares (and within `limits`).
+    private static func decompress(_ bytes: [UInt8], limits: ReadLimits) throws(FormatError) -> [UInt8] {
+        let head = try Gzip.decompressedPrefix(bytes, count: 4 + 4 * 255)
+        guard head.count >= 4, head[0] == 0, head[1] == 0, let type = ElementType(rawValue: head[2]),
+            head.count >= 4 + 4 * Int(head[3])
+        else {
+            // Not a valid header: decompress within the general bound and let the parser report the problem.
+            return try Gzip.decompress(bytes, limit: limits.maxDecompressedBytes)
         }
-        self.elementType = type
-        self.dimensions = dimensions
-        self.payload = Array(data[headerSize...])
+        let (dimensions, expected) = try declaredSize(head, type: type)
+        guard expected <= limits.maxDecompressedBytes else {
+            throw .limitExceeded(
+                file: nil,
+                what: "uncompressed size declared by the IDX header (\(type) \(dimensions): \(expected) bytes)",
+                limit: limits.maxDecompressedBytes, remedy: ReadLimits.decompressedOverride)
+        }
+        return try Gzip.decompress(
+            bytes, limit: expected,
+            limitRemedy: "the size its IDX header declares for \(type) \(dimensions); the stream holds more")
+    }
+
+    /// Throws for the first NaN or infinite element of a float file.
+    private func checkFinite() throws(FormatError) {
+        let values = floatValues()
+        guard let bad = values.firstIndex(where: { !$0.isFinite }) else { return }
+        let recordSize = max(1, dimensions.dropFirst().reduce(1, *))
+        throw .nonFiniteIDX(file: nil, record: bad / recordSize, offset: bad % recordSize, value: values[bad])
     }
 
     /// An IDX array of unsigned bytes.

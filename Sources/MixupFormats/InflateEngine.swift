@@ -18,6 +18,11 @@ struct InflateEngine: ~Copyable {
     private var outputCapacity: Int
     /// Output offset at which the current stream began (matches may not reach before it).
     private var streamStart = 0
+    /// The most output bytes allowed; producing more throws ``FormatError/limitExceeded(file:what:limit:remedy:)``
+    /// after filling the output exactly to the limit (so a caller may use the prefix).
+    private let outputLimit: Int
+    /// The `remedy` of the error thrown at ``outputLimit``.
+    private let limitRemedy: String
 
     private let literalTable: UnsafeMutablePointer<UInt32>
     private let distanceTable: UnsafeMutablePointer<UInt32>
@@ -27,13 +32,18 @@ struct InflateEngine: ~Copyable {
         symbolCount: 32, primaryBits: HuffmanTable.distancePrimaryBits)
 
     /// An engine reading the `count` bytes at `input`, whose output buffer starts with room for `expectedOutputCount`
-    /// bytes.
+    /// bytes and may hold at most `outputLimit` bytes (`limitRemedy` explains that bound in the error).
     ///
-    /// - Precondition: `input` stays valid for the life of the engine.
-    init(input: UnsafePointer<UInt8>, count: Int, expectedOutputCount: Int) {
+    /// - Precondition: `input` stays valid for the life of the engine; `outputLimit >= 0`.
+    init(
+        input: UnsafePointer<UInt8>, count: Int, expectedOutputCount: Int, outputLimit: Int = Int.max,
+        limitRemedy: String = ""
+    ) {
         self.input = input
         inputCount = count
-        outputCapacity = max(1024, expectedOutputCount)
+        self.outputLimit = outputLimit
+        self.limitRemedy = limitRemedy
+        outputCapacity = max(1, min(max(1024, expectedOutputCount), outputLimit))
         output = .allocate(capacity: outputCapacity)
         literalTable = .allocate(capacity: literalCapacity)
         distanceTable = .allocate(capacity: distanceCapacity)
@@ -87,6 +97,7 @@ struct InflateEngine: ~Copyable {
             return position
         } catch {
             // Decoding garbage past the end of the input usually fails with some other complaint: say what happened.
+            if case .limitExceeded = error { throw error }
             if consumedBits > inputCount * 8 {
                 throw .corruptDeflate(
                     file: nil, offset: inputCount, reason: "unexpected end of data (truncated stream)")
@@ -161,14 +172,41 @@ struct InflateEngine: ~Copyable {
 
     // MARK: - Output
 
-    private mutating func grow(toHold extra: Int) {
+    /// Enlarges the output buffer to hold `extra` more bytes, never beyond ``outputLimit``.
+    ///
+    /// - Throws: ``FormatError/limitExceeded(file:what:limit:remedy:)`` if `extra` more bytes would pass the limit.
+    private mutating func grow(toHold extra: Int) throws(FormatError) {
+        guard extra <= outputLimit - outputCount else { throw limitError() }
         var newCapacity = outputCapacity
-        while newCapacity - outputCount < extra { newCapacity = newCapacity * 2 }
+        while newCapacity - outputCount < extra {
+            newCapacity = newCapacity <= outputLimit / 2 ? newCapacity * 2 : outputLimit
+        }
         let newOutput = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newOutput.update(from: output, count: outputCount)
         output.deallocate()
         output = newOutput
         outputCapacity = newCapacity
+    }
+
+    private func limitError() -> FormatError {
+        .limitExceeded(file: nil, what: "decompressed data", limit: outputLimit, remedy: limitRemedy)
+    }
+
+    /// Makes room for `length` more bytes, or — when that would pass ``outputLimit`` — fills the output up to the limit
+    /// with the first bytes of the pending copy and throws. The copy comes from the input at `inputOffset`, or else
+    /// from the output `distance` bytes back (copied forwards, as an overlapping match is).
+    private mutating func reserve(_ length: Int, inputOffset: Int? = nil, distance: Int = 0) throws(FormatError) {
+        guard length > outputLimit - outputCount else { return try grow(toHold: length) }
+        let allowed = outputLimit - outputCount
+        if allowed > 0 { try grow(toHold: allowed) }
+        let destination = output + outputCount
+        if let inputOffset {
+            destination.update(from: input + inputOffset, count: allowed)
+        } else {
+            for index in 0..<allowed { destination[index] = destination[index - distance] }
+        }
+        outputCount += allowed
+        throw limitError()
     }
 
     // MARK: - Blocks
@@ -187,7 +225,7 @@ struct InflateEngine: ~Copyable {
                 file: nil, offset: inputCount,
                 reason: "unexpected end of data (stored block of \(length) bytes, \(inputCount - position) left)")
         }
-        if outputCapacity - outputCount < length { grow(toHold: length) }
+        if outputCapacity - outputCount < length { try reserve(length, inputOffset: position) }
         (output + outputCount).update(from: input + position, count: length)
         outputCount += length
         position += length
@@ -208,12 +246,14 @@ struct InflateEngine: ~Copyable {
     }
 
     private func buildTable(
-        lengths: ArraySlice<UInt8>, payloads: [UInt32], table: UnsafeMutablePointer<UInt32>, primaryBits: Int
+        lengths: ArraySlice<UInt8>, payloads: [UInt32], table: UnsafeMutablePointer<UInt32>, primaryBits: Int,
+        allowsSingleCode: Bool = true
     ) -> String? {
         lengths.withUnsafeBufferPointer { lengthBuffer in
             payloads.withUnsafeBufferPointer { payloadBuffer in
                 HuffmanTable.build(
-                    lengths: lengthBuffer, payloads: payloadBuffer, primaryBits: primaryBits, into: table)
+                    lengths: lengthBuffer, payloads: payloadBuffer, primaryBits: primaryBits,
+                    allowsSingleCode: allowsSingleCode, into: table)
             }
         }
     }
@@ -225,12 +265,13 @@ struct InflateEngine: ~Copyable {
         let distanceCount = try bits(5) + 1
         let codeLengthCount = try bits(4) + 4
         guard literalCount <= 286 else { throw corrupt("too many literal/length codes (\(literalCount) > 286)") }
+        guard distanceCount <= 30 else { throw corrupt("too many distance codes (\(distanceCount) > 30)") }
         let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
         var codeLengthLengths = [UInt8](repeating: 0, count: 19)
         for index in 0..<codeLengthCount { codeLengthLengths[order[index]] = try UInt8(bits(3)) }
         if let problem = buildTable(
             lengths: codeLengthLengths[...], payloads: HuffmanTable.codeLengthPayloads, table: codeLengthTable,
-            primaryBits: HuffmanTable.codeLengthPrimaryBits)
+            primaryBits: HuffmanTable.codeLengthPrimaryBits, allowsSingleCode: false)
         {
             throw corrupt("code-length code: \(problem)")
         }
@@ -306,7 +347,7 @@ struct InflateEngine: ~Copyable {
             bitCount &-= Int(consumed)
             let kind = entry >> 28
             if kind == HuffmanTable.Kind.literal.rawValue {
-                if outputCount == outputCapacity { grow(toHold: 1) }
+                if outputCount == outputCapacity { try grow(toHold: 1) }
                 output[outputCount] = UInt8(truncatingIfNeeded: entry)
                 outputCount &+= 1
                 continue
@@ -340,7 +381,9 @@ struct InflateEngine: ~Copyable {
                         + "(\(outputCount - streamStart) bytes)"
                 )
             }
-            if outputCapacity &- outputCount < length { grow(toHold: length) }
+            if outputCapacity &- outputCount < length {
+                try reserve(length, distance: distance)
+            }
             let destination = output + outputCount
             let source = destination - distance
             if distance >= length {

@@ -15,19 +15,20 @@ public protocol LabelMixer: Sendable {
     func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets
 }
 
-/// Mixes targets with the plan's realised weights: t_i = w_i·y_i + (1 − w_i)·y_partner(i).
+/// Mixes targets with the plan's realised weights: t_i = Σₛ wₛ,ᵢ·y[indicesₛ[i]] over the plan's sources
+/// (t_i = w_i·y_i + (1 − w_i)·y_partner(i) for a two-sample mix).
 public struct InterpolatedLabels: LabelMixer {
     /// Creates the mixer.
     public init() {}
     public var name: String { "interpolated" }
     public func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
         guard labels.rank == 2, labels.shape[0] == plan.batchSize else {
-            throw MixingError(
-                "labels of shape \(labels.shape) do not match a plan for \(plan.batchSize) samples; expected [batch, classes]"
-            )
+            throw .shapeMismatch(
+                what: "labels", shape: labels.shape, expected: "[\(plan.batchSize), classes] (the plan's batch)")
         }
         let plain = labels.detached()
-        return MixedTargets(original: plain, partner: plain.gathering(rows: plan.partners), weights: plan.labelWeights)
+        return try MixedTargets(
+            sources: plan.sources.map { plain.gathering(rows: $0.indices) }, weights: plan.sourceLabelWeights)
     }
 }
 
@@ -44,7 +45,7 @@ public struct SmoothedLabels<Base: LabelMixer>: LabelMixer {
     /// - Throws: ``MixingError`` if ε is outside [0, 1].
     public init(_ base: Base, epsilon: Float) throws(MixingError) {
         guard epsilon >= 0 && epsilon <= 1 else {
-            throw MixingError("label smoothing ε must be in [0, 1], got \(epsilon)")
+            throw .invalidParameter(name: "label smoothing ε", value: "\(epsilon)", requirement: "be in [0, 1]")
         }
         self.base = base
         self.epsilon = epsilon
@@ -54,7 +55,7 @@ public struct SmoothedLabels<Base: LabelMixer>: LabelMixer {
 
     public func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
         guard labels.rank == 2, labels.shape[1] > 0 else {
-            throw MixingError("labels must be [batch, classes], got \(labels.shape)")
+            throw .shapeMismatch(what: "labels", shape: labels.shape, expected: "[batch, classes]")
         }
         let classes = Float(labels.shape[1])
         let smoothed = withoutGradients { labels.detached() * (1 - epsilon) + epsilon / classes }

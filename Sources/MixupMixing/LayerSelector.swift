@@ -34,7 +34,7 @@ public struct FixedLayerSelector: LayerSelector {
         -> MixPoint?
     {
         guard let point = eligible.first(where: { $0.name == pointName }) else {
-            throw MixingError("mix point \"\(pointName)\" does not exist; eligible: \(eligible.map(\.name))")
+            throw .unknownMixPoint(name: pointName, eligible: eligible.map(\.name))
         }
         return point
     }
@@ -47,9 +47,12 @@ public struct RandomLayerSelector: LayerSelector {
     public let names: [String]?
     /// Creates the selector.
     ///
-    /// - Precondition: `names`, when given, is not empty.
-    public init(among names: [String]? = nil) {
-        precondition(names.map { !$0.isEmpty } ?? true, "RandomLayerSelector: the candidate set is empty")
+    /// - Throws: ``MixingError/invalidParameter(name:value:requirement:)`` if `names` is given but empty.
+    public init(among names: [String]? = nil) throws(MixingError) {
+        if let names, names.isEmpty {
+            throw .invalidParameter(
+                name: "RandomLayerSelector's candidate names", value: "[]", requirement: "not be empty")
+        }
         self.names = names
     }
     public var name: String { "random{\((names ?? ["all"]).joined(separator: ","))}" }
@@ -61,12 +64,14 @@ public struct RandomLayerSelector: LayerSelector {
             candidates = []
             for wanted in names {
                 guard let point = eligible.first(where: { $0.name == wanted }) else {
-                    throw MixingError("mix point \"\(wanted)\" does not exist; eligible: \(eligible.map(\.name))")
+                    throw .unknownMixPoint(name: wanted, eligible: eligible.map(\.name))
                 }
                 candidates.append(point)
             }
         }
-        guard !candidates.isEmpty else { throw MixingError("no eligible mix points to choose from") }
+        guard !candidates.isEmpty else {
+            throw .invalidParameter(name: "the eligible mix points", value: "[]", requirement: "not be empty")
+        }
         // A single candidate needs no draw: leaving the generator untouched keeps e.g. Manifold Mixup restricted to
         // the input bit-identical to input Mixup with the same seed.
         if candidates.count == 1 { return candidates[0] }
@@ -96,7 +101,11 @@ extension LayerSelector where Self == FixedLayerSelector {
 
 extension LayerSelector where Self == RandomLayerSelector {
     /// Draw the point uniformly from `names` once per batch (all eligible points when `nil`).
-    public static func random(among names: [String]? = nil) -> RandomLayerSelector { RandomLayerSelector(among: names) }
+    ///
+    /// - Throws: ``MixingError/invalidParameter(name:value:requirement:)`` if `names` is given but empty.
+    public static func random(among names: [String]? = nil) throws(MixingError) -> RandomLayerSelector {
+        try RandomLayerSelector(among: names)
+    }
 }
 
 extension LayerSelector where Self == NoMixingSelector {

@@ -29,14 +29,17 @@ public struct MixWeightDistribution: Sendable, Equatable {
     ///
     /// - Throws: ``MixingError`` if `value` is not in [0, 1].
     public static func fixed(_ value: Double) throws(MixingError) -> MixWeightDistribution {
-        guard value >= 0 && value <= 1 else { throw MixingError("fixed λ must be in [0, 1], got \(value)") }
+        guard value >= 0 && value <= 1 else {
+            throw .invalidParameter(name: "fixed λ", value: "\(value)", requirement: "be in [0, 1]")
+        }
         return MixWeightDistribution(kind: .fixed(value), keepsOriginalDominant: false)
     }
 
     /// λ ~ Uniform(lower, upper) within [0, 1].
     public static func uniform(_ lower: Double, _ upper: Double) throws(MixingError) -> MixWeightDistribution {
         guard lower >= 0, upper <= 1, lower <= upper else {
-            throw MixingError("uniform λ range must satisfy 0 ≤ lower ≤ upper ≤ 1, got [\(lower), \(upper)]")
+            throw .invalidParameter(
+                name: "uniform λ range", value: "[\(lower), \(upper)]", requirement: "satisfy 0 ≤ lower ≤ upper ≤ 1")
         }
         return MixWeightDistribution(kind: .uniform(lower, upper), keepsOriginalDominant: false)
     }

@@ -22,10 +22,10 @@ extension MixableModel {
 
     /// The eligible point with this name.
     ///
-    /// - Throws: ``MixingError`` listing the available names when there is none.
+    /// - Throws: ``MixingError/unknownMixPoint(name:eligible:)`` listing the available names when there is none.
     public func mixPoint(named name: String) throws(MixingError) -> MixPoint {
         guard let point = mixPoints.first(where: { $0.name == name }) else {
-            throw MixingError("no mix point named \"\(name)\"; eligible: \(mixPoints.map(\.name))")
+            throw .unknownMixPoint(name: name, eligible: mixPoints.map(\.name))
         }
         return point
     }
@@ -54,6 +54,10 @@ public final class MixableSequential: MixableModel {
     }
 
     public var children: [(name: String, layer: any Layer)] { body.children }
+
+    public func copy() throws(LayerCopyError) -> MixableSequential {
+        MixableSequential(try body.copy().layers, mixPoints: mixPoints)
+    }
 
     public func forward(_ input: Tensor, from start: MixPoint, to end: MixPoint?, context: inout ForwardContext)
         -> Tensor

@@ -29,7 +29,8 @@ public struct Regularizer: Sendable {
     ) throws(MixingError) {
         try MixingValidation.checkProbability(probability)
         if let lastMixingEpoch, lastMixingEpoch < 0 {
-            throw MixingError("lastMixingEpoch must be non-negative, got \(lastMixingEpoch)")
+            throw .invalidParameter(
+                name: "lastMixingEpoch", value: "\(lastMixingEpoch)", requirement: "be non-negative")
         }
         self.name = name
         self.strategy = strategy
@@ -63,7 +64,10 @@ public struct Regularizer: Sendable {
 
     /// The same regularizer, switched off after `epoch` (counting from 0).
     public func disabled(afterEpoch epoch: Int) throws(MixingError) -> Regularizer {
-        guard epoch >= 0 else { throw MixingError("disabled(afterEpoch:) needs a non-negative epoch, got \(epoch)") }
+        guard epoch >= 0 else {
+            throw .invalidParameter(
+                name: "disabled(afterEpoch:)'s epoch", value: "\(epoch)", requirement: "be non-negative")
+        }
         var copy = self
         copy.lastMixingEpoch = epoch
         return copy
@@ -84,7 +88,8 @@ public struct Regularizer: Sendable {
     }
 
     /// Runs `model` on a batch with this regularizer: picks the mix point, runs up to it, draws a plan for the
-    /// hidden state's shape, mixes, finishes the forward pass, and mixes the targets by the realised weights.
+    /// hidden state (``MixingStrategy/plan(for:using:)``, so data-aware strategies see it), mixes, finishes the forward
+    /// pass, and mixes the targets by the realised weights.
     ///
     /// - Parameters:
     ///   - model: the network, split at its mix points.
@@ -93,14 +98,18 @@ public struct Regularizer: Sendable {
     ///   - epoch: the current epoch, counting from 0 (for ``lastMixingEpoch``).
     ///   - context: the forward context (training mode, dropout generator).
     ///   - generator: the source of every random draw (whether to mix, the mix point, the plan).
-    /// - Throws: ``MixingError`` from the selector, strategy or label mixer.
+    /// - Throws: ``MixingError`` from the selector, strategy or label mixer;
+    ///   ``MixingError/noGradientPath(strategy:point:)`` if the strategy's `apply` cut the gradient path of a hidden
+    ///   state that had one (gradients would silently stop at the mix point).
     public func forward(
         _ model: any MixableModel, input: Tensor, labels: Tensor, epoch: Int, context: inout ForwardContext,
         using generator: inout some RandomNumberGenerator
     ) throws(MixingError) -> MixedForward {
         let batch = input.shape.first ?? 0
         guard labels.rank == 2, labels.shape[0] == batch else {
-            throw MixingError("labels of shape \(labels.shape) do not match a batch of \(batch) inputs \(input.shape)")
+            throw .shapeMismatch(
+                what: "labels", shape: labels.shape,
+                expected: "[\(batch), classes] for the inputs of shape \(input.shape)")
         }
         var point: MixPoint? = nil
         let isActive = lastMixingEpoch.map { epoch <= $0 } ?? true
@@ -115,8 +124,13 @@ public struct Regularizer: Sendable {
             return MixedForward(output: output, targets: targets, point: nil, plan: nil)
         }
         let hidden = model.forward(input, from: .input, to: point, context: &context)
-        let plan = try strategy.plan(batchSize: batch, sampleShape: Array(hidden.shape.dropFirst()), using: &generator)
+        let plan = try strategy.plan(
+            for: MixingBatch(values: hidden, labels: labels, point: point, input: input, model: model),
+            using: &generator)
         let mixed = try strategy.apply(plan, to: hidden)
+        if hidden.requiresGradient && !mixed.requiresGradient && isRecordingGradients {
+            throw .noGradientPath(strategy: strategy.name, point: point.name)
+        }
         let output = model.forward(mixed, from: point, to: nil, context: &context)
         let targets = try labelMixer.targets(for: plan, labels: labels)
         return MixedForward(output: output, targets: targets, point: point, plan: plan)

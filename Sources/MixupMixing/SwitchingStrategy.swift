@@ -1,23 +1,46 @@
 import MixupTensor
 
 /// Chooses one of several strategies per batch with given probabilities — e.g. Mixup or CutMix, as timm's
-/// `switch_prob` — and applies the chosen one. The choice is recorded in the plan's ``MixPlan/route``.
+/// `switch_prob` — and applies the chosen one. The choice travels in the plan's payload as a
+/// ``SwitchingStrategy/Choice`` wrapping the chosen strategy's own payload.
 public struct SwitchingStrategy: MixingStrategy {
+    /// The payload of a plan drawn by a switch: which option drew it, and that option's own payload.
+    public struct Choice: MixPayload {
+        /// The index of the chosen option in ``SwitchingStrategy/options``.
+        public let option: Int
+        /// The chosen strategy's payload, if it had one.
+        public let inner: (any MixPayload)?
+
+        /// Creates a choice.
+        public init(option: Int, inner: (any MixPayload)?) {
+            self.option = option
+            self.inner = inner
+        }
+
+        public static func == (lhs: Choice, rhs: Choice) -> Bool {
+            lhs.option == rhs.option && payloadsEqual(lhs.inner, rhs.inner)
+        }
+    }
+
     /// The strategies and their probabilities (summing to 1).
     public let options: [(strategy: any MixingStrategy, probability: Double)]
 
     /// Creates the composite.
     ///
-    /// - Throws: ``MixingError`` if there are no options, a probability is outside [0, 1], or they do not sum to 1.
+    /// - Throws: ``MixingError/invalidParameter(name:value:requirement:)`` if there are no options, a probability is
+    ///   outside [0, 1], or they do not sum to 1.
     public init(_ options: [(strategy: any MixingStrategy, probability: Double)]) throws(MixingError) {
-        guard !options.isEmpty else { throw MixingError("SwitchingStrategy needs at least one strategy") }
+        guard !options.isEmpty else {
+            throw .invalidParameter(name: "SwitchingStrategy options", value: "[]", requirement: "not be empty")
+        }
         for option in options {
             try MixingValidation.checkProbability(option.probability, "probability of \(option.strategy.name)")
         }
         let total = options.reduce(0) { $0 + $1.probability }
         guard abs(total - 1) < 1e-9 else {
-            throw MixingError(
-                "SwitchingStrategy probabilities must sum to 1, got \(total) (\(options.map(\.probability)))")
+            throw .invalidParameter(
+                name: "SwitchingStrategy probabilities", value: "\(total) (\(options.map(\.probability)))",
+                requirement: "sum to 1")
         }
         self.options = options
     }
@@ -26,10 +49,8 @@ public struct SwitchingStrategy: MixingStrategy {
         "switch(" + options.map { "\($0.strategy.name):\($0.probability)" }.joined(separator: ",") + ")"
     }
 
-    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
-        throws(MixingError)
-        -> MixPlan
-    {
+    /// Draws the option for this batch (one uniform draw).
+    func choose(using generator: inout some RandomNumberGenerator) -> Int {
         let u = generator.nextUnitDouble()
         var cumulative = 0.0
         // When rounding leaves the cumulative sum just below 1 and u falls in the gap, fall back to the last option
@@ -42,18 +63,42 @@ public struct SwitchingStrategy: MixingStrategy {
                 break
             }
         }
-        var plan = try options[chosen].strategy.plan(batchSize: batchSize, sampleShape: sampleShape, using: &generator)
-        plan.route.insert(chosen, at: 0)
+        return chosen
+    }
+
+    static func wrap(_ plan: MixPlan, option: Int) -> MixPlan {
+        var plan = plan
+        plan.payload = Choice(option: option, inner: plan.payload)
         return plan
     }
 
+    public func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+        throws(MixingError)
+        -> MixPlan
+    {
+        let chosen = choose(using: &generator)
+        let plan = try options[chosen].strategy.plan(batchSize: batchSize, sampleShape: sampleShape, using: &generator)
+        return Self.wrap(plan, option: chosen)
+    }
+
+    /// Chooses an option and lets it see the batch (so data-aware options work inside a switch).
+    public func plan(for batch: MixingBatch, using generator: inout some RandomNumberGenerator) throws(MixingError)
+        -> MixPlan
+    {
+        let chosen = choose(using: &generator)
+        return Self.wrap(try options[chosen].strategy.plan(for: batch, using: &generator), option: chosen)
+    }
+
     public func apply(_ plan: MixPlan, to x: Tensor) throws(MixingError) -> Tensor {
-        guard let chosen = plan.route.first, chosen >= 0, chosen < options.count else {
-            throw MixingError("plan route \(plan.route) was not drawn by this SwitchingStrategy")
+        guard let choice = plan.payload(as: Choice.self) else {
+            throw .planMismatch(strategy: name, reason: "its payload is not a SwitchingStrategy.Choice")
+        }
+        guard choice.option >= 0, choice.option < options.count else {
+            throw .planMismatch(strategy: name, reason: "option \(choice.option) is not in 0..<\(options.count)")
         }
         var inner = plan
-        inner.route.removeFirst()
-        return try options[chosen].strategy.apply(inner, to: x)
+        inner.payload = choice.inner
+        return try options[choice.option].strategy.apply(inner, to: x)
     }
 }
 

@@ -52,15 +52,63 @@ public enum Models {
         return MixableSequential(blocks, mixPoints: points)
     }
 
+    /// The Ladder-network / Improved-GAN MLP of permutation-invariant MNIST (Rasmus et al. 2015; Salimans et al. 2016):
+    /// by default 784-1000-500-250-250-250-10, each hidden block Linear → BatchNorm → ReLU, weights initialised as
+    /// PyTorch does (U(±1/√fanIn)).
+    ///
+    /// `[batch, ...]` inputs are flattened. Optional train-time ``GaussianNoise``: `inputNoise` is added to the
+    /// flattened input (inside the first block, after any input-space mixing), `hiddenNoise` after every hidden block's
+    /// ReLU (the Ladder / Bad GAN choice is 0.3 and 0.5); both are off in evaluation. Mix points: the input and the
+    /// output of every hidden block (`"hidden1"` … `"hidden5"`), for Manifold Mixup and manifold ICT / MixMatch.
+    /// - Precondition: at least one hidden layer, sizes positive, noise levels non-negative.
+    public static func ladderMLP(
+        inputSize: Int = 784, hiddenSizes: [Int] = [1000, 500, 250, 250, 250], classCount: Int = 10,
+        inputNoise: Float = 0, hiddenNoise: Float = 0, using generator: inout some RandomNumberGenerator
+    ) -> MixableSequential {
+        precondition(
+            inputSize > 0 && classCount > 0 && !hiddenSizes.isEmpty && hiddenSizes.allSatisfy { $0 > 0 },
+            "ladderMLP: needs at least one hidden layer and positive sizes, got \(hiddenSizes)")
+        precondition(inputNoise >= 0 && hiddenNoise >= 0, "ladderMLP: noise levels must be non-negative")
+        var blocks: [any Layer] = []
+        var points: [MixPoint] = [.input]
+        var width = inputSize
+        for (index, size) in hiddenSizes.enumerated() {
+            var layers: [any Layer] = []
+            if index == 0 {
+                layers.append(Flatten())
+                if inputNoise > 0 { layers.append(GaussianNoise(standardDeviation: inputNoise)) }
+            }
+            layers.append(
+                Linear(inputSize: width, outputSize: size, initialization: .pytorchDefault, using: &generator))
+            layers.append(BatchNorm(featureCount: size))
+            layers.append(ReLU())
+            if hiddenNoise > 0 { layers.append(GaussianNoise(standardDeviation: hiddenNoise)) }
+            blocks.append(Sequential(layers))
+            points.append(MixPoint(boundary: index + 1, name: "hidden\(index + 1)"))
+            width = size
+        }
+        blocks.append(
+            Linear(inputSize: width, outputSize: classCount, initialization: .pytorchDefault, using: &generator))
+        return MixableSequential(blocks, mixPoints: points)
+    }
+
     /// The benchmark CNN for `[batch, channels, 28, 28]` images: two blocks of
     /// (conv3×3-BN-ReLU)×2 + max-pool (32 then 64 channels), then Linear(64·7·7 → 256)-ReLU-Linear(256 → classes).
     ///
     /// Mix points: `"input"`, `"block1"` (after the first pool), `"block2"` (after the second).
+    /// - Throws: ``ModelError`` when `imageSize` is not a positive multiple of 4 (the two pools halve it twice) or a
+    ///   channel, class or width count is not positive.
     public static func cnn(
         inputChannels: Int = 1, imageSize: Int = 28, classCount: Int = 10, widths: (Int, Int) = (32, 64),
         using generator: inout some RandomNumberGenerator
-    ) -> MixableSequential {
-        precondition(imageSize % 4 == 0, "cnn: imageSize must be divisible by 4, got \(imageSize)")
+    ) throws(ModelError) -> MixableSequential {
+        guard imageSize > 0, imageSize % 4 == 0 else { throw .imageSizeNotDivisible(imageSize: imageSize, by: 4) }
+        for (name, value) in [
+            ("inputChannels", inputChannels), ("classCount", classCount), ("widths.0", widths.0),
+            ("widths.1", widths.1),
+        ] where value <= 0 {
+            throw .nonPositiveSize(name: name, value: value)
+        }
         func convBlock(_ inChannels: Int, _ outChannels: Int) -> [any Layer] {
             [
                 Conv2D(

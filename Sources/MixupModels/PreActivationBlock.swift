@@ -29,6 +29,20 @@ public final class PreActivationBlock: Layer {
             : nil
     }
 
+    private init(norm1: BatchNorm, conv1: Conv2D, norm2: BatchNorm, conv2: Conv2D, shortcut: Conv2D?) {
+        self.norm1 = norm1
+        self.conv1 = conv1
+        self.norm2 = norm2
+        self.conv2 = conv2
+        self.shortcut = shortcut
+    }
+
+    public func copy() -> PreActivationBlock {
+        PreActivationBlock(
+            norm1: norm1.copy(), conv1: conv1.copy(), norm2: norm2.copy(), conv2: conv2.copy(),
+            shortcut: shortcut?.copy())
+    }
+
     public var children: [(name: String, layer: any Layer)] {
         var result: [(name: String, layer: any Layer)] = [
             ("bn1", norm1), ("conv1", conv1), ("bn2", norm2), ("conv2", conv2),

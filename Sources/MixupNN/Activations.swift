@@ -5,6 +5,7 @@ public final class ReLU: Layer {
     /// Creates the activation.
     public init() {}
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor { input.relu() }
+    public func copy() -> ReLU { ReLU() }
 }
 
 /// Leaky ReLU: `x` for positive inputs, `slope · x` otherwise; any shape.
@@ -16,6 +17,7 @@ public final class LeakyReLU: Layer {
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
         input.leakyRelu(slope: slope)
     }
+    public func copy() -> LeakyReLU { LeakyReLU(slope: slope) }
 }
 
 /// Hyperbolic tangent, any shape.
@@ -23,6 +25,7 @@ public final class Tanh: Layer {
     /// Creates the activation.
     public init() {}
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor { input.tanh() }
+    public func copy() -> Tanh { Tanh() }
 }
 
 /// Logistic sigmoid, any shape.
@@ -30,4 +33,5 @@ public final class Sigmoid: Layer {
     /// Creates the activation.
     public init() {}
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor { input.sigmoid() }
+    public func copy() -> Sigmoid { Sigmoid() }
 }

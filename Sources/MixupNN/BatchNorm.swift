@@ -33,6 +33,14 @@ public final class BatchNorm: Layer {
     }
 
     public var parameters: [Parameter] { [scale, offset] }
+
+    public func copy() -> BatchNorm {
+        let copy = BatchNorm(featureCount: scale.value.count, momentum: momentum, epsilon: epsilon)
+        for (source, target) in zip(parameters + buffers, copy.parameters + copy.buffers) {
+            target.value = source.value
+        }
+        return copy
+    }
     public var buffers: [Parameter] { [runningMean, runningVariance] }
 
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {

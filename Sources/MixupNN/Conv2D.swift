@@ -39,7 +39,19 @@ public final class Conv2D: Layer {
         self.groups = groups
     }
 
+    private init(filter: Parameter, bias: Parameter?, stride: Int, padding: Int, groups: Int) {
+        self.filter = filter
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+        self.groups = groups
+    }
+
     public var parameters: [Parameter] { [filter] + (bias.map { [$0] } ?? []) }
+
+    public func copy() -> Conv2D {
+        Conv2D(filter: filter.copy(), bias: bias?.copy(), stride: stride, padding: padding, groups: groups)
+    }
 
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
         Tensor.conv2d(

@@ -15,6 +15,8 @@ public final class Dropout: Layer {
         self.probability = probability
     }
 
+    public func copy() -> Dropout { Dropout(probability: probability) }
+
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
         guard context.isTraining, probability > 0 else { return input }
         let keep = Float(1 - probability)

@@ -17,12 +17,23 @@ public protocol Layer: AnyObject {
 
     /// Sub-layers with their names, for containers. Default: none.
     var children: [(name: String, layer: any Layer)] { get }
+
+    /// A deep copy: a new layer of the same architecture and configuration whose parameters and buffers hold the same
+    /// values in independent storage (training one never changes the other). Gradients are not copied.
+    ///
+    /// Every built-in layer and model implements it; EMA teachers and EMA evaluation are made with it. Default:
+    /// throws ``LayerCopyError/notCopyable(layerType:)`` naming the type, for layers written before copies existed.
+    func copy() throws(LayerCopyError) -> Self
 }
 
 extension Layer {
     public var parameters: [Parameter] { [] }
     public var buffers: [Parameter] { [] }
     public var children: [(name: String, layer: any Layer)] { [] }
+
+    public func copy() throws(LayerCopyError) -> Self {
+        throw .notCopyable(layerType: String(describing: type(of: self)))
+    }
 
     /// Every trainable parameter of this layer and its descendants, with dotted names (`"0.weight"`).
     ///

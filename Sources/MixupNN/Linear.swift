@@ -23,7 +23,14 @@ public final class Linear: Layer {
         bias = hasBias ? Parameter(.zeros([outputSize]), name: "bias") : nil
     }
 
+    private init(weight: Parameter, bias: Parameter?) {
+        self.weight = weight
+        self.bias = bias
+    }
+
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+
+    public func copy() -> Linear { Linear(weight: weight.copy(), bias: bias?.copy()) }
 
     /// `[batch, inputSize]` → `[batch, outputSize]`.
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {

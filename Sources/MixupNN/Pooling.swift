@@ -17,6 +17,7 @@ public final class MaxPool2D: Layer {
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
         input.maxPool2d(kernelSize: kernelSize, stride: stride, padding: padding)
     }
+    public func copy() -> MaxPool2D { MaxPool2D(kernelSize: kernelSize, stride: stride, padding: padding) }
 }
 
 /// Average pooling over `[batch, channels, height, width]` with a square window.
@@ -36,6 +37,7 @@ public final class AvgPool2D: Layer {
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
         input.avgPool2d(kernelSize: kernelSize, stride: stride, padding: padding)
     }
+    public func copy() -> AvgPool2D { AvgPool2D(kernelSize: kernelSize, stride: stride, padding: padding) }
 }
 
 /// Global average pooling: `[batch, channels, height, width]` → `[batch, channels]`.
@@ -45,6 +47,7 @@ public final class GlobalAvgPool: Layer {
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
         input.globalAveragePooled()
     }
+    public func copy() -> GlobalAvgPool { GlobalAvgPool() }
 }
 
 /// Flattens every axis after the batch axis: `[batch, ...]` → `[batch, features]`.
@@ -52,4 +55,5 @@ public final class Flatten: Layer {
     /// Creates the layer.
     public init() {}
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor { input.flattenedBatch() }
+    public func copy() -> Flatten { Flatten() }
 }

@@ -17,6 +17,12 @@ public final class Sequential: Layer {
         layers.enumerated().map { ("\($0.offset)", $0.element) }
     }
 
+    public func copy() throws(LayerCopyError) -> Sequential {
+        var copies: [any Layer] = []
+        for layer in layers { copies.append(try layer.copy()) }
+        return Sequential(copies)
+    }
+
     /// Applies every layer.
     public func callAsFunction(_ input: Tensor, context: inout ForwardContext) -> Tensor {
         forward(input, from: 0, to: layers.count, context: &context)

@@ -48,11 +48,24 @@ public struct RunProvenance: Sendable, Equatable, Codable {
             })
     }
 
-    /// `value` as text, unwrapping optionals.
+    /// `value` as text, unwrapping optionals; dictionaries and sets list their entries sorted, so the text does not
+    /// depend on the process's hash seed.
     static func describe(_ value: Any) -> String {
         let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return "\(value)" }
-        return mirror.children.first.map { describe($0.value) } ?? "default"
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.map { describe($0.value) } ?? "default"
+        case .dictionary:
+            let entries = mirror.children.map { entry in
+                let pair = Array(Mirror(reflecting: entry.value).children)
+                return pair.count == 2 ? "\(describe(pair[0].value)): \(describe(pair[1].value))" : describe(entry.value)
+            }
+            return "[" + entries.sorted().joined(separator: ", ") + "]"
+        case .set:
+            return "[" + mirror.children.map { describe($0.value) }.sorted().joined(separator: ", ") + "]"
+        default:
+            return "\(value)"
+        }
     }
 
     /// Reads `run-info.json` from `folder`, or returns `nil` when there is none.

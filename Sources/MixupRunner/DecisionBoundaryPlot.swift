@@ -21,7 +21,8 @@ public struct DecisionBoundaryPlot {
     /// - Throws: ``RunnerError`` unless samples are 2-D and labelled and every model outputs two classes.
     public func render(panels: [(title: String, model: any Layer)], data: Dataset) throws -> String {
         guard data.sampleShape == [2], let labels = data.labels else {
-            throw RunnerError("decision boundaries need labelled 2-D samples, got shape \(data.sampleShape)")
+            throw RunnerError.invalidData(
+                "decision boundaries need labelled 2-D samples, got shape \(data.sampleShape)")
         }
         let xs = stride(from: 0, to: data.samples.count, by: 2).map { data.samples[$0] }
         let ys = stride(from: 1, to: data.samples.count, by: 2).map { data.samples[$0] }
@@ -50,7 +51,7 @@ public struct DecisionBoundaryPlot {
             let x0 = gap + index * (size + gap)
             let probabilities = panel.model.inferring(gridTensor).softmax()
             guard probabilities.shape == [n * n, 2] else {
-                throw RunnerError(
+                throw RunnerError.invalidData(
                     "decision boundaries need a two-class model, but \(panel.title) outputs shape \(Array(probabilities.shape.dropFirst()))"
                 )
             }

@@ -18,18 +18,26 @@ public struct Recipe: Sendable {
     public var summary: String
     /// Builds the data for a run.
     public var data: @Sendable (DataRequest) throws -> RecipeData
-    /// Builds a freshly initialised model.
-    public var model: @Sendable (inout SeededGenerator) -> any MixableModel
+    /// Builds a freshly initialised model (throwing for a setting the model cannot take).
+    public var model: @Sendable (inout SeededGenerator) throws -> any MixableModel
+    /// The per-sample shape the model expects (e.g. `[1, 28, 28]`), checked against the data before training; `nil`
+    /// skips the check.
+    public var sampleShape: [Int]?
     /// The default regularizer (replaced by `--strategy`).
     public var regularizer: Regularizer
     /// When not empty and no `--strategy` is given, each of these is trained in turn and compared in a table.
     public var comparison: [Regularizer]
     /// Builds the training objective for a regularizer (default: supervised cross-entropy).
     public var objective: @Sendable (Regularizer, RunOptions) throws -> any TrainingObjective
-    /// The optimizer.
+    /// The optimizer (a built-in helper such as `.sgd(…)`, or any ``Optimizer`` through `.custom`).
     public var optimizer: OptimizerSettings
-    /// The learning-rate schedule.
+    /// The learning-rate schedule (a built-in helper such as `.cosine`, or any ``LearningRateSchedule``).
     public var schedule: ScheduleSettings
+    /// Flags this recipe adds to `mixup run` (their values arrive in ``DataRequest/flags`` and
+    /// ``RunOptions/recipeFlags``).
+    public var flags: [RecipeFlag]
+    /// Trainer hooks for each trained model (e.g. a step logger), built from the run's options.
+    public var hooks: (@Sendable (RunOptions) -> TrainingHooks)?
     /// Default epochs, batch size and unlabelled batch size.
     public var epochs: Int, batchSize: Int, unlabelledBatchSize: Int?
     /// Evaluate on the test set every this many epochs (and after the last).
@@ -42,7 +50,8 @@ public struct Recipe: Sendable {
     /// Creates a recipe.
     public init(
         name: String, summary: String, data: @escaping @Sendable (DataRequest) throws -> RecipeData,
-        model: @escaping @Sendable (inout SeededGenerator) -> any MixableModel, regularizer: Regularizer = .erm,
+        model: @escaping @Sendable (inout SeededGenerator) throws -> any MixableModel, sampleShape: [Int]? = nil,
+        regularizer: Regularizer = .erm,
         comparison: [Regularizer] = [],
         objective: @escaping @Sendable (Regularizer, RunOptions) throws -> any TrainingObjective = { regularizer, _ in
             SupervisedObjective(regularizer: regularizer)
@@ -50,12 +59,14 @@ public struct Recipe: Sendable {
         optimizer: OptimizerSettings = .sgd(learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 1e-4),
         schedule: ScheduleSettings = .cosine, epochs: Int = 10, batchSize: Int = 128, unlabelledBatchSize: Int? = nil,
         evaluationInterval: Int = 1, augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil,
+        flags: [RecipeFlag] = [], hooks: (@Sendable (RunOptions) -> TrainingHooks)? = nil,
         report: (@Sendable (RecipeReport) throws -> Void)? = nil
     ) {
         self.name = name
         self.summary = summary
         self.data = data
         self.model = model
+        self.sampleShape = sampleShape
         self.regularizer = regularizer
         self.comparison = comparison
         self.objective = objective
@@ -66,27 +77,9 @@ public struct Recipe: Sendable {
         self.unlabelledBatchSize = unlabelledBatchSize
         self.evaluationInterval = evaluationInterval
         self.augmentation = augmentation
+        self.flags = flags
+        self.hooks = hooks
         self.report = report
-    }
-}
-
-/// What a recipe's data builder is asked for.
-public struct DataRequest: Sendable {
-    /// The `--data` path, if given.
-    public var path: String?
-    /// The run's seed (for synthetic data and label subsets).
-    public var seed: UInt64
-    /// `--labels N`: the number of labelled samples for semi-supervised recipes.
-    public var labels: Int?
-    /// `--limit N`: read at most this many samples per split (smoke tests).
-    public var limit: Int?
-
-    /// Creates a request.
-    public init(path: String? = nil, seed: UInt64 = 0, labels: Int? = nil, limit: Int? = nil) {
-        self.path = path
-        self.seed = seed
-        self.labels = labels
-        self.limit = limit
     }
 }
 
@@ -107,56 +100,6 @@ public struct RecipeData: Sendable {
     }
 }
 
-/// The optimizer of a recipe.
-public enum OptimizerSettings: Sendable {
-    /// SGD with momentum, optional Nesterov, and L2 weight decay.
-    case sgd(learningRate: Float, momentum: Float, nesterov: Bool, weightDecay: Float)
-    /// Adam, or AdamW with decoupled weight decay.
-    case adam(learningRate: Float, weightDecay: Float, decoupled: Bool)
-
-    /// The base learning rate.
-    public var learningRate: Float {
-        switch self {
-        case .sgd(let lr, _, _, _), .adam(let lr, _, _): lr
-        }
-    }
-
-    /// The optimizer over `parameters`.
-    public func make(parameters: [Parameter]) -> any Optimizer {
-        switch self {
-        case .sgd(let lr, let momentum, let nesterov, let weightDecay):
-            SGD(
-                parameters: parameters, learningRate: lr, momentum: momentum, nesterov: nesterov,
-                weightDecay: weightDecay)
-        case .adam(let lr, let weightDecay, let decoupled):
-            Adam(parameters: parameters, learningRate: lr, weightDecay: weightDecay, decoupledWeightDecay: decoupled)
-        }
-    }
-}
-
-/// The learning-rate schedule of a recipe, relative to its base rate.
-public enum ScheduleSettings: Sendable {
-    /// The base rate throughout.
-    case constant
-    /// Cosine decay to zero over the run.
-    case cosine
-    /// ×0.1 at each fraction of the run (e.g. [0.5, 0.75], the Mixup paper's epochs 100 and 150 of 200).
-    case multiStep([Double])
-    /// Linear warm-up over the first `steps`, then cosine decay.
-    case warmupCosine(steps: Int)
-
-    /// The schedule for a run of `totalSteps` steps at base rate `rate`.
-    public func make(rate: Float, totalSteps: Int) -> any LearningRateSchedule {
-        switch self {
-        case .constant: ConstantLearningRate(rate)
-        case .cosine: CosineDecay(initial: rate)
-        case .multiStep(let fractions):
-            MultiStepDecay(initial: rate, milestones: fractions.map { Int($0 * Double(totalSteps)) })
-        case .warmupCosine(let steps): LinearWarmup(CosineDecay(initial: rate), warmupSteps: steps)
-        }
-    }
-}
-
 /// The trained models of a recipe run, for plots and extra reports.
 public struct RecipeReport {
     /// Where outputs go.
@@ -165,4 +108,21 @@ public struct RecipeReport {
     public let data: RecipeData
     /// One entry per trained regularizer, in order.
     public let runs: [(regularizer: Regularizer, model: any MixableModel, result: TrainingResult)]
+    /// Where the report's own notes go (e.g. "wrote decision_boundaries.svg").
+    public let reporter: any RunReporter
+}
+
+extension RecipeData {
+    /// Every split with more than `limit` samples cut to `limit` of them (`nil`: unchanged), chosen by a generator
+    /// seeded with `seed` and kept in their original order — so a class-sorted split keeps its classes. This is what
+    /// the runner applies for `--limit`.
+    public func limited(to limit: Int?, seed: UInt64 = 0) -> RecipeData {
+        guard let limit else { return self }
+        func cut(_ set: Dataset) -> Dataset {
+            guard set.count > limit else { return set }
+            var generator = SeededGenerator(seed: seed ^ 0x5EED_0F11_A175)
+            return set.subset(Array(generator.nextPermutation(set.count).prefix(limit)).sorted())
+        }
+        return RecipeData(train: cut(train), unlabelled: unlabelled.map(cut), test: test.map(cut))
+    }
 }

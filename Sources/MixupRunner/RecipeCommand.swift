@@ -4,29 +4,40 @@ import MixupReport
 
 /// The `mixup` command line: `mixup list`, `mixup run <recipe> [flags]`, `mixup --help`.
 ///
-/// A package that depends on MixupKit runs its own recipes with the same flags, progress and outputs:
+/// A package that depends on MixupKit runs its own recipes — and its own strategies — with the same flags, progress
+/// and outputs:
 /// ```swift
 /// // Sources/my-runs/main.swift
 /// import MixupRunner
-/// RecipeCommand.main(recipes: [myRecipe])
+/// RecipeCommand.main(recipes: [myRecipe], strategies: try .builtin.adding(myStrategy))
 /// ```
 public enum RecipeCommand {
-    /// Parses `CommandLine.arguments`, runs, and exits with status 0 on success, 1 on a failed run, 2 on a usage error.
-    public static func main(recipes: [Recipe], arguments: [String] = CommandLine.arguments) -> Never {
-        exit(run(arguments: Array(arguments.dropFirst()), recipes: recipes))
+    /// The largest `--threads` accepted.
+    public static let maximumThreads = 1024
+
+    /// Parses `CommandLine.arguments`, runs, and exits: 0 on success, 1 on a failed run, 2 on a usage error, 130 when
+    /// interrupted by SIGINT and 143 by SIGTERM (after writing a checkpoint).
+    public static func main(
+        recipes: [Recipe], strategies: StrategyCatalog = .builtin, arguments: [String] = CommandLine.arguments
+    ) -> Never {
+        exit(run(arguments: Array(arguments.dropFirst()), recipes: recipes, strategies: strategies))
     }
 
-    /// Runs the command given by `arguments` (without the program name) and returns the exit status.
-    public static func run(arguments: [String], recipes: [Recipe]) -> Int32 {
+    /// Runs the command given by `arguments` (without the program name) and returns the exit status (see
+    /// ``main(recipes:strategies:arguments:)``).
+    public static func run(
+        arguments: [String], recipes: [Recipe], strategies: StrategyCatalog = .builtin,
+        reporter: any RunReporter = StandardStreamsReporter()
+    ) -> Int32 {
         do {
             switch arguments.first {
             case nil, "--help", "-h", "help":
-                write(usage(recipes: recipes))
+                reporter.output(usage(recipes: recipes, strategies: strategies))
                 return arguments.isEmpty ? 2 : 0
             case "list":
                 // Pad short names into a column; never cut a long one (`padding(toLength:)` truncates).
                 for recipe in recipes {
-                    write(
+                    reporter.output(
                         recipe.name + String(repeating: " ", count: max(0, 22 - recipe.name.count))
                             + " \(recipe.summary)")
                 }
@@ -34,95 +45,118 @@ public enum RecipeCommand {
             case "sweep":
                 let sweep = SweepCommand(recipes: recipes.map(\.name))
                 let status = sweep.run(arguments: Array(arguments.dropFirst()))
-                writeSweepReportPage(sweep, arguments: Array(arguments.dropFirst()))
+                writeSweepReportPage(sweep, arguments: Array(arguments.dropFirst()), reporter: reporter)
                 return status
             case "run":
-                guard arguments.count >= 2, !arguments[1].hasPrefix("-") else {
-                    throw RunnerError("`mixup run` needs a recipe name; `mixup list` shows them")
-                }
+                guard arguments.count >= 2, !arguments[1].hasPrefix("-") else { throw RunnerError.missingRecipeName }
                 guard let recipe = recipes.first(where: { $0.name == arguments[1] }) else {
-                    throw RunnerError(
-                        "unknown recipe \"\(arguments[1])\"; available: \(recipes.map(\.name).joined(separator: ", "))")
+                    throw RunnerError.unknownRecipe(name: arguments[1], available: recipes.map(\.name))
                 }
-                let options = try parse(Array(arguments.dropFirst(2)))
-                do {
-                    _ = try execute(recipe, options: options)
-                    return 0
-                } catch {
-                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                    return 1
-                }
+                let options = try parse(
+                    Array(arguments.dropFirst(2)), strategies: strategies, recipeFlags: recipe.flags)
+                _ = try execute(recipe, options: options, strategies: strategies, reporter: reporter)
+                return 0
             case "report":
                 guard arguments.count == 2 else {
-                    throw RunnerError("`mixup report` needs one folder: mixup report DIR")
+                    throw RunnerError.invalidValue(
+                        flag: "report", value: arguments.dropFirst().joined(separator: " "),
+                        expected: "one run or sweep folder: mixup report DIR")
                 }
                 do {
-                    write(try ReportCommand.run(path: arguments[1]))
+                    reporter.output(try ReportCommand.run(path: arguments[1]))
                     return 0
                 } catch {
-                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                    reporter.diagnostic("error: \(error)")
                     return 1
                 }
             default:
-                throw RunnerError(
-                    "unknown command \"\(arguments[0])\"; use `mixup list`, `mixup run <recipe>` or `mixup --help`")
+                throw RunnerError.unknownCommand(arguments[0])
             }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            return 2
+            reporter.diagnostic("error: \(error)")
+            if let signal = error.interruptingSignal { return 128 + signal }
+            return error.isUsageError ? 2 : 1
         }
     }
 
     /// The help text.
-    public static func usage(recipes: [Recipe]) -> String {
-        """
-        mixup — train with Mixup-family regularizers and mixup-based semi-supervised learning
+    public static func usage(recipes: [Recipe], strategies: StrategyCatalog = .builtin) -> String {
+        let recipeFlags = recipes.flatMap { recipe in
+            recipe.flags.map { flag in
+                let left = "--\(flag.name)" + (flag.valueName.map { " \($0)" } ?? "")
+                return "  " + left + String(repeating: " ", count: max(1, 18 - left.count)) + flag.help
+                    + " (\(recipe.name))"
+            }
+        }
+        let strategyLines = strategies.registrations.map { registration in
+            "  " + registration.name + String(repeating: " ", count: max(1, 16 - registration.name.count))
+                + registration.summary
+        }
+        return """
+            mixup — train with Mixup-family regularizers and mixup-based semi-supervised learning
 
-        USAGE:
-          mixup list                      list the recipes
-          mixup run <recipe> [flags]      train a recipe
-          mixup report DIR                rebuild report.html of a run folder (sweep-report.html of a sweep folder)
-          mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
-          mixup --help                    show this help
+            USAGE:
+              mixup list                      list the recipes
+              mixup run <recipe> [flags]      train a recipe
+              mixup report DIR                rebuild report.html of a run folder (sweep-report.html of a sweep folder)
+              mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
+              mixup --help                    show this help
 
-        FLAGS for `run`:
-          --epochs N        epochs (default: the recipe's)
-          --seed S          random seed (default 0); the same seed gives the same run
-          --data PATH       folder or file with the recipe's data (MNIST: the IDX files, .gz or not)
-          --out DIR         output folder (default runs/<recipe>-<strategy>-seed<S>)
-          --strategy NAME   \(StrategyCatalog.names.joined(separator: " | "))
-          --alpha A         the strategy's Beta(α, α) concentration, > 0
-          --mix-points A,B  Manifold Mixup's candidate mix points, e.g. input,hidden1 (default: all)
-          --labels N        labelled samples (semi-supervised recipes)
-          --unlabelled-weight W   maximum weight of the unlabelled loss (semi-supervised recipes)
-          --batch-size B    batch size
-          --steps N         stop after N optimizer steps (smoke runs)
-          --limit N         read at most N samples per split
-          --threads T       compute threads (default: all cores)
-          --resume          continue from <out>/checkpoint.safetensors
-          --quiet           no progress output
+            FLAGS for `run`:
+              --epochs N        epochs (default: the recipe's)
+              --seed S          random seed (default 0); the same seed gives the same run
+              --data PATH       folder or file with the recipe's data (MNIST: the IDX files, .gz or not)
+              --out DIR         output folder (default runs/<recipe>-<strategy>-seed<S>)
+              --strategy NAME   \(strategies.names.joined(separator: " | "))
+              --alpha A         the strategy's Beta(α, α) concentration, > 0 (an error for strategies without α)
+              --mix-points A,B  Manifold Mixup's candidate mix points, e.g. input,hidden1 (default: all)
+              --labels N        labelled samples (semi-supervised recipes)
+              --unlabelled-weight W   maximum weight of the unlabelled loss (semi-supervised recipes)
+              --batch-size B    batch size
+              --steps N         stop after N optimizer steps (the schedule still spans all epochs)
+              --limit N         use at most N (seeded-random) samples of each split
+              --threads T       compute threads, 1…\(maximumThreads) (default: all cores)
+              --resume          continue from <out>/checkpoint.safetensors
+              --quiet           no progress output
+            \(recipeFlags.isEmpty ? "" : "\nRECIPE FLAGS:\n" + recipeFlags.joined(separator: "\n") + "\n")
+            STRATEGIES:
+            \(strategyLines.joined(separator: "\n"))
 
-        The last line of a run is a JSON summary. Recipes: \(recipes.map(\.name).joined(separator: ", "))
-        """
+            Exit status: 0 done, 1 failed, 2 usage error, 130 / 143 stopped by SIGINT / SIGTERM after a checkpoint.
+            The last line of a run is a JSON summary. Recipes: \(recipes.map(\.name).joined(separator: ", "))
+            """
     }
 
     /// Parses the flags after `mixup run <recipe>`.
     ///
-    /// - Throws: ``RunnerError`` naming an unknown flag, a missing value or a bad value.
-    public static func parse(_ arguments: [String]) throws -> RunOptions {
+    /// - Parameters:
+    ///   - strategies: the catalogue `--strategy` chooses from.
+    ///   - recipeFlags: the recipe's own flags, accepted besides the runner's.
+    /// - Throws: ``RunnerError`` naming an unknown flag, a missing value, a bad value, or a flag that does not apply.
+    public static func parse(
+        _ arguments: [String], strategies: StrategyCatalog = .builtin, recipeFlags: [RecipeFlag] = []
+    ) throws(RunnerError) -> RunOptions {
         var options = RunOptions()
         var index = 0
-        func value(_ flag: String) throws -> String {
+        func value(_ flag: String) throws(RunnerError) -> String {
             index += 1
-            guard index < arguments.count, !arguments[index].hasPrefix("--") else {
-                throw RunnerError("\(flag) needs a value")
-            }
+            guard index < arguments.count, !arguments[index].hasPrefix("--") else { throw .missingValue(flag: flag) }
             return arguments[index]
         }
-        func positive(_ flag: String) throws -> Int {
+        func positive(_ flag: String, atMost maximum: Int = Int.max) throws(RunnerError) -> Int {
             let text = try value(flag)
-            guard let number = Int(text), number > 0 else {
-                throw RunnerError("\(flag) needs a positive integer, got \"\(text)\"")
+            guard let number = Int(text), number > 0, number <= maximum else {
+                throw .invalidValue(
+                    flag: flag, value: text,
+                    expected: maximum == Int.max
+                        ? "a positive integer (at most \(Int.max))" : "an integer from 1 to \(maximum)")
+            }
+            return number
+        }
+        func number(_ flag: String, _ expected: String, _ isValid: (Double) -> Bool) throws(RunnerError) -> Double {
+            let text = try value(flag)
+            guard let number = Double(text), number.isFinite, isValid(number) else {
+                throw .invalidValue(flag: flag, value: text, expected: expected)
             }
             return number
         }
@@ -133,145 +167,215 @@ public enum RecipeCommand {
             case "--seed":
                 let text = try value(flag)
                 guard let seed = UInt64(text) else {
-                    throw RunnerError("--seed needs a non-negative integer, got \"\(text)\"")
+                    throw .invalidValue(flag: flag, value: text, expected: "a non-negative integer")
                 }
                 options.seed = seed
             case "--data": options.dataPath = try value(flag)
             case "--out": options.outputDirectory = try value(flag)
             case "--strategy":
                 let name = try value(flag)
-                guard StrategyCatalog.names.contains(name) || name == "manifold-mixup" else {
-                    throw RunnerError(
-                        "unknown strategy \"\(name)\"; choose one of \(StrategyCatalog.names.joined(separator: ", "))")
+                guard strategies.registration(named: name) != nil else {
+                    throw .unknownStrategy(name: name, available: strategies.names)
                 }
                 options.strategy = name
-            case "--alpha":
-                let text = try value(flag)
-                guard let alpha = Double(text), alpha > 0, alpha.isFinite else {
-                    throw RunnerError("--alpha must be a positive number, got \"\(text)\"")
-                }
-                options.alpha = alpha
+            case "--alpha": options.alpha = try number(flag, "a positive number") { $0 > 0 }
             case "--mix-points":
                 let text = try value(flag)
                 let points = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 guard !points.contains(where: \.isEmpty) else {
-                    throw RunnerError("--mix-points needs names separated by commas, got \"\(text)\"")
+                    throw .invalidValue(flag: flag, value: text, expected: "mix point names separated by commas")
                 }
                 options.mixPoints = points
             case "--labels": options.labels = try positive(flag)
             case "--unlabelled-weight":
-                let text = try value(flag)
-                guard let weight = Double(text), weight >= 0, weight.isFinite else {
-                    throw RunnerError("--unlabelled-weight must be a non-negative number, got \"\(text)\"")
-                }
-                options.unlabelledWeight = weight
+                options.unlabelledWeight = try number(flag, "a non-negative number") { $0 >= 0 }
             case "--batch-size": options.batchSize = try positive(flag)
             case "--steps": options.maximumSteps = try positive(flag)
             case "--limit": options.limit = try positive(flag)
-            case "--threads": options.threads = try positive(flag)
+            case "--threads": options.threads = try positive(flag, atMost: maximumThreads)
             case "--resume": options.resume = true
             case "--quiet": options.quiet = true
             default:
-                throw RunnerError("unknown flag \"\(flag)\"; see `mixup --help`")
+                guard flag.hasPrefix("--"), let declared = recipeFlags.first(where: { "--" + $0.name == flag }) else {
+                    throw .unknownFlag(flag)
+                }
+                options.recipeFlags[declared.name] = declared.valueName == nil ? "true" : try value(flag)
             }
             index += 1
+        }
+        if options.alpha != nil, let name = options.strategy, let registration = strategies.registration(named: name),
+            !registration.takesAlpha
+        {
+            throw .flagDoesNotApply(flag: "--alpha", reason: "the strategy \(registration.name) has no α")
         }
         return options
     }
 
     /// Trains `recipe` with `options`: one regularizer (`--strategy` or the recipe's), or the recipe's comparison.
-    /// Prints a results table and, as the last line, a one-line JSON summary on standard output.
+    /// Reports a results table and the summary through `reporter`. The compute thread count is restored afterwards.
     ///
-    /// - Returns: the summary object that was printed.
+    /// - Returns: the run's summary.
+    /// - Throws: ``RunnerError``: a flag that does not apply to this recipe, the recipe's own errors (wrapped), or a
+    ///   trainer's error (wrapped with the strategy's name).
     @discardableResult
-    public static func execute(_ recipe: Recipe, options: RunOptions) throws -> [String: Any] {
+    public static func execute(
+        _ recipe: Recipe, options: RunOptions, strategies: StrategyCatalog = .builtin,
+        reporter: any RunReporter = StandardStreamsReporter()
+    ) throws(RunnerError) -> RunSummary {
+        let previousThreads = ComputeThreads.count
         if let threads = options.threads { ComputeThreads.set(threads) }
-        let regularizers: [Regularizer]
-        if let points = options.mixPoints {
-            guard ["manifold", "manifold-mixup"].contains(options.strategy) else {
-                throw RunnerError("--mix-points needs --strategy manifold, got \(options.strategy ?? "no --strategy")")
-            }
-            regularizers = [try .manifoldMixup(alpha: options.alpha ?? 2, mixPoints: points)]
-        } else if let name = options.strategy {
-            regularizers = [try StrategyCatalog.regularizer(named: name, alpha: options.alpha)]
-        } else if !recipe.comparison.isEmpty {
-            regularizers = recipe.comparison
-        } else {
-            regularizers = [recipe.regularizer]
+        defer { ComputeThreads.set(previousThreads) }
+        let regularizers = try regularizers(for: recipe, options: options, strategies: strategies)
+        let request = DataRequest(
+            path: options.dataPath, seed: options.seed, labels: options.labels, limit: options.limit,
+            flags: options.recipeFlags)
+        let data: RecipeData
+        do {
+            data = try recipe.data(request).limited(to: options.limit, seed: options.seed)
+        } catch let error as RunnerError {
+            throw error
+        } catch {
+            throw .data(recipe: recipe.name, underlying: error)
         }
-        let data = try recipe.data(
-            DataRequest(path: options.dataPath, seed: options.seed, labels: options.labels, limit: options.limit))
         let strategyLabel = regularizers.map(\.name).joined(separator: "+")
         let root = options.outputDirectory ?? "runs/\(recipe.name)-\(strategyLabel)-seed\(options.seed)"
         let epochs = options.epochs ?? recipe.epochs
         let batchSize = options.batchSize ?? recipe.batchSize
+        if let requested = options.batchSize, requested > data.train.count, data.unlabelled == nil {
+            throw .invalidValue(
+                flag: "--batch-size", value: String(requested),
+                expected: "at most the \(data.train.count) training samples")
+        }
         let start = Date()
         var runs: [(regularizer: Regularizer, model: any MixableModel, result: TrainingResult)] = []
+        var results: [RunSummary.StrategyResult] = []
         for regularizer in regularizers {
-            var generator = SeededGenerator(seed: options.seed)
-            let model = recipe.model(&generator)
-            let optimizer = recipe.optimizer.make(parameters: model.allParameters)
-            // An epoch is a pass over the unlabelled set when there is one (see `Trainer.stepsPerEpoch`).
-            let epochSamples = data.unlabelled?.count ?? data.train.count
-            let epochBatch = data.unlabelled == nil ? batchSize : (recipe.unlabelledBatchSize ?? batchSize)
-            let stepsPerEpoch = (epochSamples + epochBatch - 1) / epochBatch
-            let totalSteps = min(stepsPerEpoch * epochs, options.maximumSteps ?? Int.max)
-            let configuration = TrainerConfiguration(
-                epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize,
-                seed: options.seed,
-                outputDirectory: regularizers.count > 1
-                    ? (root as NSString).appendingPathComponent(regularizer.name) : root,
-                resume: options.resume, progress: options.quiet ? .silent : .automatic,
-                augmentation: recipe.augmentation,
-                evaluationInterval: recipe.evaluationInterval,
-                maximumSteps: options.maximumSteps)
-            let trainer = Trainer(
-                model: model, objective: try recipe.objective(regularizer, options), optimizer: optimizer,
-                schedule: recipe.schedule.make(rate: recipe.optimizer.learningRate, totalSteps: totalSteps),
-                trainingSet: data.train, unlabelledSet: data.unlabelled, testSet: data.test,
-                configuration: configuration)
-            trainer.label = regularizer.name
-            trainer.metadata = ["recipe": recipe.name, "strategy": regularizer.name]
-            let result = try trainer.run()
-            runs.append((regularizer, model, result))
-        }
-        let table = ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) })
-        print(table.render())
-        try recipe.report?(RecipeReport(outputDirectory: root, data: data, runs: runs))
-        var summary: [String: Any] = [
-            "recipe": recipe.name, "strategy": strategyLabel, "seed": options.seed, "epochs": epochs,
-            "seconds": rounded(Date().timeIntervalSince(start)), "output": root,
-        ]
-        if let labels = options.labels { summary["labels"] = labels }
-        if let last = runs.last?.result.test {
-            summary["test_error"] = rounded(last.error)
-            summary["test_nll"] = rounded(last.negativeLogLikelihood)
-        }
-        if runs.count > 1 {
-            summary["results"] = runs.map { run -> [String: Any] in
-                var entry: [String: Any] = ["strategy": run.regularizer.name, "seconds": rounded(run.result.seconds)]
-                if let test = run.result.test {
-                    entry["test_error"] = rounded(test.error)
-                    entry["test_nll"] = rounded(test.negativeLogLikelihood)
-                }
-                return entry
+            let output = regularizers.count > 1 ? (root as NSString).appendingPathComponent(regularizer.name) : root
+            let trainer = try makeTrainer(
+                recipe, regularizer: regularizer, data: data, options: options, epochs: epochs, batchSize: batchSize,
+                output: output, reporter: reporter)
+            let result: TrainingResult
+            do {
+                result = try trainer.run()
+            } catch {
+                throw .training(strategy: regularizer.name, error)
             }
+            runs.append((regularizer, trainer.model, result))
+            results.append(
+                RunSummary.StrategyResult(
+                    strategy: regularizer.name, testError: result.test.map { rounded($0.error) },
+                    testNLL: result.test.map { rounded($0.negativeLogLikelihood) }, steps: result.steps,
+                    seconds: rounded(result.seconds), output: output))
         }
-        let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        reporter.output(ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) }).render())
         do {
-            try RunReport.finishRun(folder: root, summaryJSON: json, options: options)
+            try recipe.report?(RecipeReport(outputDirectory: root, data: data, runs: runs, reporter: reporter))
         } catch {
-            FileHandle.standardError.write(Data("warning: the run report was not written: \(error)\n".utf8))
+            throw .recipe(name: recipe.name, underlying: error)
+        }
+        let single = results.count == 1 ? results.first : nil
+        let summary = RunSummary(
+            recipe: recipe.name, strategy: strategyLabel, seed: options.seed, epochs: epochs, batchSize: batchSize,
+            limit: options.limit, labels: options.labels, maximumSteps: options.maximumSteps,
+            seconds: rounded(Date().timeIntervalSince(start)), output: root, testError: single?.testError,
+            testNLL: single?.testNLL, results: results)
+        reporter.summary(summary)
+        do {
+            try RunReport.finishRun(
+                folder: root, summaryJSON: Data(StandardStreamsReporter.json(summary).utf8), options: options)
+        } catch {
+            reporter.diagnostic("warning: the run report was not written: \(error)")
         }
         return summary
     }
 
-    static func write(_ text: String) { print(text) }
+    /// The regularizers to train: `--strategy`'s, else the recipe's comparison, else its default — with `--alpha`
+    /// applied, or an error where it cannot apply.
+    static func regularizers(for recipe: Recipe, options: RunOptions, strategies: StrategyCatalog)
+        throws(RunnerError) -> [Regularizer]
+    {
+        if let points = options.mixPoints {
+            guard let name = options.strategy, strategies.registration(named: name)?.answers(to: "manifold") == true
+            else {
+                throw .flagDoesNotApply(
+                    flag: "--mix-points",
+                    reason: "it needs --strategy manifold, got \(options.strategy ?? "no --strategy")")
+            }
+            do {
+                return [try .manifoldMixup(alpha: options.alpha ?? 2, mixPoints: points)]
+            } catch {
+                throw .strategy(name: "manifold", error)
+            }
+        }
+        if let name = options.strategy {
+            return [try strategies.regularizer(named: name, alpha: options.alpha)]
+        }
+        if !recipe.comparison.isEmpty {
+            if options.alpha != nil {
+                throw .flagDoesNotApply(
+                    flag: "--alpha",
+                    reason: "recipe \(recipe.name) compares \(recipe.comparison.map(\.name).joined(separator: ", ")); "
+                        + "choose one with --strategy NAME to set its α")
+            }
+            return recipe.comparison
+        }
+        guard let alpha = options.alpha else { return [recipe.regularizer] }
+        // `--alpha` alone re-parameterises the recipe's default strategy, when the catalogue knows it and it has an α.
+        guard let registration = strategies.registration(named: recipe.regularizer.name), registration.takesAlpha else {
+            throw .flagDoesNotApply(
+                flag: "--alpha",
+                reason: "recipe \(recipe.name) trains \(recipe.regularizer.name), which has no α it can set; "
+                    + "choose a strategy with --strategy NAME")
+        }
+        return [try strategies.regularizer(named: registration.name, alpha: alpha)]
+    }
+
+    /// The trainer for one regularizer of `recipe`.
+    static func makeTrainer(
+        _ recipe: Recipe, regularizer: Regularizer, data: RecipeData, options: RunOptions, epochs: Int,
+        batchSize: Int, output: String, reporter: any RunReporter
+    ) throws(RunnerError) -> Trainer {
+        var generator = SeededGenerator(seed: options.seed)
+        let model: any MixableModel
+        let objective: any TrainingObjective
+        do {
+            model = try recipe.model(&generator)
+            objective = try recipe.objective(regularizer, options)
+        } catch let error as RunnerError {
+            throw error
+        } catch {
+            throw .recipe(name: recipe.name, underlying: error)
+        }
+        let configuration = TrainerConfiguration(
+            epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize, seed: options.seed,
+            outputDirectory: output, resume: options.resume, progress: options.quiet ? .silent : .automatic,
+            augmentation: recipe.augmentation, evaluationInterval: recipe.evaluationInterval,
+            maximumSteps: options.maximumSteps, expectedSampleShape: recipe.sampleShape)
+        let trainer = Trainer(
+            model: model, objective: objective, optimizer: recipe.optimizer.make(parameters: model.allParameters),
+            schedule: recipe.schedule.make(rate: recipe.optimizer.learningRate), trainingSet: data.train,
+            unlabelledSet: data.unlabelled, testSet: data.test, configuration: configuration)
+        trainer.label = regularizer.name
+        trainer.reporter = reporter.trainingReporter(style: configuration.progress, label: regularizer.name)
+        trainer.metadata = [
+            "recipe": recipe.name, "strategy": regularizer.name,
+            "data_limit": options.limit.map(String.init) ?? "none",
+        ]
+        if let hooks = recipe.hooks?(options) {
+            var combined = trainer.hooks
+            combined.batchStart += hooks.batchStart
+            combined.mix += hooks.mix
+            combined.loss += hooks.loss
+            combined.step += hooks.step
+            combined.epochEnd += hooks.epochEnd
+            trainer.hooks = combined
+        }
+        return trainer
+    }
 
     /// After `mixup sweep` (run here, or `sweep report DIR`), writes `sweep-report.html` beside `results.md`; a Slurm
     /// submission has no results yet (`mixup sweep report DIR` writes it after the array).
-    static func writeSweepReportPage(_ sweep: SweepCommand, arguments: [String]) {
+    static func writeSweepReportPage(_ sweep: SweepCommand, arguments: [String], reporter: any RunReporter) {
         let folder: String?
         if arguments.first == "report", arguments.count == 2 {
             folder = arguments[1]
@@ -282,12 +386,18 @@ public enum RecipeCommand {
         }
         guard let folder, FileManager.default.fileExists(atPath: folder) else { return }
         do {
-            write(try SweepReportPage.write(sweepFolder: folder))
+            reporter.output(try SweepReportPage.write(sweepFolder: folder))
         } catch {
-            FileHandle.standardError.write(Data("warning: sweep-report.html was not written: \(error)\n".utf8))
+            reporter.diagnostic("warning: sweep-report.html was not written: \(error)")
         }
     }
 
     /// Six decimals: enough for error rates and NLLs, without binary noise like 0.0020000000000000018.
     static func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
+}
+
+extension Error {
+    /// The exit-status view of any error thrown inside ``RecipeCommand/run(arguments:recipes:strategies:reporter:)``.
+    fileprivate var interruptingSignal: Int32? { (self as? RunnerError)?.interruptingSignal }
+    fileprivate var isUsageError: Bool { (self as? RunnerError)?.isUsageError ?? false }
 }

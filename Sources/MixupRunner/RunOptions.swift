@@ -8,7 +8,8 @@ public struct RunOptions: Sendable, Equatable {
     public var dataPath: String?
     /// `--out DIR`: the output folder (default `runs/<recipe>-<strategy>-seed<S>`).
     public var outputDirectory: String?
-    /// `--strategy NAME`: erm, mixup, manifold, cutmix, fmix, resizemix, mixup-cutmix.
+    /// `--strategy NAME`: a name of the run's ``StrategyCatalog`` (built-in: erm, mixup, manifold, cutmix, fmix,
+    /// resizemix, mixup-cutmix).
     public var strategy: String?
     /// `--alpha A`: the strategy's Beta concentration.
     public var alpha: Double?
@@ -30,6 +31,8 @@ public struct RunOptions: Sendable, Equatable {
     public var resume = false
     /// `--quiet`: no progress output.
     public var quiet = false
+    /// The values of the recipe's own flags (``Recipe/flags``), by name without dashes (`"true"` for a switch).
+    public var recipeFlags: [String: String] = [:]
 
     /// Options with every default.
     public init() {}

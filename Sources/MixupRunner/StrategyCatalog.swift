@@ -1,38 +1,105 @@
 import MixupKit
 
-/// The regularizers selectable with `--strategy`, by name.
-public enum StrategyCatalog {
-    /// The names `--strategy` accepts.
-    public static let names = ["erm", "mixup", "manifold", "cutmix", "fmix", "resizemix", "mixup-cutmix"]
+/// The strategies `--strategy` can choose, by name: the built-ins (``builtin``) plus any a package registers.
+public struct StrategyCatalog: Sendable {
+    /// The registrations, in the order `mixup --help` lists them.
+    public private(set) var registrations: [StrategyRegistration]
 
-    /// The regularizer called `name`, with Beta concentration `alpha` when given (each strategy has its paper's
-    /// default otherwise).
+    /// A catalogue of `registrations`.
     ///
-    /// - Throws: ``RunnerError`` for an unknown name, or the plugin's error (e.g. α ≤ 0) with the value.
-    public static func regularizer(named name: String, alpha: Double?) throws -> Regularizer {
-        switch name {
-        case "erm": return .erm
-        case "mixup": return try .mixup(alpha: alpha ?? 1)
-        case "manifold", "manifold-mixup": return try .manifoldMixup(alpha: alpha ?? 2)
-        case "cutmix": return try .cutMix(alpha: alpha ?? 1)
-        case "fmix": return try .fMix(alpha: alpha ?? 1)
-        case "resizemix": return try .resizeMix()
-        case "mixup-cutmix":
-            let switching = try SwitchingStrategy([
-                (strategy: InterpolationStrategy.mixup(alpha: alpha ?? 0.8), probability: 0.5),
-                (strategy: CutMixStrategy.cutMix(alpha: 1), probability: 0.5),
-            ])
-            return try Regularizer(name: "mixup-cutmix", strategy: switching)
-        default:
-            throw RunnerError("unknown strategy \"\(name)\"; choose one of \(names.joined(separator: ", "))")
+    /// - Throws: ``RunnerError/duplicateStrategy(_:)`` when two names (or aliases) collide.
+    public init(_ registrations: [StrategyRegistration]) throws(RunnerError) {
+        self.registrations = []
+        for registration in registrations { try register(registration) }
+    }
+
+    /// Adds `registration`.
+    ///
+    /// - Throws: ``RunnerError/duplicateStrategy(_:)`` when its name or an alias is taken.
+    public mutating func register(_ registration: StrategyRegistration) throws(RunnerError) {
+        for name in [registration.name] + registration.aliases where self.registration(named: name) != nil {
+            throw .duplicateStrategy(name)
+        }
+        registrations.append(registration)
+    }
+
+    /// This catalogue with `registration` added.
+    ///
+    /// - Throws: ``RunnerError/duplicateStrategy(_:)`` when its name or an alias is taken.
+    public func adding(_ registration: StrategyRegistration) throws(RunnerError) -> StrategyCatalog {
+        var copy = self
+        try copy.register(registration)
+        return copy
+    }
+
+    /// The names `--strategy` accepts (without aliases).
+    public var names: [String] { registrations.map(\.name) }
+
+    /// The registration answering to `name` (a name or an alias).
+    public func registration(named name: String) -> StrategyRegistration? {
+        registrations.first { $0.answers(to: name) }
+    }
+
+    /// The regularizer called `name`, with Beta concentration `alpha` when given (each strategy has its paper's default
+    /// otherwise).
+    ///
+    /// - Throws: ``RunnerError/unknownStrategy(name:available:)``, ``RunnerError/flagDoesNotApply(flag:reason:)`` for
+    ///   an α given to a strategy without one, or ``RunnerError/strategy(name:_:)`` wrapping the plugin's error
+    ///   (e.g. α ≤ 0).
+    public func regularizer(named name: String, alpha: Double?) throws(RunnerError) -> Regularizer {
+        guard let registration = registration(named: name) else {
+            throw .unknownStrategy(name: name, available: names)
+        }
+        if alpha != nil, !registration.takesAlpha {
+            throw .flagDoesNotApply(flag: "--alpha", reason: "the strategy \(registration.name) has no α")
+        }
+        do {
+            return try registration.make(alpha)
+        } catch {
+            throw .strategy(name: registration.name, error)
         }
     }
-}
 
-/// A command-line or recipe problem, with a message for the user.
-public struct RunnerError: Error, CustomStringConvertible {
-    /// The message.
-    public let description: String
-    /// Creates an error.
-    public init(_ description: String) { self.description = description }
+    /// The strategies that ship with MixupKit: erm, mixup, manifold (alias manifold-mixup), cutmix, fmix, resizemix,
+    /// mixup-cutmix.
+    public static let builtin: StrategyCatalog = {
+        let registrations = [
+            StrategyRegistration(name: "erm", summary: "no mixing (empirical risk minimisation)", takesAlpha: false) {
+                _ throws(MixingError) in .erm
+            },
+            StrategyRegistration(name: "mixup", summary: "input Mixup, α = 1 (Zhang et al. 2018)", takesAlpha: true) {
+                alpha throws(MixingError) in try .mixup(alpha: alpha ?? 1)
+            },
+            StrategyRegistration(
+                name: "manifold", aliases: ["manifold-mixup"],
+                summary: "Manifold Mixup over the input and hidden layers, α = 2 (Verma et al. 2019)", takesAlpha: true
+            ) { alpha throws(MixingError) in try .manifoldMixup(alpha: alpha ?? 2) },
+            StrategyRegistration(name: "cutmix", summary: "CutMix boxes, α = 1 (Yun et al. 2019)", takesAlpha: true) {
+                alpha throws(MixingError) in try .cutMix(alpha: alpha ?? 1)
+            },
+            StrategyRegistration(
+                name: "fmix", summary: "FMix Fourier masks, α = 1 (Harris et al. 2020)", takesAlpha: true
+            ) { alpha throws(MixingError) in try .fMix(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "resizemix", summary: "ResizeMix: a resized partner pasted in (Qin et al. 2020); no α",
+                takesAlpha: false
+            ) { _ throws(MixingError) in try .resizeMix() },
+            StrategyRegistration(
+                name: "mixup-cutmix", summary: "Mixup (α, default 0.8) or CutMix (α = 1), each with probability 0.5",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in
+                let switching = try SwitchingStrategy([
+                    (strategy: InterpolationStrategy.mixup(alpha: alpha ?? 0.8), probability: 0.5),
+                    (strategy: CutMixStrategy.cutMix(alpha: 1), probability: 0.5),
+                ])
+                return try Regularizer(name: "mixup-cutmix", strategy: switching)
+            },
+        ]
+        // The built-in names are distinct by construction; build without the duplicate check's throw.
+        var catalog = StrategyCatalog(unchecked: [])
+        catalog.registrations = registrations
+        return catalog
+    }()
+
+    private init(unchecked registrations: [StrategyRegistration]) { self.registrations = registrations }
 }

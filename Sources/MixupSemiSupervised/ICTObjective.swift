@@ -57,7 +57,7 @@ public final class ICTObjective: TeacherStudentObjective {
             mixed = try unlabelledMixing.forward(
                 model, input: unlabelled, labels: guesses, epoch: batch.epoch, context: &context, using: &generator)
         } catch {
-            throw .mixing(error.description)
+            throw .mixing(error)
         }
         let consistency = SemiSupervisedLosses.probabilityMSE(logits: mixed.output, targets: mixed.targets.soft)
         let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))

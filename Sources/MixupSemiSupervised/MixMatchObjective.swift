@@ -84,7 +84,7 @@ public final class MixMatchObjective: TrainingObjective {
                 model, input: combinedInputs, labels: combinedTargets, epoch: batch.epoch, context: &context,
                 using: &generator)
         } catch {
-            throw .mixing(error.description)
+            throw .mixing(error)
         }
         let total = combinedInputs.shape[0]
         let labelledLogits = mixed.output.slice(0..<labelledCount)

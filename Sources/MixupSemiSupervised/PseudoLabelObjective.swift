@@ -55,7 +55,7 @@ public final class PseudoLabelObjective: TrainingObjective {
             mixed = try mixing.forward(
                 model, input: inputs, labels: targets, epoch: batch.epoch, context: &context, using: &generator)
         } catch {
-            throw .mixing(error.description)
+            throw .mixing(error)
         }
         let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         let sampleWeights = Tensor(

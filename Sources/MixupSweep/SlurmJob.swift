@@ -67,11 +67,10 @@ public struct SlurmJob: Sendable, Equatable {
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let time { lines.append("#SBATCH --time=\(time)") }
         if let cpusPerTask { lines.append("#SBATCH --cpus-per-task=\(cpusPerTask)") }
-        var command = [executable, "sweep", "cell", sweep.outputDirectory]
-        if let cpusPerTask { command += ["--threads", String(cpusPerTask)] }
+        let command = [executable, "sweep", "cell", sweep.outputDirectory].map(Self.quoted).joined(separator: " ")
         lines += [
             "set -eu",
-            "exec " + command.map(Self.quoted).joined(separator: " ") + " \"$SLURM_ARRAY_TASK_ID\"",
+            "exec \(command) \"$SLURM_ARRAY_TASK_ID\"" + (cpusPerTask.map { " --threads \($0)" } ?? ""),
         ]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -203,11 +203,22 @@ public struct Sweep: Codable, Sendable, Equatable {
         (directory as NSString).appendingPathComponent("sweep.json")
     }
 
-    /// Writes `sweep.json` into the sweep folder (creating it).
+    /// Writes `sweep.json` into the sweep folder (creating it). A folder may gain axis values and seeds between runs
+    /// (cell names say what differs), but not a different recipe or different shared arguments: its finished cells
+    /// would be reused as if they had run with the new ones.
     ///
-    /// - Throws: ``SweepError/unwritable(path:reason:)``.
+    /// - Throws: ``SweepError/invalidArgument(_:)`` when the folder holds a sweep of another recipe or other shared
+    ///   arguments; ``SweepError/unwritable(path:reason:)``.
     public func save() throws(SweepError) {
         let path = Self.specificationPath(in: outputDirectory)
+        if FileManager.default.fileExists(atPath: path) {
+            let saved = try Self.load(from: outputDirectory)
+            guard saved.recipe == recipe, saved.arguments == arguments else {
+                throw .invalidArgument(
+                    "\(outputDirectory) holds a sweep of \(saved.recipe) with shared arguments \(saved.arguments), "
+                        + "not \(recipe) with \(arguments); choose another --out or remove the folder")
+            }
+        }
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()

@@ -40,8 +40,10 @@ public enum SweepChart {
         }
     }
 
-    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-        "#bcbd22", "#17becf"]
+    static let palette = [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+        "#bcbd22", "#17becf",
+    ]
 
     static func f(_ value: Double) -> String { String(format: "%.2f", value) }
 
@@ -52,9 +54,12 @@ public enum SweepChart {
 
     /// A vertical bar chart: one bar per configuration (labels rotated below), error bars of ± spread, y from 0.
     public static func bars(_ bars: [Bar], metric: String, title: String) -> String {
-        let barWidth = 28.0, gap = 14.0, left = 70.0, top = 40.0, plotHeight = 260.0, labelSpace = 220.0
-        let width = left + Double(bars.count) * (barWidth + gap) + 30
-        let height = top + plotHeight + labelSpace
+        let barWidth = 28.0, gap = 14.0, left = 70.0, top = 40.0, plotHeight = 260.0
+        // Labels are rotated 45° below the bars: about 6 px per character, × cos 45° down and to the right.
+        let labelReach = 20 + Double(bars.map(\.label.count).max() ?? 0) * 6 * 0.71
+        let plotRight = left + Double(bars.count) * (barWidth + gap)
+        let width = max(plotRight + labelReach, left + Double(title.count) * 7 + 20)
+        let height = top + plotHeight + labelReach
         let maxValue = max(bars.map { $0.mean + $0.spread }.max() ?? 1, 1e-12) * 1.1
         func y(_ value: Double) -> Double { top + plotHeight * (1 - max(0, value) / maxValue) }
         var svg = [
@@ -65,25 +70,32 @@ public enum SweepChart {
         for tick in 0...4 {
             let value = maxValue * Double(tick) / 4
             svg.append(
-                "<line x1=\"\(f(left))\" x2=\"\(f(width - 20))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\" stroke=\"#ddd\"/>"
-                    + "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>")
+                "<line x1=\"\(f(left))\" x2=\"\(f(plotRight))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\" stroke=\"#ddd\"/>"
+                    + "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>"
+            )
         }
-        svg.append("<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>")
+        svg.append(
+            "<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>"
+        )
         for (index, bar) in bars.enumerated() {
             let x = left + gap / 2 + Double(index) * (barWidth + gap)
             let center = x + barWidth / 2
             svg.append(
-                "<rect x=\"\(f(x))\" y=\"\(f(y(bar.mean)))\" width=\"\(f(barWidth))\" height=\"\(f(y(0) - y(bar.mean)))\" fill=\"\(bar.isBest ? "#d62728" : "#1f77b4")\"/>")
+                "<rect x=\"\(f(x))\" y=\"\(f(y(bar.mean)))\" width=\"\(f(barWidth))\" height=\"\(f(y(0) - y(bar.mean)))\" fill=\"\(bar.isBest ? "#d62728" : "#1f77b4")\"/>"
+            )
             if bar.spread > 0 {
                 let low = y(bar.mean - bar.spread), high = y(bar.mean + bar.spread)
                 svg.append(
-                    "<path d=\"M\(f(center)) \(f(low)) V\(f(high)) M\(f(center - 6)) \(f(low)) H\(f(center + 6)) M\(f(center - 6)) \(f(high)) H\(f(center + 6))\" stroke=\"black\"/>")
+                    "<path d=\"M\(f(center)) \(f(low)) V\(f(high)) M\(f(center - 6)) \(f(low)) H\(f(center + 6)) M\(f(center - 6)) \(f(high)) H\(f(center + 6))\" stroke=\"black\"/>"
+                )
             }
             let labelY = top + plotHeight + 10
             svg.append(
-                "<text x=\"\(f(center))\" y=\"\(f(labelY))\" transform=\"rotate(45 \(f(center)) \(f(labelY)))\">\(escape(bar.label))</text>")
+                "<text x=\"\(f(center))\" y=\"\(f(labelY))\" transform=\"rotate(45 \(f(center)) \(f(labelY)))\">\(escape(bar.label))</text>"
+            )
         }
-        svg.append("<line x1=\"\(f(left))\" x2=\"\(f(width - 20))\" y1=\"\(f(y(0)))\" y2=\"\(f(y(0)))\" stroke=\"black\"/>")
+        svg.append(
+            "<line x1=\"\(f(left))\" x2=\"\(f(plotRight))\" y1=\"\(f(y(0)))\" y2=\"\(f(y(0)))\" stroke=\"black\"/>")
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"
     }
@@ -108,22 +120,32 @@ public enum SweepChart {
         ]
         for tick in 0...4 {
             let value = minY + (maxY - minY) * Double(tick) / 4
-            svg.append("<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>")
+            svg.append(
+                "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>"
+            )
         }
-        svg.append("<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 16))\">epoch \(String(format: "%g", minX))</text>")
-        svg.append("<text x=\"\(f(left + plotWidth))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"end\">epoch \(String(format: "%g", maxX))</text>")
-        svg.append("<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>")
+        svg.append(
+            "<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 16))\">epoch \(String(format: "%g", minX))</text>")
+        svg.append(
+            "<text x=\"\(f(left + plotWidth))\" y=\"\(f(top + plotHeight + 16))\" text-anchor=\"end\">epoch \(String(format: "%g", maxX))</text>"
+        )
+        svg.append(
+            "<text x=\"14\" y=\"\(f(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(f(top + plotHeight / 2)))\" text-anchor=\"middle\">\(escape(metric))</text>"
+        )
         for (index, item) in series.enumerated() {
             let color = palette[index % palette.count]
             let upper = item.points.map { "\(f(x($0.x))),\(f(y($0.mean + $0.spread)))" }
             let lower = item.points.reversed().map { "\(f(x($0.x))),\(f(y($0.mean - $0.spread)))" }
-            svg.append("<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>")
+            svg.append(
+                "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>"
+            )
             let line = item.points.map { "\(f(x($0.x))),\(f(y($0.mean)))" }.joined(separator: " ")
             svg.append("<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>")
             let legendY = top + 12 + Double(index) * 16
             svg.append(
                 "<line x1=\"\(f(left + plotWidth + 14))\" x2=\"\(f(left + plotWidth + 34))\" y1=\"\(f(legendY - 4))\" y2=\"\(f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"3\"/>"
-                    + "<text x=\"\(f(left + plotWidth + 40))\" y=\"\(f(legendY))\">\(escape(item.configuration))</text>")
+                    + "<text x=\"\(f(left + plotWidth + 40))\" y=\"\(f(legendY))\">\(escape(item.configuration))</text>"
+            )
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"

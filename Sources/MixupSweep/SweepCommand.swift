@@ -94,7 +94,7 @@ public struct SweepCommand {
         guard let recipe = arguments.first, !recipe.hasPrefix("-") else {
             throw .invalidArgument("`mixup sweep` needs a recipe name; `mixup list` shows them")
         }
-        guard recipes.isEmpty || recipes.contains(recipe) else {
+        guard recipes.contains(recipe) else {
             throw .invalidArgument("unknown recipe \"\(recipe)\"; available: \(recipes.joined(separator: ", "))")
         }
         var sweep = Sweep(recipe: recipe, outputDirectory: "sweeps/\(recipe)")
@@ -201,7 +201,8 @@ public struct SweepCommand {
         var seeds: [UInt64] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let low = UInt64(bounds[0]), let high = UInt64(bounds[bounds.count - 1]),
+            guard (1...2).contains(bounds.count), let low = UInt64(bounds[0]),
+                let high = UInt64(bounds[bounds.count - 1]),
                 low <= high, high - low < 100_000
             else {
                 throw .invalidArgument("--seeds needs non-negative integers or ranges like 0-4, got \"\(part)\"")

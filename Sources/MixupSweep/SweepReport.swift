@@ -92,11 +92,13 @@ public struct SweepReport: Sendable {
         return rows.indices.map { index in
             var comparison: SweepStatistics.PairedComparison? = nil
             if let baselineIndex, baselineIndex != index {
-                let reference = Dictionary(values[baselineIndex].map { ($0.seed, $0.value) }, uniquingKeysWith: { a, _ in a })
+                let reference = Dictionary(
+                    values[baselineIndex].map { ($0.seed, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let pairs = values[index].compactMap { item in reference[item.seed].map { (item.value, $0) } }
                 if !pairs.isEmpty {
                     // One generator per (metric, configuration): a comparison does not depend on the others.
-                    var generator = SeededGenerator(seed: bootstrapSeed ^ Self.hash(metric + "|" + rows[index].configuration))
+                    var generator = SeededGenerator(
+                        seed: bootstrapSeed ^ Self.hash(metric + "|" + rows[index].configuration))
                     comparison = SweepStatistics.compare(
                         pairs.map(\.0), with: pairs.map(\.1), resamples: resamples, using: &generator)
                 }
@@ -118,7 +120,9 @@ public struct SweepReport: Sendable {
     public var counts: [SweepCellStatus.State: Int] { Dictionary(states.map { ($0, 1) }, uniquingKeysWith: +) }
 
     static func number(_ value: Double) -> String { String(format: "%.4f", value) }
-    static func pValue(_ value: Double) -> String { value < 0.001 ? String(format: "%.1e", value) : String(format: "%.3f", value) }
+    static func pValue(_ value: Double) -> String {
+        value < 0.001 ? String(format: "%.1e", value) : String(format: "%.3f", value)
+    }
 
     /// The markdown tables: one per metric, with mean ± std, n, 95% t interval, per-seed values and the paired
     /// comparison with the baseline; the best mean is marked ★.
@@ -163,7 +167,9 @@ public struct SweepReport: Sendable {
         } else if let comparison = entry.comparison {
             difference = (comparison.meanDifference >= 0 ? "+" : "") + Self.number(comparison.meanDifference)
             p = comparison.pValue.map(Self.pValue) ?? "—"
-            boot = comparison.bootstrapInterval.map { "[\(Self.number($0.lowerBound)), \(Self.number($0.upperBound))]" } ?? "—"
+            boot =
+                comparison.bootstrapInterval.map { "[\(Self.number($0.lowerBound)), \(Self.number($0.upperBound))]" }
+                ?? "—"
         }
         let mean = (entry.isBest ? "**" : "") + Self.number(summary.mean) + spread + (entry.isBest ? "**" : "")
         return "| \(name) | \(summary.count) | \(mean) | \(interval) | \(perSeed) | \(difference) | \(p) | \(boot) |"
@@ -171,7 +177,9 @@ public struct SweepReport: Sendable {
 
     /// The CSV: one line per (metric, configuration), with the axis values as columns.
     public func csv() -> String {
-        let axes = rows.flatMap { $0.settings.map(\.axis) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let axes = rows.flatMap { $0.settings.map(\.axis) }.reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
         var lines = [
             (["metric", "configuration"] + axes + [
                 "n", "mean", "std", "ci95_low", "ci95_high", "values", "seeds", "baseline", "diff_mean", "p_value",
@@ -215,7 +223,8 @@ public struct SweepReport: Sendable {
             guard !byEpoch.isEmpty else { return nil }
             let points = byEpoch.keys.sorted().map { epoch -> SweepChart.CurvePoint in
                 let summary = SweepStatistics.summarize(byEpoch[epoch] ?? [])
-                return SweepChart.CurvePoint(x: Double(epoch), mean: summary.mean, spread: summary.standardDeviation ?? 0)
+                return SweepChart.CurvePoint(
+                    x: Double(epoch), mean: summary.mean, spread: summary.standardDeviation ?? 0)
             }
             return (row.configuration, points)
         }
@@ -235,17 +244,27 @@ public struct SweepReport: Sendable {
         for metric in headline.isEmpty ? Array(metrics.prefix(1)) : headline {
             let bars = zip(rows, entries(for: metric)).compactMap { row, entry in
                 entry.summary.map {
-                    SweepChart.Bar(label: row.configuration, mean: $0.mean, spread: $0.standardDeviation ?? 0, isBest: entry.isBest)
+                    SweepChart.Bar(
+                        label: row.configuration, mean: $0.mean, spread: $0.standardDeviation ?? 0, isBest: entry.isBest
+                    )
                 }
             }
             guard !bars.isEmpty else { continue }
-            files.append(("chart_\(metric).svg", SweepChart.bars(bars, metric: metric, title: "\(sweep.recipe): \(metric), mean ± std over seeds")))
+            files.append(
+                (
+                    "chart_\(metric).svg",
+                    SweepChart.bars(bars, metric: metric, title: "\(sweep.recipe): \(metric), mean ± std over seeds")
+                ))
         }
         for metric in ["test_error", "test_nll", "train_loss"] {
             let series = curves(for: metric)
             guard !series.isEmpty else { continue }
             files.append(
-                ("curves_\(metric).svg", SweepChart.curves(series, metric: metric, title: "\(sweep.recipe): \(metric) by epoch, mean ± std over seeds")))
+                (
+                    "curves_\(metric).svg",
+                    SweepChart.curves(
+                        series, metric: metric, title: "\(sweep.recipe): \(metric) by epoch, mean ± std over seeds")
+                ))
         }
         var written: [String] = []
         for (name, text) in files {

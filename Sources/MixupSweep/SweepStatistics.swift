@@ -39,7 +39,8 @@ public enum SweepStatistics {
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
         let deviation = variance.squareRoot()
         let half = studentTQuantile(0.5 + confidence / 2, degreesOfFreedom: n - 1) * deviation / n.squareRoot()
-        return Summary(count: values.count, mean: mean, standardDeviation: deviation, interval: (mean - half)...(mean + half))
+        return Summary(
+            count: values.count, mean: mean, standardDeviation: deviation, interval: (mean - half)...(mean + half))
     }
 
     /// Compares `values` with `baseline`, pair by pair (same seed), with a paired t-test and a percentile bootstrap
@@ -68,7 +69,9 @@ public enum SweepStatistics {
             means.reserveCapacity(resamples)
             for _ in 0..<resamples {
                 var sum = 0.0
-                for _ in differences.indices { sum += differences[Int(generator.next(upperBound: UInt64(differences.count)))] }
+                for _ in differences.indices {
+                    sum += differences[Int(generator.next(upperBound: UInt64(differences.count)))]
+                }
                 means.append(sum / Double(differences.count))
             }
             means.sort()

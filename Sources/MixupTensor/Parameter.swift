@@ -24,6 +24,9 @@ public final class Parameter {
         return Tensor(shape: value.shape, scalars: value.scalars, node: GradNode(leafFor: self))
     }
 
+    /// A new parameter with the same value and name and no gradient (for copies of layers).
+    public func copy() -> Parameter { Parameter(value, name: name) }
+
     /// Forgets the accumulated gradient.
     public func zeroGradient() { gradient = nil }
 

@@ -47,7 +47,8 @@ extension Tensor {
     /// Each element squared.
     public func squared() -> Tensor { unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
 
-    /// Rectified linear unit, max(x, 0). The derivative at 0 is taken as 0.
+    /// Rectified linear unit, max(x, 0). The derivative at 0 is taken as 0. NaN propagates (NaN → NaN, as in
+    /// PyTorch), so NaN inputs give a NaN loss rather than a silently finite one.
     public func relu() -> Tensor {
         let total = count
         var out = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
@@ -55,7 +56,7 @@ extension Tensor {
             out.withUnsafeMutableBufferPointer { yb in
                 let x = xb.baseAddress!, y = yb.baseAddress!
                 Parallel.forEachChunk(total, costPerItem: 1) { range in
-                    for i in range { y[i] = x[i] > 0 ? x[i] : 0 }
+                    for i in range { y[i] = x[i] <= 0 ? 0 : x[i] }
                 }
             }
         }
@@ -74,7 +75,7 @@ extension Tensor {
                                 dx.withUnsafeMutableBufferPointer { db in
                                     let gp = gb.baseAddress!, y = yb.baseAddress!, d = db.baseAddress!
                                     Parallel.forEachChunk(total, costPerItem: 1) { range in
-                                        for i in range { d[i] = gp[i] * (y[i] > 0 ? 1 : 0) }
+                                        for i in range { d[i] = y[i] <= 0 ? 0 : gp[i] }
                                     }
                                 }
                             }
@@ -85,7 +86,7 @@ extension Tensor {
             ])
     }
 
-    /// Leaky ReLU: x for x > 0, `slope`·x otherwise.
+    /// Leaky ReLU: x for x > 0, `slope`·x otherwise. NaN propagates.
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
         unary({ $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
     }
@@ -103,7 +104,7 @@ extension Tensor {
     /// Absolute value elementwise (derivative sign(x), 0 at 0).
     public func abs() -> Tensor { unary({ Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
 
-    /// Each element clamped to [lower, upper]; the gradient is zero where clamping happened.
+    /// Each element clamped to [lower, upper]; the gradient is zero where clamping happened. NaN stays NaN.
     public func clamped(to lower: Float, _ upper: Float) -> Tensor {
         precondition(lower <= upper, "clamped: lower \(lower) exceeds upper \(upper)")
         return unary(

@@ -1,7 +1,8 @@
 extension Tensor {
     /// Max pooling over `[batch, channels, height, width]` with a square window.
     ///
-    /// Gradients flow to the first maximal element of each window. Padding cells count as −∞.
+    /// Gradients flow to the first maximal element of each window. Padding cells count as −∞. A window containing NaN
+    /// gives NaN (as PyTorch), and its gradient flows to the last NaN.
     public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
         pool(kernelSize: kernelSize, stride: stride ?? kernelSize, padding: padding, isMax: true)
     }
@@ -52,9 +53,13 @@ extension Tensor {
                                         let x0 = 2 * ox
                                         var best = r0[x0]
                                         var bestIndex = 2 * oy * w + x0
-                                        if r0[x0 + 1] > best { best = r0[x0 + 1]; bestIndex = 2 * oy * w + x0 + 1 }
-                                        if r1[x0] > best { best = r1[x0]; bestIndex = (2 * oy + 1) * w + x0 }
-                                        if r1[x0 + 1] > best {
+                                        if r0[x0 + 1] > best || r0[x0 + 1].isNaN {
+                                            best = r0[x0 + 1]; bestIndex = 2 * oy * w + x0 + 1
+                                        }
+                                        if r1[x0] > best || r1[x0].isNaN {
+                                            best = r1[x0]; bestIndex = (2 * oy + 1) * w + x0
+                                        }
+                                        if r1[x0 + 1] > best || r1[x0 + 1].isNaN {
                                             best = r1[x0 + 1]; bestIndex = (2 * oy + 1) * w + x0 + 1
                                         }
                                         dst[o + ox] = best
@@ -76,7 +81,7 @@ extension Tensor {
                                             if x < 0 || x >= w { continue }
                                             let v = planeSrc[y * w + x]
                                             total += v
-                                            if v > best || bestIndex < 0 {
+                                            if v > best || v.isNaN || bestIndex < 0 {
                                                 best = v
                                                 bestIndex = Int32(y * w + x)
                                             }

@@ -26,6 +26,36 @@ public struct Checkpoint {
 
     static let formatTag = "mixupkit-checkpoint-1"
 
+    /// The metadata keys `--resume` requires to match between the checkpoint and the run, when the run sets them.
+    public static let verifiedKeys = [
+        "recipe", "strategy", "batch_size", "unlabelled_batch_size", "data_limit", "training_samples", "architecture",
+    ]
+
+    /// The model's architecture as its parameter and buffer names with their shapes (`0.weight[128,2] 0.bias[128] …`).
+    public static func architecture(of model: any Layer) -> String {
+        let slots =
+            model.namedParameters().map { ($0.name, $0.parameter.value.shape) }
+            + model.namedBuffers().map { ($0.name, $0.buffer.value.shape) }
+        return slots.map { "\($0.0)[\($0.1.map(String.init).joined(separator: ","))]" }.joined(separator: " ")
+    }
+
+    /// Throws unless every key of ``verifiedKeys`` that `run` sets has the same value in this checkpoint.
+    ///
+    /// - Throws: ``TrainingError/checkpointMismatch(path:field:checkpoint:run:)`` naming the first differing field and
+    ///   both values.
+    public func verify(matching run: [String: String], path: String) throws(TrainingError) {
+        for key in Self.verifiedKeys {
+            guard let expected = run[key] else { continue }
+            let saved = metadata[key]
+            guard saved == expected else {
+                throw .checkpointMismatch(
+                    path: path, field: key.replacingOccurrences(of: "_", with: " "),
+                    checkpoint: saved ?? "(not recorded)",
+                    run: expected)
+            }
+        }
+    }
+
     /// Captures the state of a run.
     public init(
         model: any Layer, optimizer: any Optimizer, objective: (any TrainingObjective)?, epoch: Int, stepInEpoch: Int,
@@ -52,6 +82,9 @@ public struct Checkpoint {
         meta["step_in_epoch"] = String(stepInEpoch)
         meta["global_step"] = String(globalStep)
         meta["seed"] = String(seed)
+        // The optimizer's state tensors, so a resume can tell state that is missing from state never created.
+        meta["optimizer_state"] = tensors.keys.filter { $0.hasPrefix("optimizer.") }.map { String($0.dropFirst(10)) }
+            .sorted().joined(separator: ",")
         let file = SafeTensors(
             tensors: tensors.mapValues { SafeTensors.Tensor(shape: $0.shape, values: $0.scalars) }, metadata: meta)
         do {
@@ -95,9 +128,11 @@ public struct Checkpoint {
     ///
     /// - Throws: ``TrainingError/checkpoint(_:)`` naming the first missing tensor or shape mismatch; nothing is
     ///   changed in that case.
-    public func restore(model: any Layer, optimizer: any Optimizer, objective: (any TrainingObjective)?)
-        throws(TrainingError)
-    {
+    /// - Throws: ``TrainingError/optimizerState(path:_:)`` when optimizer state the checkpoint lists is missing or
+    ///   does not fit (a missing state is never silently reset).
+    public func restore(
+        model: any Layer, optimizer: any Optimizer, objective: (any TrainingObjective)?, path: String = "the checkpoint"
+    ) throws(TrainingError) {
         let slots = model.namedParameters() + model.namedBuffers().map { (name: $0.name, parameter: $0.buffer) }
         var values: [(Parameter, Tensor)] = []
         for (name, parameter) in slots {
@@ -115,13 +150,19 @@ public struct Checkpoint {
         // state and put it back if anything below fails.
         let previousOptimizerState = optimizer.state()
         let optimizerState = tensors.filter { $0.key.hasPrefix("optimizer.") }
+        if let listed = metadata["optimizer_state"] {
+            for name in listed.split(separator: ",") where optimizerState["optimizer.\(name)"] == nil {
+                throw .optimizerState(
+                    path: path, OptimizerStateError("optimizer state \"\(name)\" is listed but missing from the file"))
+            }
+        }
         do {
             try optimizer.load(
                 state: Dictionary(uniqueKeysWithValues: optimizerState.map { (String($0.key.dropFirst(10)), $0.value) })
             )
         } catch {
             try? optimizer.load(state: previousOptimizerState)
-            throw .checkpoint(error.description)
+            throw .optimizerState(path: path, error)
         }
         let previousValues = values.map { ($0.0, $0.0.value) }
         for (parameter, value) in values { parameter.value = value }

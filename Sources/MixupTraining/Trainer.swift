@@ -4,15 +4,13 @@ import MixupMixing
 import MixupNN
 import MixupTensor
 
-/// The one training loop every recipe uses, supervised or semi-supervised.
+/// The run controller every recipe uses, supervised or semi-supervised: it drives a ``TrainingLoop`` epoch by epoch
+/// and owns everything around the steps — resuming from a checkpoint, evaluation, `metrics.jsonl`, checkpoints,
+/// interrupts and progress reports.
 ///
-/// Each step: draw the batch (and an unlabelled batch when the run has unlabelled data), augment, ask the
-/// ``TrainingObjective`` for the loss (it mixes through its plugins), stop on a non-finite loss, back-propagate, step
-/// the optimizer at the scheduled learning rate, and call the hooks. After each epoch it evaluates, appends a line to
-/// `metrics.jsonl` and writes `checkpoint.safetensors` atomically. Ctrl-C saves a checkpoint and stops.
-///
-/// Every random draw of step *s* in epoch *e* comes from a generator seeded by (seed, e, s), so a resumed run takes
-/// exactly the same steps as an uninterrupted one.
+/// After each epoch it evaluates, appends a line to `metrics.jsonl` and writes `checkpoint.safetensors` atomically,
+/// after checking that every parameter is finite (a non-finite one stops the run and leaves the previous checkpoint
+/// untouched). SIGINT or SIGTERM (see ``InterruptPolicy``) saves a checkpoint and stops.
 public final class Trainer {
     /// The network being trained.
     public let model: any MixableModel
@@ -30,14 +28,17 @@ public final class Trainer {
     public let testSet: Dataset?
     /// Run settings.
     public let configuration: TrainerConfiguration
-    /// Extension points.
+    /// Extension points (handed to the ``TrainingLoop``).
     public var hooks = TrainingHooks()
-    /// Free-form metadata stored in checkpoints (recipe, strategy, …).
+    /// Free-form metadata stored in checkpoints (recipe, strategy, data limit, …); on resume, the keys in
+    /// ``Checkpoint/verifiedKeys`` must match the checkpoint's.
     public var metadata: [String: String] = [:]
     /// A label for progress lines.
     public var label: String = ""
+    /// Where progress and notes go (default: ``ConsoleTrainingReporter`` in the configuration's progress style).
+    public var reporter: any TrainingReporter
 
-    /// Creates a trainer.
+    /// Creates a trainer. Nothing is checked until ``run()`` (or ``makeLoop()``).
     public init(
         model: any MixableModel, objective: any TrainingObjective, optimizer: any Optimizer,
         schedule: any LearningRateSchedule, trainingSet: Dataset, unlabelledSet: Dataset? = nil,
@@ -52,6 +53,32 @@ public final class Trainer {
         self.unlabelledSet = unlabelledSet
         self.testSet = testSet
         self.configuration = configuration
+        self.reporter = ConsoleTrainingReporter(style: configuration.progress)
+    }
+
+    /// Optimizer steps in one epoch (see ``TrainingLoop/stepsPerEpoch``).
+    public var stepsPerEpoch: Int {
+        TrainingLoop.stepsPerEpoch(
+            trainingCount: trainingSet.count, unlabelledCount: unlabelledSet?.count, configuration: configuration)
+    }
+
+    /// The training loop over this trainer's model, data and hooks, after checking the configuration, the data's
+    /// shapes and every derived size.
+    ///
+    /// - Throws: ``TrainingError`` (see ``TrainingLoop/init(model:objective:optimizer:schedule:trainingSet:unlabelledSet:configuration:)``),
+    ///   or ``TrainingError/sampleShapeMismatch(dataset:expected:found:)`` when a dataset does not have
+    ///   ``TrainerConfiguration/expectedSampleShape``.
+    public func makeLoop() throws(TrainingError) -> TrainingLoop {
+        if let expected = configuration.expectedSampleShape {
+            for set in [trainingSet, unlabelledSet, testSet].compactMap({ $0 }) where set.sampleShape != expected {
+                throw .sampleShapeMismatch(dataset: set.name, expected: expected, found: set.sampleShape)
+            }
+        }
+        let loop = try TrainingLoop(
+            model: model, objective: objective, optimizer: optimizer, schedule: schedule, trainingSet: trainingSet,
+            unlabelledSet: unlabelledSet, configuration: configuration)
+        loop.hooks = hooks
+        return loop
     }
 
     /// The path of the checkpoint in the output folder, if there is one.
@@ -64,258 +91,205 @@ public final class Trainer {
         configuration.outputDirectory.map { ($0 as NSString).appendingPathComponent("metrics.jsonl") }
     }
 
-    /// The number of optimizer steps in one epoch: a pass over the labelled set, or — when there is unlabelled data,
-    /// typically far larger — a pass over the unlabelled set, with labelled batches cycling through reshuffled passes.
-    public var stepsPerEpoch: Int {
-        let (n, b) =
-            unlabelledSet.map { ($0.count, configuration.unlabelledBatchSize ?? configuration.batchSize) }
-            ?? (trainingSet.count, configuration.batchSize)
-        return configuration.dropLastBatch ? n / b : (n + b - 1) / b
-    }
-
-    /// The labelled index batches of `epoch`.
-    func labelledBatches(epoch: Int) -> [[Int]] {
-        var generator = SeededGenerator(seed: Self.streamSeed(configuration.seed, epoch: epoch, step: -1))
-        guard unlabelledSet != nil else {
-            return BatchSchedule(
-                count: trainingSet.count, batchSize: configuration.batchSize, shuffle: true,
-                dropLast: configuration.dropLastBatch, using: &generator
-            ).batches
+    /// The metadata written into checkpoints: ``metadata`` plus what the trainer knows of the run (batch sizes,
+    /// sample counts, the architecture as parameter names and shapes).
+    public var checkpointMetadata: [String: String] {
+        var result = metadata
+        result["batch_size"] = String(configuration.batchSize)
+        if unlabelledSet != nil {
+            result["unlabelled_batch_size"] = String(configuration.unlabelledBatchSize ?? configuration.batchSize)
         }
-        // Semi-supervised: every step gets a full labelled batch from consecutive reshuffled passes.
-        let needed = stepsPerEpoch * configuration.batchSize
-        var order: [Int] = []
-        while order.count < needed { order += generator.nextPermutation(trainingSet.count) }
-        return (0..<stepsPerEpoch).map {
-            Array(order[($0 * configuration.batchSize)..<(($0 + 1) * configuration.batchSize)])
-        }
-    }
-
-    /// A generator for one stream of the run, derived from the seed by SplitMix-style mixing.
-    static func streamSeed(_ seed: UInt64, epoch: Int, step: Int) -> UInt64 {
-        var generator = SeededGenerator(
-            seed: seed ^ (UInt64(truncatingIfNeeded: epoch) &* 0x9E37_79B9_7F4A_7C15)
-                ^ (UInt64(truncatingIfNeeded: step) &* 0xD1B5_4A32_D192_ED03))
-        return generator.next()
+        result["training_samples"] = String(trainingSet.count)
+        result["architecture"] = Checkpoint.architecture(of: model)
+        return result
     }
 
     /// Trains for the configured epochs (continuing from the checkpoint when resuming).
     ///
     /// - Returns: the per-epoch reports and the final test evaluation.
-    /// - Throws: ``TrainingError`` on a bad configuration, a non-finite loss (the last good checkpoint is kept),
-    ///   an interrupt (after saving a checkpoint), or a checkpoint problem.
+    /// - Throws: ``TrainingError`` on a bad configuration, a non-finite loss or parameter (the last good checkpoint is
+    ///   kept), an interrupt (after saving a checkpoint), or a checkpoint problem.
     @discardableResult
     public func run() throws(TrainingError) -> TrainingResult {
-        try configuration.validate()
-        guard trainingSet.isLabelled, trainingSet.count > 0 else {
-            throw .invalidConfiguration("the training set \(trainingSet.name) must be labelled and non-empty")
-        }
-        guard stepsPerEpoch > 0 else {
-            throw .invalidConfiguration(
-                "batch size \(configuration.batchSize) with dropLastBatch leaves no batch from \(trainingSet.count) samples"
-            )
-        }
-        if let unlabelledSet, unlabelledSet.count == 0 {
-            throw .invalidConfiguration("the unlabelled set \(unlabelledSet.name) is empty")
-        }
-        if let directory = configuration.outputDirectory {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw .invalidConfiguration("cannot create output folder \(directory): \(error.localizedDescription)")
-            }
-        }
-        var startEpoch = 0, startStep = 0, globalStep = 0
-        var lastCheckpoint: String? = nil
-        if configuration.resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) {
-            let checkpoint = try Checkpoint(contentsOf: path)
-            guard checkpoint.seed == configuration.seed else {
-                throw .checkpoint(
-                    "\(path) was written with seed \(checkpoint.seed), but this run uses seed \(configuration.seed)")
-            }
-            guard checkpoint.epoch >= 0, checkpoint.stepInEpoch >= 0, checkpoint.globalStep >= 0,
-                checkpoint.stepInEpoch <= stepsPerEpoch
-            else {
-                throw .checkpoint(
-                    "\(path) resumes at epoch \(checkpoint.epoch + 1), step \(checkpoint.stepInEpoch), but an epoch of this run "
-                        + "has \(stepsPerEpoch) steps (was the batch size or the data changed?)")
-            }
-            try checkpoint.restore(model: model, optimizer: optimizer, objective: objective)
-            (startEpoch, startStep, globalStep) = (checkpoint.epoch, checkpoint.stepInEpoch, checkpoint.globalStep)
-            lastCheckpoint = path
-            try truncateMetrics(keepingEpochsThrough: checkpoint.epoch)
-        } else if let path = metricsPath, FileManager.default.fileExists(atPath: path) {
-            // A fresh run starts a fresh log (one line per epoch of this run), not an append to an old run's lines.
-            do {
-                try FileManager.default.removeItem(atPath: path)
-            } catch {
-                throw .invalidConfiguration("cannot replace the old \(path): \(error.localizedDescription)")
-            }
-        }
-        let totalSteps = min(stepsPerEpoch * configuration.epochs, configuration.maximumSteps ?? Int.max)
-        let monitor = InterruptMonitor()
-        defer { monitor.stop() }
-        var progress = ProgressReporter(style: configuration.progress, label: label)
+        let loop = try makeLoop()
+        let stopStep = min(loop.totalSteps, configuration.maximumSteps ?? Int.max)
+        try prepareOutputFolder()
+        var position = try resumePosition()
+        let interrupts = InterruptWatch(configuration.interrupts)
+        defer { interrupts.stop() }
         var reports: [EpochReport] = []
         let runStart = Date()
-        let unlabelledBatch = configuration.unlabelledBatchSize ?? configuration.batchSize
-
         // A checkpoint of a longer run (epoch ≥ epochs) leaves nothing to do rather than trapping on the range.
-        for epoch in startEpoch..<max(startEpoch, configuration.epochs) {
-            guard globalStep < totalSteps else { break }
-            let batches = labelledBatches(epoch: epoch)
-            let unlabelledOrder = unlabelledSet.map { set in
-                var g = SeededGenerator(seed: Self.streamSeed(configuration.seed, epoch: epoch, step: -2))
-                return g.nextPermutation(set.count)
-            }
-            var lossSum = 0.0, correct = 0, seen = 0, steps = 0
-            // The next step of this epoch; below the batch count when maximumSteps stops the run mid-epoch.
-            var nextStep = epoch == startEpoch ? startStep : 0
-            var extraSums: [String: Double] = [:]
-            let epochStart = Date()
-            let firstStep = epoch == startEpoch ? startStep : 0
-            for step in firstStep..<batches.count {
-                if globalStep >= totalSteps { break }
-                if monitor.isInterrupted {
-                    let path = try saveCheckpoint(epoch: epoch, step: step, globalStep: globalStep)
-                    throw .interrupted(epoch: epoch, step: step, checkpoint: path)
-                }
-                let indices = batches[step]
-                var generator = SeededGenerator(seed: Self.streamSeed(configuration.seed, epoch: epoch, step: step))
-                var inputs = trainingSet.inputs(at: indices)
-                var unlabelled: Tensor? = nil
-                if let unlabelledSet, let order = unlabelledOrder {
-                    let picked = (0..<unlabelledBatch).map { order[(step * unlabelledBatch + $0) % order.count] }
-                    unlabelled = unlabelledSet.inputs(at: picked)
-                }
-                if let augment = configuration.augmentation {
-                    inputs = augment(inputs, &generator)
-                    if let u = unlabelled { unlabelled = augment(u, &generator) }
-                }
-                let batch = TrainingBatch(
-                    inputs: inputs, labels: trainingSet.labels(at: indices), classCount: trainingSet.classCount,
-                    unlabelled: unlabelled, epoch: epoch, stepInEpoch: step, globalStep: globalStep,
-                    totalSteps: totalSteps)
-                for hook in hooks.batchStart { hook(batch) }
-                optimizer.learningRate = self.schedule.learningRate(atStep: globalStep, totalSteps: totalSteps)
-                var context = ForwardContext(isTraining: true, generator: generator.split())
-                let result = try objective.loss(model: model, batch: batch, context: &context, using: &generator)
-                for hook in hooks.mix { hook(batch, result.mixPoint) }
-                let value = result.loss.scalar
-                guard value.isFinite else {
-                    throw .nonFiniteLoss(epoch: epoch, step: step, value: value, lastCheckpoint: lastCheckpoint)
-                }
-                for hook in hooks.loss { hook(batch, value) }
-                result.loss.backward()
-                optimizer.step()
-                optimizer.zeroGradients()
-                globalStep += 1
-                nextStep = step + 1
-                objective.didUpdate(model: model, globalStep: globalStep)
-                for hook in hooks.step { hook(globalStep) }
-
-                lossSum += Double(value)
-                steps += 1
-                // Accuracy against the dominant class of each (possibly mixed) target: for unmixed batches, the label.
-                let predictions = result.logits.argmax(alongAxis: 1)
-                let dominant = result.targets.soft.argmax(alongAxis: 1)
-                if predictions.count == dominant.count {
-                    correct += zip(predictions, dominant).filter { $0 == $1 }.count
-                }
-                seen += indices.count
-                for (key, metric) in result.metrics { extraSums[key, default: 0] += metric }
-                let elapsed = Date().timeIntervalSince(epochStart)
-                let rate = Double(seen) / max(elapsed, 1e-9)
-                let remaining = Double(totalSteps - globalStep) * Double(configuration.batchSize) / max(rate, 1e-9)
-                progress.update(
-                    epoch: epoch + 1, epochs: configuration.epochs, step: step + 1, steps: batches.count,
-                    loss: lossSum / Double(steps), accuracy: Double(correct) / Double(max(seen, 1)),
-                    samplesPerSecond: rate,
-                    secondsLeft: remaining)
-            }
-            let epochSeconds = Date().timeIntervalSince(epochStart)
-            let isLast = epoch == configuration.epochs - 1 || globalStep >= totalSteps
-            let evaluation =
-                testSet.flatMap { set in
-                    (isLast || (epoch + 1) % configuration.evaluationInterval == 0)
-                        ? Evaluation.of(model, on: set) : nil
-                }
-            let report = EpochReport(
-                epoch: epoch + 1, trainLoss: lossSum / Double(max(steps, 1)),
-                trainAccuracy: Double(correct) / Double(max(seen, 1)), test: evaluation,
-                learningRate: Double(optimizer.learningRate), samplesPerSecond: Double(seen) / max(epochSeconds, 1e-9),
-                elapsedSeconds: Date().timeIntervalSince(runStart),
-                extra: extraSums.mapValues { $0 / Double(max(steps, 1)) })
+        while position.epoch < configuration.epochs, position.globalStep < stopStep {
+            let report = try runEpoch(
+                loop, from: &position, stoppingAt: stopStep, interrupts: interrupts, runStart: runStart)
             reports.append(report)
-            try appendMetrics(report)
-            // A run stopped mid-epoch by maximumSteps records the exact position, so a resume finishes this epoch.
-            let epochIsComplete = nextStep >= batches.count
-            lastCheckpoint =
-                try saveCheckpoint(
-                    epoch: epochIsComplete ? epoch + 1 : epoch, step: epochIsComplete ? 0 : nextStep,
-                    globalStep: globalStep)
-                ?? lastCheckpoint
-            progress.epochFinished(report, epochs: configuration.epochs)
+            reporter.epochFinished(report, epochs: configuration.epochs, label: label)
             for hook in hooks.epochEnd { hook(report) }
         }
         let final = testSet.map { Evaluation.of(model, on: $0) }
         return TrainingResult(
-            reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: globalStep)
+            reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: position.globalStep)
+    }
+
+    /// Where the run stands: the next epoch, the next step in it, steps taken, and the last checkpoint written.
+    struct Position {
+        var epoch = 0, step = 0, globalStep = 0
+        var lastCheckpoint: String?
+    }
+
+    /// Runs the rest of `position`'s epoch with `loop` (stopping at step `stopStep` of the run: its end, or
+    /// ``TrainerConfiguration/maximumSteps``), then evaluates, logs and checkpoints it.
+    private func runEpoch(
+        _ loop: TrainingLoop, from position: inout Position, stoppingAt stopStep: Int, interrupts: InterruptWatch,
+        runStart: Date
+    ) throws(TrainingError) -> EpochReport {
+        let epoch = position.epoch
+        var lossSum = 0.0, correct = 0, seen = 0, steps = 0
+        var extraSums: [String: Double] = [:]
+        let epochStart = Date()
+        while position.step < stepsPerEpoch, position.globalStep < stopStep {
+            if let signal = interrupts.signal {
+                let path = try saveCheckpoint(
+                    epoch: epoch, step: position.step, globalStep: position.globalStep)
+                throw .interrupted(epoch: epoch, step: position.step, signal: signal, checkpoint: path)
+            }
+            let outcome: StepOutcome
+            do {
+                outcome = try loop.step(epoch: epoch, step: position.step, globalStep: position.globalStep)
+            } catch {
+                throw Self.attaching(position.lastCheckpoint, to: error)
+            }
+            position.step += 1
+            position.globalStep += 1
+            lossSum += Double(outcome.loss)
+            steps += 1
+            correct += outcome.correct
+            seen += outcome.samples
+            for (key, metric) in outcome.metrics { extraSums[key, default: 0] += metric }
+            let rate = Double(seen) / max(Date().timeIntervalSince(epochStart), 1e-9)
+            reporter.stepFinished(
+                StepProgress(
+                    label: label, epoch: epoch + 1, epochs: configuration.epochs, step: position.step,
+                    steps: stepsPerEpoch, globalStep: position.globalStep, totalSteps: loop.totalSteps,
+                    loss: lossSum / Double(steps), accuracy: Double(correct) / Double(max(seen, 1)),
+                    samplesPerSecond: rate,
+                    secondsLeft: Double(stopStep - position.globalStep) * Double(configuration.batchSize)
+                        / max(rate, 1e-9)))
+        }
+        let epochSeconds = Date().timeIntervalSince(epochStart)
+        let isLast = epoch == configuration.epochs - 1 || position.globalStep >= stopStep
+        let evaluation = testSet.flatMap { set in
+            (isLast || (epoch + 1) % configuration.evaluationInterval == 0) ? Evaluation.of(model, on: set) : nil
+        }
+        let report = EpochReport(
+            epoch: epoch + 1, trainLoss: lossSum / Double(max(steps, 1)),
+            trainAccuracy: Double(correct) / Double(max(seen, 1)), test: evaluation,
+            learningRate: Double(optimizer.learningRate), samplesPerSecond: Double(seen) / max(epochSeconds, 1e-9),
+            elapsedSeconds: Date().timeIntervalSince(runStart),
+            extra: extraSums.mapValues { $0 / Double(max(steps, 1)) })
+        try MetricsLog(path: metricsPath).append(report)
+        // A run stopped mid-epoch by maximumSteps records the exact position, so a resume finishes this epoch.
+        if position.step >= stepsPerEpoch {
+            position.epoch += 1
+            position.step = 0
+        }
+        position.lastCheckpoint =
+            try saveCheckpoint(epoch: position.epoch, step: position.step, globalStep: position.globalStep)
+            ?? position.lastCheckpoint
+        return report
+    }
+
+    /// Adds the last good checkpoint to the loop's non-finite errors.
+    private static func attaching(_ checkpoint: String?, to error: TrainingError) -> TrainingError {
+        switch error {
+        case .nonFiniteLoss(let epoch, let step, let value, _):
+            .nonFiniteLoss(epoch: epoch, step: step, value: value, lastCheckpoint: checkpoint)
+        case .nonFiniteParameter(let name, let epoch, let step, _):
+            .nonFiniteParameter(name: name, epoch: epoch, step: step, lastCheckpoint: checkpoint)
+        default: error
+        }
+    }
+
+    /// Creates the output folder and removes temporary checkpoint files a killed write left behind.
+    private func prepareOutputFolder() throws(TrainingError) {
+        guard let directory = configuration.outputDirectory else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .invalidConfiguration("cannot create output folder \(directory): \(error.localizedDescription)")
+        }
+        let stale = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(".checkpoint.safetensors.tmp-") }
+        for name in stale.sorted() {
+            let path = (directory as NSString).appendingPathComponent(name)
+            do {
+                try FileManager.default.removeItem(atPath: path)
+                reporter.note("removed \(path), left by an interrupted checkpoint write")
+            } catch {
+                throw .checkpoint("cannot remove the stale temporary file \(path): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// The position to start from: the checkpoint's when resuming (after verifying and restoring it), else the start
+    /// (and a fresh metrics log).
+    private func resumePosition() throws(TrainingError) -> Position {
+        let log = MetricsLog(path: metricsPath)
+        guard configuration.resume, let path = checkpointPath, FileManager.default.fileExists(atPath: path) else {
+            // A fresh run starts a fresh log (one line per epoch of this run), not an append to an old run's lines.
+            try log.remove()
+            return Position()
+        }
+        let checkpoint = try Checkpoint(contentsOf: path)
+        guard checkpoint.seed == configuration.seed else {
+            throw .checkpointMismatch(
+                path: path, field: "seed", checkpoint: String(checkpoint.seed), run: String(configuration.seed))
+        }
+        try checkpoint.verify(matching: checkpointMetadata, path: path)
+        guard checkpoint.epoch >= 0, checkpoint.stepInEpoch >= 0, checkpoint.globalStep >= 0,
+            checkpoint.stepInEpoch <= stepsPerEpoch
+        else {
+            throw .checkpoint(
+                "\(path) resumes at epoch \(checkpoint.epoch + 1), step \(checkpoint.stepInEpoch), but an epoch of this run "
+                    + "has \(stepsPerEpoch) steps (was the batch size or the data changed?)")
+        }
+        if let tensor = TrainingLoop.firstNonFinite(
+            checkpoint.tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        {
+            throw .nonFiniteCheckpoint(path: path, tensor: tensor)
+        }
+        if checkpoint.metadata["optimizer_state"] == nil {
+            reporter.note(
+                "\(path) does not list its optimizer state (written by an older version): loading the state it holds; "
+                    + "any slot missing from it starts fresh")
+        }
+        try checkpoint.restore(model: model, optimizer: optimizer, objective: objective, path: path)
+        try log.keepEpochs(through: checkpoint.epoch)
+        reporter.note(
+            "\(label.isEmpty ? "" : label + ": ")resuming from \(path) at epoch \(checkpoint.epoch + 1), step \(checkpoint.stepInEpoch)"
+        )
+        return Position(
+            epoch: checkpoint.epoch, step: checkpoint.stepInEpoch, globalStep: checkpoint.globalStep,
+            lastCheckpoint: path)
     }
 
     /// Writes the checkpoint for the position (epoch, step); returns its path, or `nil` without an output folder.
+    ///
+    /// - Throws: ``TrainingError/nonFiniteParameter(name:epoch:step:lastCheckpoint:)`` without writing anything when a
+    ///   parameter is NaN or infinite, so a good checkpoint is never replaced by a poisoned one.
     @discardableResult
-    func saveCheckpoint(epoch: Int, step: Int, globalStep: Int) throws(TrainingError) -> String? {
+    public func saveCheckpoint(epoch: Int, step: Int, globalStep: Int) throws(TrainingError) -> String? {
         guard let path = checkpointPath else { return nil }
+        if let name = TrainingLoop.firstNonFinite(model.namedParameters().map { ($0.name, $0.parameter.value) }) {
+            let kept = FileManager.default.fileExists(atPath: path) ? path : nil
+            throw .nonFiniteParameter(name: name, epoch: epoch, step: step, lastCheckpoint: kept)
+        }
         let checkpoint = Checkpoint(
             model: model, optimizer: optimizer, objective: objective, epoch: epoch, stepInEpoch: step,
-            globalStep: globalStep, seed: configuration.seed, metadata: metadata)
+            globalStep: globalStep, seed: configuration.seed, metadata: checkpointMetadata)
         try checkpoint.write(to: path)
         return path
-    }
-
-    /// Drops the log lines of epochs after `completedEpochs` (a partial epoch logged when `maximumSteps` stopped the
-    /// run mid-epoch, which the resumed run logs again in full), so the log keeps one line per epoch.
-    private func truncateMetrics(keepingEpochsThrough completedEpochs: Int) throws(TrainingError) {
-        guard let path = metricsPath, let data = FileManager.default.contents(atPath: path) else { return }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        let kept = lines.filter { line in
-            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            return ((object?["epoch"] as? NSNumber)?.intValue ?? 0) <= completedEpochs
-        }
-        guard kept.count != lines.count else { return }
-        do {
-            try Data(kept.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .checkpoint("could not rewrite \(path): \(error.localizedDescription)")
-        }
-    }
-
-    private func appendMetrics(_ report: EpochReport) throws(TrainingError) {
-        guard let path = metricsPath else { return }
-        var object: [String: Any] = [
-            "epoch": report.epoch, "train_loss": report.trainLoss, "train_accuracy": report.trainAccuracy,
-            "learning_rate": report.learningRate, "samples_per_second": report.samplesPerSecond,
-            "elapsed_seconds": report.elapsedSeconds,
-        ]
-        if let test = report.test {
-            object["test_error"] = test.error
-            object["test_accuracy"] = test.accuracy
-            object["test_nll"] = test.negativeLogLikelihood
-        }
-        for (key, value) in report.extra { object[key] = value }
-        do {
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            if !FileManager.default.fileExists(atPath: path) {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: data + Data("\n".utf8))
-        } catch {
-            throw .checkpoint("could not append to \(path): \(error.localizedDescription)")
-        }
     }
 }
 

@@ -23,15 +23,26 @@ public struct TrainerConfiguration {
     public var augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
     /// Evaluate on the test set every this many epochs (and always after the last).
     public var evaluationInterval: Int
-    /// Stop after this many optimizer steps in total (for smoke tests and benchmarks); `nil` for no limit.
+    /// Stop after this many optimizer steps in total (for smoke tests and benchmarks); `nil` for no limit. The
+    /// learning-rate schedule still spans the configured epochs, so a resume after such a stop reproduces the
+    /// uninterrupted run.
     public var maximumSteps: Int?
+    /// What happens on SIGINT or SIGTERM (default: write a checkpoint and stop).
+    public var interrupts: InterruptPolicy
+    /// The per-sample shape the model expects (e.g. `[1, 28, 28]`); when set, every dataset is checked against it
+    /// before training and a mismatch is an error naming both shapes.
+    public var expectedSampleShape: [Int]?
+    /// The most memory one step's input batch may take, in bytes (`nil`: half the machine's physical memory). Checked
+    /// before anything is allocated.
+    public var maximumBatchBytes: Int?
 
     /// Creates a configuration.
     public init(
         epochs: Int, batchSize: Int, unlabelledBatchSize: Int? = nil, dropLastBatch: Bool = false, seed: UInt64 = 0,
         outputDirectory: String? = nil, resume: Bool = false, progress: ProgressStyle = .automatic,
         augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil, evaluationInterval: Int = 1,
-        maximumSteps: Int? = nil
+        maximumSteps: Int? = nil, interrupts: InterruptPolicy = .checkpointAndStop, expectedSampleShape: [Int]? = nil,
+        maximumBatchBytes: Int? = nil
     ) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -44,6 +55,9 @@ public struct TrainerConfiguration {
         self.augmentation = augmentation
         self.evaluationInterval = evaluationInterval
         self.maximumSteps = maximumSteps
+        self.interrupts = interrupts
+        self.expectedSampleShape = expectedSampleShape
+        self.maximumBatchBytes = maximumBatchBytes
     }
 
     /// Throws unless every setting is usable.
@@ -55,6 +69,9 @@ public struct TrainerConfiguration {
         }
         guard evaluationInterval >= 1 else {
             throw .invalidConfiguration("evaluation interval must be at least 1, got \(evaluationInterval)")
+        }
+        if let steps = maximumSteps, steps < 1 {
+            throw .invalidConfiguration("maximum steps must be at least 1, got \(steps)")
         }
         if resume && outputDirectory == nil {
             throw .invalidConfiguration("--resume needs an output folder to find the checkpoint in")

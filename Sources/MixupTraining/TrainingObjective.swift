@@ -98,7 +98,7 @@ public final class SupervisedObjective: TrainingObjective {
                 model, input: batch.inputs, labels: batch.targets, epoch: batch.epoch, context: &context,
                 using: &generator)
         } catch {
-            throw .mixing(error.description)
+            throw .mixing(error)
         }
         let loss = lossFunction(logits: mixed.output, targets: mixed.targets)
         return ObjectiveResult(loss: loss, logits: mixed.output, targets: mixed.targets, mixPoint: mixed.point)

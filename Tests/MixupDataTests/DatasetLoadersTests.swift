@@ -1,6 +1,7 @@
 import Foundation
 import MixupData
 import MixupFormats
+import MixupTensor
 import Testing
 
 /// Loaders on small files the tests write in each format, including gzip-compressed, corrupt and truncated input.
@@ -149,5 +150,101 @@ import Testing
         } catch {
             #expect(error.description.contains("bad.csv") && error.description.contains("oops"), "\(error)")
         }
+    }
+
+    /// Rewrites one label of an MNIST-style folder written by ``writeMNIST(in:count:gzip:)``.
+    static func setLabel(_ value: UInt8, at index: Int, split: String, count: Int, in folder: String) throws {
+        var labels = (0..<count).map { UInt8($0 % 10) }
+        labels[index] = value
+        try IDXFile(dimensions: [count], uint8Values: labels).write(
+            to: (folder as NSString).appendingPathComponent("\(split)-labels-idx1-ubyte"))
+    }
+
+    @Test(arguments: [(UInt8(10), "train"), (UInt8(200), "train"), (UInt8(200), "t10k")])
+    func mnistLabelOutsideTheClassesIsAnErrorNamingFileIndexAndValue(value: UInt8, split: String) throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.writeMNIST(in: folder, count: 12, gzip: false)
+        // The bad label is beyond --limit: it must still be found, and the class count must not depend on the limit.
+        try Self.setLabel(value, at: 11, split: split, count: 12, in: folder)
+        let file = (folder as NSString).appendingPathComponent("\(split)-labels-idx1-ubyte")
+        for limit in [nil, 5] as [Int?] {
+            let error = #expect(throws: DataError.self) { try DatasetLoaders.mnist(directory: folder, limit: limit) }
+            #expect(error == .invalidLabel(source: file, index: 11, value: Int(value), classCount: 10))
+            #expect(error?.description == "\(file): label \(value) at index 11 is not in 0..<10")
+        }
+    }
+
+    @Test func mnistHasTenClassesWhateverTheLimit() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.writeMNIST(in: folder, count: 4, gzip: true)
+        let (train, test) = try DatasetLoaders.mnist(directory: folder, limit: 2)
+        #expect(train.classCount == 10 && test.classCount == 10)
+        #expect(train.labels == [0, 1])
+    }
+
+    @Test func idxPairInfersTheClassCountFromTheWholeFileWithinTheBound() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.writeMNIST(in: folder, count: 12, gzip: false)
+        try Self.setLabel(200, at: 11, split: "train", count: 12, in: folder)
+        let images = (folder as NSString).appendingPathComponent("train-images-idx3-ubyte")
+        let labels = (folder as NSString).appendingPathComponent("train-labels-idx1-ubyte")
+        let inferred = try DatasetLoaders.idxPair(images: images, labels: labels, name: "x", limit: 3)
+        #expect(inferred.classCount == 201)
+        let error = #expect(throws: DataError.self) {
+            try DatasetLoaders.idxPair(
+                images: images, labels: labels, name: "x", limits: ReadLimits(maxClassCount: 100))
+        }
+        #expect(error == .invalidLabel(source: labels, index: 11, value: 200, classCount: 100))
+    }
+
+    @Test func nanPixelInAFloatIDXIsAnErrorNamingTheFile() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.writeMNIST(in: folder, count: 3, gzip: false)
+        var pixels = [Float](repeating: 0.25, count: 3 * 16)
+        pixels[16 + 5] = .nan
+        let images = (folder as NSString).appendingPathComponent("train-images-idx3-ubyte")
+        try IDXFile(dimensions: [3, 4, 4], float32Values: pixels).write(to: images)
+        let error = #expect(throws: DataError.self) { try DatasetLoaders.mnist(directory: folder) }
+        guard case .format(.nonFiniteIDX(let file, let record, let offset, let value)) = error else {
+            Issue.record("expected a non-finite IDX error, got \(String(describing: error))")
+            return
+        }
+        #expect(file == images && record == 1 && offset == 5 && value.isNaN)
+        #expect(
+            error?.description.hasPrefix("\(images): record 1, element 5: value nan") == true,
+            "\(String(describing: error))")
+        let allowed = try DatasetLoaders.mnist(directory: folder, allowNonFinite: true)
+        #expect(allowed.train.samples[21].isNaN)
+    }
+
+    @Test func csvNaNIsAnErrorNamingFileRowAndColumn() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = (folder as NSString).appendingPathComponent("poisoned.csv")
+        try "a,b,label\n1,2,0\n3,nan,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: DataError.self) { try DatasetLoaders.csv(path: path) }
+        #expect(error == .format(.nonFiniteCSV(file: path, line: 3, column: 2, text: "nan")))
+        #expect(error?.description.hasPrefix("\(path):3: column 2: \"nan\"") == true)
+    }
+
+    @Test func csvGzipWithTextLabelsReturnsTheClassNames() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = (folder as NSString).appendingPathComponent("cancer.csv.gz")
+        let text = "2,2,malignant,benign\n1.5,2,malignant\n0.5,1,benign\n"
+        try BinaryFile.writeAtomically(Self.gzipStored(Array(text.utf8)), to: path)
+        let error = #expect(throws: DataError.self) { try DatasetLoaders.csv(path: path) }
+        #expect(error?.description.contains("line 1 was taken as a header") == true, "\(String(describing: error))")
+        #expect(error?.description.hasPrefix(path) == true)
+        let dataset = try DatasetLoaders.csv(path: path, options: .init(skipRows: 1))
+        #expect(dataset.classNames == ["benign", "malignant"])
+        #expect(dataset.labels == [1, 0])
+        #expect(dataset.classCount == 2)
+        var generator = SeededGenerator(seed: 1)
+        #expect(dataset.shuffled(using: &generator).classNames == ["benign", "malignant"])
     }
 }

@@ -118,3 +118,39 @@ private func unevenClasses() throws -> Dataset {
         try SemiSupervisedSplit(labelled: data, unlabelled: data.removingLabels(), test: data.removingLabels())
     }
 }
+
+@Test func stratifiedSplitKeepsClassProportionsInBothParts() throws {
+    let data = try unevenClasses()  // 10, 7 and 5 samples
+    var generator = SeededGenerator(seed: 5)
+    let (training, validation) = try data.stratifiedSplit(fraction: 0.6, using: &generator)
+    #expect(training.classCounts() == [6, 4, 3])  // (0.6 × 10, 0.6 × 7, 0.6 × 5) rounded
+    #expect(validation.classCounts() == [4, 3, 2])
+    #expect(training.name == "uneven-training" && validation.name == "uneven-validation")
+    // Disjoint and complete: sample values identify samples.
+    #expect((training.samples + validation.samples).sorted() == data.samples.sorted())
+    // Each sample keeps its label.
+    for part in [training, validation] {
+        for (index, value) in part.samples.enumerated() {
+            #expect(part.labels?[index] == data.labels?[Int(value)])
+        }
+    }
+    // Same seed, same split; another seed, another one.
+    var again = SeededGenerator(seed: 5)
+    #expect(try data.stratifiedSplit(fraction: 0.6, using: &again).training.samples == training.samples)
+    var other = SeededGenerator(seed: 6)
+    #expect(try data.stratifiedSplit(fraction: 0.6, using: &other).training.samples != training.samples)
+    // Edges.
+    #expect(try data.stratifiedSplit(fraction: 0, using: &generator).training.count == 0)
+    #expect(try data.stratifiedSplit(fraction: 1, using: &generator).validation.count == 0)
+}
+
+@Test func stratifiedSplitRejectsBadInputNamingTheValue() throws {
+    let data = try unevenClasses()
+    var generator = SeededGenerator(seed: 1)
+    let error = #expect(throws: DataError.self) { try data.stratifiedSplit(fraction: 1.5, using: &generator) }
+    #expect(error == .invalidArgument(source: "uneven", name: "fraction", value: "1.5", reason: "must be in [0, 1]"))
+    let unlabelled = #expect(throws: DataError.self) {
+        try data.removingLabels().stratifiedSplit(fraction: 0.5, using: &generator)
+    }
+    #expect(unlabelled == .unlabelled(source: "uneven", operation: "a stratified split"))
+}

@@ -89,7 +89,7 @@ import Testing
     @Test func structuralErrors() throws {
         #expect(
             formatError { try CSVTable(text: "1,2,0\n3,4\n") }
-                == .invalidCSV(file: nil, line: 2, reason: "expected 3 fields, found 2"))
+                == .invalidCSV(file: nil, line: 2, reason: "expected 3 fields (as on line 1, taken as data), found 2"))
         #expect(formatError { try CSVTable(text: "1,\"2,0\n") }?.description.contains("unterminated") == true)
         #expect(formatError { try CSVTable(text: "\n  \n") }?.caseName == "invalidCSV")
         #expect(formatError { try CSVTable(text: "a,b\n") }?.caseName == "invalidCSV")
@@ -104,5 +104,97 @@ import Testing
         let error = try #require(formatError { try CSVTable(path: path) })
         #expect(error == .invalidCSV(file: path, line: 3, reason: "column 1: \"nope\" is not a number"))
         #expect(error.description.hasPrefix("\(path):3: "))
+    }
+
+    @Test(arguments: ["nan", "NaN", "inf", "-inf", "1e39"])
+    func nonFiniteFeaturesAreRejectedNamingLineAndColumn(text: String) throws {
+        let csv = "x,y,label\n1,2,0\n3,\(text),1\n"
+        let error = try #require(formatError { try CSVTable(text: csv) })
+        #expect(error == .nonFiniteCSV(file: nil, line: 3, column: 2, text: text))
+        #expect(error.description.contains(":3: column 2: \"\(text)\""), "\(error)")
+        let allowed = try CSVTable(text: csv, options: .init(allowNonFinite: true))
+        #expect(!allowed.features[3].isFinite)
+    }
+
+    @Test func readsGzipCompressedCSV() throws {
+        let text = "x,y,label\n1,2,0\n3,4,1\n"
+        let fromMemory = try CSVTable(bytes: GzipBuilder.stored(Array(text.utf8)))
+        #expect(fromMemory == (try CSVTable(text: text)))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("data.csv.gz")
+        try BinaryFile.writeAtomically(GzipBuilder.stored(Array(text.utf8)), to: path)
+        let table = try CSVTable(path: path)
+        #expect(table.features == [1, 2, 3, 4])
+        #expect(table.labels == [0, 1])
+        // A corrupt .gz names the file and the real problem, not "quote inside an unquoted field".
+        var corrupt = GzipBuilder.stored(Array(text.utf8))
+        corrupt[corrupt.count - 8] ^= 0xFF
+        try BinaryFile.writeAtomically(corrupt, to: path)
+        let error = try #require(formatError { try CSVTable(path: path) })
+        #expect(error.caseName == "checksumMismatch")
+        #expect(error.description.hasPrefix(path), "\(error)")
+    }
+
+    @Test func countLineIsExplainedAndCanBeSkipped() throws {
+        // scikit-learn's breast_cancer.csv starts with "569,30,malignant,benign" (rows, features, class names).
+        let rows = (0..<3).map { row in (0..<30).map { "\(row + $0)" }.joined(separator: ",") + ",\(row % 2)" }
+        let text = "3,30,malignant,benign\n" + rows.joined(separator: "\n") + "\n"
+        let error = try #require(formatError { try CSVTable(text: text) })
+        #expect(error.caseName == "invalidCSV")
+        let message = error.description
+        #expect(message.contains(":2: "), "\(message)")
+        #expect(message.contains("expected 4 fields as on line 1, found 31"), "\(message)")
+        #expect(message.contains("line 1 was taken as a header because field 3 (\"malignant\") is not a number"))
+        #expect(message.contains("skipRows: 1"), "\(message)")
+        let skipped = try CSVTable(text: text, options: .init(skipRows: 1))
+        #expect(skipped.rowCount == 3)
+        #expect(skipped.featureCount == 30)
+        #expect(skipped.featureNames == nil)
+        #expect(skipped.labels == [0, 1, 0])
+        // A numeric first line with another field count is reported as taken as data.
+        let numeric = formatError { try CSVTable(text: "3,30,0,1\n" + rows.joined(separator: "\n")) }
+        #expect(
+            numeric?.description.contains("(as on line 1, taken as data)") == true, "\(String(describing: numeric))")
+        // Later mismatches keep the short message.
+        let later = formatError { try CSVTable(text: "1,2,0\n3,4,1\n5,1\n") }
+        #expect(later == .invalidCSV(file: nil, line: 3, reason: "expected 3 fields (as on line 1), found 2"))
+    }
+
+    @Test func skipRowsSkipsPhysicalLinesAndKeepsLineNumbers() throws {
+        let text = "# exported by a tool\n# second comment, with \"quotes\n\nx,label\n1,0\nbad,1\n"
+        let error = try #require(formatError { try CSVTable(text: text, options: .init(skipRows: 3)) })
+        #expect(error == .invalidCSV(file: nil, line: 6, reason: "column 1: \"bad\" is not a number"))
+        let table = try CSVTable(text: "junk\n1,0\n2,1\n", options: .init(skipRows: 1))
+        #expect(table.features == [1, 2])
+        let empty = formatError { try CSVTable(text: "junk\n", options: .init(skipRows: 5)) }
+        #expect(empty?.description.contains("no rows after skipping 5 lines") == true)
+    }
+
+    @Test func stringLabelsMapToSortedClasses() throws {
+        let table = try CSVTable(text: "f,diagnosis\n1,malignant\n2,benign\n3,malignant\n")
+        #expect(table.classNames == ["benign", "malignant"])
+        #expect(table.labels == [1, 0, 1])
+        #expect(table.classCount == 2)
+    }
+
+    @Test func labelsAreCheckedAgainstDeclaredAndBoundedClassCounts() throws {
+        let huge = try #require(formatError { try CSVTable(text: "1,0\n2,1000000000\n") })
+        #expect(huge.caseName == "invalidCSV")
+        #expect(huge.description.contains(":2: "), "\(huge)")
+        #expect(huge.description.contains("label 1000000000"), "\(huge)")
+        #expect(huge.description.contains("bound of 10000"), "\(huge)")
+        let declared = try #require(
+            formatError { try CSVTable(text: "1,0\n2,9\n3,10\n", options: .init(classCount: 10)) })
+        #expect(declared == .invalidCSV(file: nil, line: 3, reason: "label 10 is outside the declared classes 0..<10"))
+        #expect(try CSVTable(text: "1,0\n2,1\n", options: .init(classCount: 5)).classCount == 5)
+        #expect(try CSVTable(text: "1,0\n2,3\n").classCount == 4)
+        let tooManyNames = formatError {
+            try CSVTable(text: "1,a\n2,b\n3,c\n", options: .init(classCount: 2))
+        }
+        #expect(tooManyNames?.description.contains("3 distinct labels, more than the declared 2 classes") == true)
+        let tightBound = ReadLimits(maxClassCount: 3)
+        #expect(formatError { try CSVTable(text: "1,0\n2,3\n", options: .init(limits: tightBound)) } != nil)
+        #expect(try CSVTable(text: "1,0\n2,2\n", options: .init(limits: tightBound)).classCount == 3)
     }
 }

@@ -25,7 +25,9 @@ import Testing
         let values: [Float] = [0, -1.5, 3.25, .infinity, 1e-30, 65504]
         let path = directory.file("values.idx")
         try IDXFile(dimensions: [3, 2], float32Values: values).write(to: path)
-        let parsed = try IDXFile(path: path)
+        // Infinity is stored faithfully; reading it back needs the explicit opt-in.
+        #expect(formatError { try IDXFile(path: path) }?.caseName == "nonFiniteIDX")
+        let parsed = try IDXFile(path: path, allowNonFinite: true)
         #expect(parsed.elementType == .float32)
         #expect(parsed.dimensions == [3, 2])
         #expect(parsed.floatValues() == values)
@@ -93,5 +95,24 @@ import Testing
         let error = try #require(formatError { try IDXFile(path: "/nonexistent/train-images-idx3-ubyte.gz") })
         #expect(error == .ioError(path: "/nonexistent/train-images-idx3-ubyte.gz", reason: "no such file"))
         #expect(error.description.hasPrefix("/nonexistent/train-images-idx3-ubyte.gz: "))
+    }
+
+    @Test func nonFiniteFloatsAreRejectedNamingRecordAndElement() throws {
+        var values = [Float](repeating: 0.5, count: 3 * 2 * 2)
+        values[2 * 4 + 3] = .nan
+        let encoded = IDXFile(dimensions: [3, 2, 2], float32Values: values).encoded()
+        let error = try #require(formatError { try IDXFile(bytes: encoded) })
+        #expect(error.caseName == "nonFiniteIDX")
+        #expect(error.description.contains("record 2, element 3: value nan"), "\(error)")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("images-idx3-float")
+        try BinaryFile.writeAtomically(GzipBuilder.stored(encoded), to: path)
+        #expect(formatError { try IDXFile(path: path) }?.description.hasPrefix("\(path): record 2") == true)
+        let allowed = try IDXFile(bytes: encoded, allowNonFinite: true)
+        #expect(allowed.floatValues()[11].isNaN)
+        values[11] = -.infinity
+        let infinite = formatError { try IDXFile(bytes: IDXFile(dimensions: [12], float32Values: values).encoded()) }
+        #expect(infinite == .nonFiniteIDX(file: nil, record: 11, offset: 0, value: -.infinity))
     }
 }

@@ -84,4 +84,37 @@ import Testing
         }
         #expect(failures > 100)
     }
+
+    @Test func incompleteLiteralCodeIsRejectedAsZlibDoes() throws {
+        // Found by the differential fuzz harness (Fuzz/Harnesses/inflate.swift): a dynamic block whose literal/length
+        // code ("A": 1 bit, end-of-block: 2 bits) leaves a quarter of the code space unused. zlib rejects it ("invalid
+        // literal/lengths set"); Inflate accepted it. The same block with a third symbol filling the code decodes.
+        let incomplete = hexBytes(
+            "05c001040000008020000000000000000001000000000000000000000000000000000000000000000013")
+        let error = try #require(formatError { try Inflate.decompress(incomplete) })
+        #expect(error.caseName == "corruptDeflate")
+        #expect(error.description.contains("literal/length code: incomplete Huffman code"), "\(error)")
+        let complete = hexBytes(
+            "05c00104000000802000000000000000000d0000000000000000000000000000000000000000000000a601")
+        #expect(try Inflate.decompress(complete) == Array("AB".utf8))
+    }
+
+    @Test func moreThanThirtyDistanceCodesAreRejectedAsZlibDoes() throws {
+        // The block above declaring 32 distance codes (HDIST 31); zlib: "too many length or distance symbols".
+        let data = hexBytes(
+            "05df0104000000802000000000000000000d000000000000000000000000000000000000000000000006000000d0")
+        let error = try #require(formatError { try Inflate.decompress(data) })
+        #expect(error.description.contains("too many distance codes (32 > 30)"), "\(error)")
+    }
+
+    private func hexBytes(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            bytes.append(UInt8(text[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        return bytes
+    }
 }

@@ -77,7 +77,7 @@ import _MixupTestSupport
 
     @Test func worksOnAHiddenFeatureMap() throws {
         var generator = SeededGenerator(seed: 1)
-        let model = Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (4, 6), using: &generator)
+        let model = try Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (4, 6), using: &generator)
         let regularizer = try Regularizer.cutMix(alpha: 1).mixing(at: FixedLayerSelector("block1"))
         var context = ForwardContext(isTraining: true)
         let out = try regularizer.forward(

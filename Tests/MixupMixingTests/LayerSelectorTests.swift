@@ -44,7 +44,7 @@ import Testing
 
     @Test func randomSelectorDrawsUniformlyAmongItsNames() throws {
         var generator = SeededGenerator(seed: 5)
-        let selector = RandomLayerSelector(among: ["input", "hidden2"])
+        let selector = try RandomLayerSelector(among: ["input", "hidden2"])
         var counts: [String: Int] = [:]
         for _ in 0..<1000 {
             let point = try #require(try selector.select(from: Self.points, using: &generator))
@@ -56,7 +56,7 @@ import Testing
 
     @Test func randomSelectorWithoutNamesUsesEveryPoint() throws {
         var generator = SeededGenerator(seed: 6)
-        let selector: RandomLayerSelector = .random()
+        let selector: RandomLayerSelector = try .random()
         var seen = Set<String>()
         for _ in 0..<200 { seen.insert(try #require(try selector.select(from: Self.points, using: &generator)).name) }
         #expect(seen == Set(Self.points.map(\.name)))
@@ -73,12 +73,19 @@ import Testing
 
     @Test func randomSelectorWithAnUnknownNameThrows() {
         var generator = SeededGenerator(seed: 0)
-        expectMixingError(containing: "stage9") {
+        expectMixingError(matching: { $0 == .unknownMixPoint(name: "stage9", eligible: Self.points.map(\.name)) }) {
             _ = try RandomLayerSelector(among: ["input", "stage9"]).select(from: Self.points, using: &generator)
         }
-        expectMixingError(containing: "no eligible") {
+        expectMixingError(matching: { if case .invalidParameter(_, "[]", _) = $0 { true } else { false } }) {
             _ = try RandomLayerSelector().select(from: [], using: &generator)
         }
+    }
+
+    @Test func anEmptyCandidateListThrowsInsteadOfTrapping() {
+        expectMixingError(matching: { if case .invalidParameter(_, "[]", _) = $0 { true } else { false } }) {
+            _ = try RandomLayerSelector(among: [])
+        }
+        expectMixingError(containing: "[]") { _ = try RandomLayerSelector.random(among: []) }
     }
 
     @Test func neverSelectorNeverMixes() throws {

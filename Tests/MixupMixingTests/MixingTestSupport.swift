@@ -48,6 +48,32 @@ func expectMixingError(
     }
 }
 
+/// Expects `body` to throw a ``MixingError`` of the family `matches` accepts.
+func expectMixingError(
+    matching matches: (MixingError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
+) {
+    do {
+        try body()
+        Issue.record("expected a MixingError, nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as MixingError {
+        #expect(matches(error), "unexpected MixingError case: \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected a MixingError, got \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+/// The options a (possibly nested) ``SwitchingStrategy`` chose for `plan`, outermost first.
+func routeOf(_ plan: MixPlan) -> [Int] {
+    var route: [Int] = []
+    var payload = plan.payload
+    while let choice = payload as? SwitchingStrategy.Choice {
+        route.append(choice.option)
+        payload = choice.inner
+    }
+    return route
+}
+
 /// Checks the label side of a plan: weights in [0, 1], interpolated one-hot targets are rows of probabilities that
 /// sum to 1 and equal w·y + (1 − w)·y_partner.
 func expectValidTargets(

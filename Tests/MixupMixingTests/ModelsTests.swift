@@ -40,9 +40,9 @@ import Testing
         #expect(model.inferring(randomBatch([2, 3], seed: 1)).shape == [2, 2])
     }
 
-    @Test func cnnMixPointsShapesAndSplits() {
+    @Test func cnnMixPointsShapesAndSplits() throws {
         var generator = SeededGenerator(seed: 3)
-        let model = Models.cnn(inputChannels: 2, imageSize: 8, classCount: 5, widths: (4, 6), using: &generator)
+        let model = try Models.cnn(inputChannels: 2, imageSize: 8, classCount: 5, widths: (4, 6), using: &generator)
         #expect(model.mixPoints.map(\.name) == ["input", "block1", "block2"])
         let input = randomBatch([3, 2, 8, 8], seed: 4)
         var c = ForwardContext(isTraining: false)
@@ -95,11 +95,50 @@ import Testing
         #expect(down.inferring(randomBatch([1, 4, 4, 4], seed: 1)).shape == [1, 8, 2, 2])
     }
 
-    @Test func sameSeedSameWeights() {
+    @Test func sameSeedSameWeights() throws {
         var a = SeededGenerator(seed: 11)
         var b = SeededGenerator(seed: 11)
-        let m1 = Models.cnn(imageSize: 8, widths: (2, 3), using: &a)
-        let m2 = Models.cnn(imageSize: 8, widths: (2, 3), using: &b)
+        let m1 = try Models.cnn(imageSize: 8, widths: (2, 3), using: &a)
+        let m2 = try Models.cnn(imageSize: 8, widths: (2, 3), using: &b)
         #expect(m1.allParameters.map(\.value.scalars) == m2.allParameters.map(\.value.scalars))
+    }
+
+    /// An image size the two pools cannot halve twice is an error naming it, not a trap.
+    @Test(arguments: [30, 14 + 1, 0, -8])
+    func cnnRejectsAnImageSizeNotDivisibleByFour(size: Int) throws {
+        var generator = SeededGenerator(seed: 1)
+        let error = try #require(throws: ModelError.self) { try Models.cnn(imageSize: size, using: &generator) }
+        #expect(error == .imageSizeNotDivisible(imageSize: size, by: 4))
+        #expect(error.description.contains("\(size)"))
+        #expect(throws: ModelError.nonPositiveSize(name: "classCount", value: 0)) {
+            try Models.cnn(imageSize: 8, classCount: 0, using: &generator)
+        }
+    }
+}
+
+@Suite struct LadderMLPTests {
+    @Test func defaultArchitectureIsTheLadderMLP() {
+        var generator = SeededGenerator(seed: 1)
+        let model = Models.ladderMLP(using: &generator)
+        #expect(model.mixPoints.map(\.name) == ["input", "hidden1", "hidden2", "hidden3", "hidden4", "hidden5"])
+        let widths = [784, 1000, 500, 250, 250, 250, 10]
+        let linear = zip(widths, widths.dropFirst()).map { $0 * $1 + $1 }.reduce(0, +)
+        let batchNorm = widths.dropFirst().dropLast().map { 2 * $0 }.reduce(0, +)
+        #expect(model.parameterCount == linear + batchNorm)
+        #expect(model.namedBuffers().count == 10, "two running statistics per BatchNorm")
+    }
+
+    @Test func noiseLayersAreOffInEvaluationAndOnInTraining() {
+        var generator = SeededGenerator(seed: 2)
+        let noisy = Models.ladderMLP(
+            inputSize: 6, hiddenSizes: [5, 4], classCount: 3, inputNoise: 0.3, hiddenNoise: 0.5, using: &generator)
+        let input = randomBatch([4, 6], seed: 3)
+        #expect(noisy.inferring(input).scalars == noisy.inferring(input).scalars)
+        var c1 = ForwardContext(isTraining: true, generator: SeededGenerator(seed: 1))
+        var c2 = ForwardContext(isTraining: true, generator: SeededGenerator(seed: 2))
+        let a = withoutGradients { noisy(input, context: &c1) }
+        let b = withoutGradients { noisy(input, context: &c2) }
+        #expect(a.scalars != b.scalars, "training draws noise")
+        ModelsTests.expectSplitForwardMatches(noisy, input: input)
     }
 }

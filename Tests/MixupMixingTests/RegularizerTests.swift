@@ -165,4 +165,79 @@ import Testing
         let plan = try drawPlan(IdentityStrategy(), batch: 3, sampleShape: [2], seed: 0)
         #expect(plan == .identity(batchSize: 3))
     }
+
+    /// A strategy that computes its mix on `scalars` and rewraps them: the result has no gradient path.
+    struct RewrappingStrategy: MixingStrategy {
+        var name: String { "rewrapping" }
+        func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+            throws(MixingError) -> MixPlan
+        {
+            try InterpolationStrategy.mixup(alpha: 1).plan(
+                batchSize: batchSize, sampleShape: sampleShape, using: &generator)
+        }
+        func apply(_ plan: MixPlan, to x: Tensor) throws(MixingError) -> Tensor {
+            let mixed = try plan.mix(x)
+            return Tensor(shape: mixed.shape, scalars: mixed.scalars)
+        }
+    }
+
+    @Test func anApplyThatCutsTheGradientPathIsATypedError() throws {
+        let regularizer = try Regularizer(
+            name: "rewrapping", strategy: RewrappingStrategy(), selector: FixedLayerSelector("hidden2"))
+        var generator = SeededGenerator(seed: 3)
+        expectMixingError(matching: { $0 == .noGradientPath(strategy: "rewrapping", point: "hidden2") }) {
+            _ = try Self.run(regularizer, model: Self.mlp(), generator: &generator)
+        }
+        // At the input the data carries no gradient, so there is no path to lose and the batch is mixed.
+        let atInput = try Regularizer(name: "rewrapping", strategy: RewrappingStrategy())
+        #expect(try Self.run(atInput, model: Self.mlp(), generator: &generator).plan != nil)
+        // The same strategy built from tensor ops passes at the hidden point.
+        let fine = try Regularizer(
+            name: "mixup", strategy: InterpolationStrategy.mixup(alpha: 1), selector: FixedLayerSelector("hidden2"))
+        #expect(try Self.run(fine, model: Self.mlp(), generator: &generator).plan != nil)
+    }
+
+    /// A data-aware strategy: the partner of every sample is the sample whose first feature is largest.
+    struct PartnerWithTheLargestFirstFeature: MixingStrategy {
+        var name: String { "largest-first-feature" }
+        func plan(batchSize: Int, sampleShape: [Int], using generator: inout some RandomNumberGenerator)
+            throws(MixingError) -> MixPlan
+        { throw .needsBatchData(strategy: name) }
+        func plan(for batch: MixingBatch, using generator: inout some RandomNumberGenerator) throws(MixingError)
+            -> MixPlan
+        {
+            let n = batch.batchSize
+            let width = batch.values.count / max(n, 1)
+            let first = (0..<n).map { batch.values.scalars[$0 * width] }
+            let best = first.indices.max { first[$0] < first[$1] } ?? 0
+            let partners = (0..<n).map { $0 == best ? $0 : best }
+            let weights = partners.enumerated().map { $0.offset == $0.element ? Float(1) : 0.5 }
+            return try MixPlan(partners: partners, weights: .perSample(weights), labelWeights: weights)
+        }
+    }
+
+    @Test func dataAwareStrategiesSeeTheHiddenStateTheyMix() throws {
+        let model = Self.mlp()
+        let regularizer = try Regularizer(
+            name: "largest", strategy: PartnerWithTheLargestFirstFeature(), selector: FixedLayerSelector("hidden1"))
+        var generator = SeededGenerator(seed: 4)
+        let out = try Self.run(regularizer, model: model, generator: &generator)
+        let plan = try #require(out.plan)
+        var context = ForwardContext(isTraining: true)
+        let hidden = model.forward(
+            randomBatch([5, 6], seed: 2), from: .input, to: try model.mixPoint(named: "hidden1"), context: &context)
+        let first = (0..<5).map { hidden.scalars[$0 * 8] }
+        let best = first.indices.max { first[$0] < first[$1] } ?? -1
+        #expect(plan.partners.allSatisfy { $0 == best })
+        // The shape-only entry point says the strategy needs the data.
+        expectMixingError(matching: { $0 == .needsBatchData(strategy: "largest-first-feature") }) {
+            _ = try drawPlan(PartnerWithTheLargestFirstFeature(), batch: 2, sampleShape: [3], seed: 0)
+        }
+        // Inside a switch it still sees the data.
+        let switched = try Regularizer(
+            name: "switched", strategy: SwitchingStrategy([(PartnerWithTheLargestFirstFeature(), 1)]),
+            selector: FixedLayerSelector("hidden1"))
+        let switchedPlan = try #require(try Self.run(switched, model: model, generator: &generator).plan)
+        #expect(switchedPlan.partners.allSatisfy { $0 == best })
+    }
 }

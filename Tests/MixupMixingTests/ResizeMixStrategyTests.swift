@@ -78,11 +78,35 @@ import _MixupTestSupport
 
     @Test func applyRejectsPerSamplePlansAndWrongShapes() throws {
         let strategy = try ResizeMixStrategy()
-        expectMixingError(containing: "per-sample") {
+        expectMixingError(matching: { if case .planMismatch(strategy: "resizemix", _) = $0 { true } else { false } }) {
             _ = try strategy.apply(.identity(batchSize: 2), to: .zeros([2, 1, 4, 4]))
         }
         let plan = try drawPlan(strategy, batch: 2, sampleShape: [1, 4, 4], seed: 0)
         expectMixingError(containing: "[2, 1, 5, 5]") { _ = try strategy.apply(plan, to: .zeros([2, 1, 5, 5])) }
+        // A mask plan without the box payload (e.g. drawn by CutMix) is refused, not guessed from the mask.
+        let cutMixPlan = try drawPlan(CutMixStrategy.cutMix(alpha: 1), batch: 2, sampleShape: [1, 4, 4], seed: 0)
+        expectMixingError(matching: { if case .planMismatch = $0 { true } else { false } }) {
+            _ = try strategy.apply(cutMixPlan, to: .zeros([2, 1, 4, 4]))
+        }
+    }
+
+    @Test func thePlanCarriesTheBoxItsMaskShows() throws {
+        let strategy = try ResizeMixStrategy(pairing: .derangement)
+        for seed: UInt64 in 0..<6 {
+            let plan = try drawPlan(strategy, batch: 3, sampleShape: [1, 9, 7], seed: seed)
+            let box = try #require(plan.payload(as: ResizeMixStrategy.Box.self))
+            let mask = try #require(maskOf(plan))
+            for i in 0..<3 {
+                for y in 0..<9 {
+                    for x in 0..<7 {
+                        let inBox =
+                            (box.top..<(box.top + box.height)).contains(y)
+                            && (box.left..<(box.left + box.width)).contains(x)
+                        #expect(mask.values[(i * 9 + y) * 7 + x] == (inBox ? 0 : 1))
+                    }
+                }
+            }
+        }
     }
 
     @Test func invalidSettingsThrowNamingTheValue() {

@@ -50,15 +50,30 @@ import Testing
     }
 
     static func expectSummary(
-        _ summary: [String: Any], recipe: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ summary: RunSummary, recipe: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(summary["recipe"] as? String == recipe, sourceLocation: sourceLocation)
-        #expect(summary["epochs"] as? Int == 1, sourceLocation: sourceLocation)
-        let error = summary["test_error"] as? Double
+        #expect(summary.recipe == recipe, sourceLocation: sourceLocation)
+        #expect(summary.epochs == 1, sourceLocation: sourceLocation)
+        // A comparison reports per strategy; a single run also at the top level.
+        for result in summary.results {
+            let error = result.testError
+            #expect(
+                error.map { (0...1).contains($0) } == true,
+                "\(result.strategy) test_error \(String(describing: error))",
+                sourceLocation: sourceLocation)
+            #expect(
+                result.testNLL.map { $0.isFinite && $0 > 0 } == true, "\(result.strategy) test_nll",
+                sourceLocation: sourceLocation)
+        }
+        guard summary.results.count == 1 else {
+            #expect(summary.testError == nil && summary.testNLL == nil, sourceLocation: sourceLocation)
+            return
+        }
+        let error = summary.testError
         #expect(
             error.map { (0...1).contains($0) } == true, "test_error \(String(describing: error))",
             sourceLocation: sourceLocation)
-        let nll = summary["test_nll"] as? Double
+        let nll = summary.testNLL
         #expect(
             nll.map { $0.isFinite && $0 > 0 } == true, "test_nll \(String(describing: nll))",
             sourceLocation: sourceLocation)
@@ -106,9 +121,8 @@ import Testing
         let summary = try RecipeCommand.execute(
             .spirals, options: Self.smokeOptions(out: out, steps: 2, limit: 60, batchSize: 20))
         Self.expectSummary(summary, recipe: "spirals")
-        #expect(summary["strategy"] as? String == "erm+manifold-mixup")
-        let results = try #require(summary["results"] as? [[String: Any]])
-        #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "manifold-mixup"])
+        #expect(summary.strategy == "erm+manifold-mixup")
+        #expect(summary.results.map(\.strategy) == ["erm", "manifold-mixup"])
         for name in ["erm", "manifold-mixup"] {
             let folder = (out as NSString).appendingPathComponent(name)
             Self.expectOutputs(in: folder)
@@ -141,8 +155,7 @@ import Testing
             .mnistMLP,
             options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 32))
         Self.expectSummary(summary, recipe: "mnist-mlp")
-        let results = try #require(summary["results"] as? [[String: Any]])
-        #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "mixup", "manifold-mixup"])
+        #expect(summary.results.map(\.strategy) == ["erm", "mixup", "manifold-mixup"])
         for name in ["erm", "mixup", "manifold-mixup"] {
             Self.expectOutputs(in: (out as NSString).appendingPathComponent(name))
         }
@@ -165,8 +178,8 @@ import Testing
         options.strategy = strategy
         let summary = try RecipeCommand.execute(recipe, options: options)
         Self.expectSummary(summary, recipe: name)
-        #expect(summary["labels"] as? Int == 20)
-        if let strategy { #expect((summary["strategy"] as? String)?.hasPrefix(strategy) == true) }
+        #expect(summary.labels == 20)
+        if let strategy { #expect(summary.strategy.hasPrefix(strategy)) }
         let data = try recipe.data(DataRequest(path: Self.mnistDirectory, seed: 0, labels: 20, limit: 200))
         #expect(data.train.count == 20 && data.train.classCounts() == Array(repeating: 2, count: 10))
         if name != "mnist-supervised" { #expect(data.unlabelled?.count == 180 && data.unlabelled?.isLabelled == false) }
@@ -180,7 +193,7 @@ import Testing
             .mnistCNN,
             options: Self.smokeOptions(out: out, data: Self.mnistDirectory, steps: 2, limit: 64, batchSize: 16))
         Self.expectSummary(summary, recipe: "mnist-cnn")
-        #expect(summary["strategy"] as? String == "mixup")
+        #expect(summary.strategy == "mixup")
         Self.expectOutputs(in: out)
     }
 

@@ -10,10 +10,11 @@ import Testing
             var seed: UInt64 = 7
             var strategy: String? = "cutmix"
             var quiet = true
+            var flags: [String: String] = ["b": "2", "a": "1", "c": "3"]
         }
         let provenance = RunProvenance.current(options: Flags())
-        #expect(provenance.options.map(\.name) == ["epochs", "seed", "strategy", "quiet"])
-        #expect(provenance.options.map(\.value) == ["default", "7", "cutmix", "true"])
+        #expect(provenance.options.map(\.name) == ["epochs", "seed", "strategy", "quiet", "flags"])
+        #expect(provenance.options.map(\.value) == ["default", "7", "cutmix", "true", "[a: 1, b: 2, c: 3]"])
     }
 
     @Test func roundTripsThroughTheFile() throws {

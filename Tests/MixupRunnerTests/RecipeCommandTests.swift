@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func everyStrategyNameAndTheManifoldAliasParse() throws {
-        for name in StrategyCatalog.names + ["manifold-mixup"] {
+        for name in StrategyCatalog.builtin.names + ["manifold-mixup"] {
             #expect(try RecipeCommand.parse(["--strategy", name]).strategy == name)
         }
     }
@@ -73,7 +73,7 @@ import Testing
 
     @Test func unknownStrategyListsTheChoices() throws {
         let error = try #require(throws: RunnerError.self) { try RecipeCommand.parse(["--strategy", "nope"]) }
-        for name in StrategyCatalog.names { #expect(error.description.contains(name)) }
+        for name in StrategyCatalog.builtin.names { #expect(error.description.contains(name)) }
     }
 
     // MARK: Exit codes
@@ -121,7 +121,7 @@ import Testing
         ] {
             #expect(usage.contains(flag), "usage lacks \(flag)")
         }
-        for name in StrategyCatalog.names { #expect(usage.contains(name)) }
+        for name in StrategyCatalog.builtin.names { #expect(usage.contains(name)) }
         #expect(usage.contains("tiny, other"))
     }
 
@@ -144,16 +144,16 @@ import Testing
         let (summary, output) = try RunnerFixtures.capturingStandardOutput {
             try RecipeCommand.execute(RunnerFixtures.tinyRecipe(), options: options)
         }
-        #expect(summary["recipe"] as? String == "tiny")
-        #expect(summary["strategy"] as? String == "erm")
-        #expect(summary["seed"] as? UInt64 == 5)
-        #expect(summary["epochs"] as? Int == 2)
-        #expect(summary["output"] as? String == directory)
-        let error = try #require(summary["test_error"] as? Double)
-        let nll = try #require(summary["test_nll"] as? Double)
-        let seconds = try #require(summary["seconds"] as? Double)
+        #expect(summary.recipe == "tiny")
+        #expect(summary.strategy == "erm")
+        #expect(summary.seed == 5)
+        #expect(summary.epochs == 2)
+        #expect(summary.output == directory)
+        let error = try #require(summary.testError)
+        let nll = try #require(summary.testNLL)
+        let seconds = summary.seconds
         #expect((0...1).contains(error) && nll > 0 && nll.isFinite && seconds >= 0)
-        #expect(summary["results"] == nil, "one strategy has no per-strategy list")
+        #expect(summary.results.count == 1 && summary.results[0].testError == error, "one strategy, one result")
 
         // The summary is printed as one JSON line.
         let line = try #require(
@@ -178,12 +178,11 @@ import Testing
         let (summary, _) = try RunnerFixtures.capturingStandardOutput {
             try RecipeCommand.execute(recipe, options: RunnerFixtures.quietOptions(out: directory, epochs: 1))
         }
-        #expect(summary["strategy"] as? String == "erm+mixup")
-        #expect(summary["epochs"] as? Int == 1)
-        let results = try #require(summary["results"] as? [[String: Any]])
-        #expect(results.compactMap { $0["strategy"] as? String } == ["erm", "mixup"])
-        #expect(
-            results.allSatisfy { $0["test_error"] is Double && $0["test_nll"] is Double && $0["seconds"] is Double })
+        #expect(summary.strategy == "erm+mixup")
+        #expect(summary.epochs == 1)
+        #expect(summary.results.map(\.strategy) == ["erm", "mixup"])
+        #expect(summary.results.allSatisfy { $0.testError != nil && $0.testNLL != nil && $0.seconds >= 0 })
+        #expect(summary.testError == nil && summary.testNLL == nil, "a comparison has no top-level test error")
         for name in ["erm", "mixup"] {
             let folder = (directory as NSString).appendingPathComponent(name)
             #expect(
@@ -200,7 +199,7 @@ import Testing
         let (single, _) = try RunnerFixtures.capturingStandardOutput {
             try RecipeCommand.execute(recipe, options: options)
         }
-        #expect(single["strategy"] as? String == "mixup" && single["results"] == nil)
+        #expect(single.strategy == "mixup" && single.results.count == 1)
     }
 
     @Test func runWithFlagsSucceedsAndResumeContinues() throws {
@@ -240,7 +239,7 @@ import Testing
         var options = RunnerFixtures.quietOptions(out: directory, epochs: 5)
         options.maximumSteps = 3
         options.batchSize = 10
-        options.limit = 10
+        options.limit = 20
         _ = try RunnerFixtures.capturingStandardOutput {
             try RecipeCommand.execute(RunnerFixtures.tinyRecipe(), options: options)
         }

@@ -10,7 +10,7 @@ enum RunnerFixtures {
         Recipe(
             name: name, summary: "two moons, 2-8-2 MLP (test recipe)",
             data: { request in
-                if failingData { throw RunnerError("no data for this test") }
+                if failingData { throw RunnerError.missingData("no data for this test") }
                 var generator = SeededGenerator(seed: 100 + request.seed)
                 let perClass = min(request.limit ?? 40, 40)
                 return RecipeData(

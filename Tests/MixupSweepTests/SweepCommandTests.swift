@@ -4,7 +4,8 @@ import Testing
 @testable import MixupSweep
 
 @Suite struct SweepCommandTests {
-    let command = SweepCommand(recipes: ["spirals", "mnist-mlp"], executable: "/bin/false", reporter: SilentSweepReporter())
+    let command = SweepCommand(
+        recipes: ["spirals", "mnist-mlp"], executable: "/bin/false", reporter: SilentSweepReporter())
 
     @Test func parsesAxesSeedsAndPassesOtherFlagsToTheCells() throws {
         let invocation = try command.parse([
@@ -35,7 +36,9 @@ import Testing
     }
 
     @Test func badInputNamesTheValue() {
-        #expect(throws: SweepError.invalidArgument("--seeds needs non-negative integers or ranges like 0-4, got \"4-2\"")) {
+        #expect(
+            throws: SweepError.invalidArgument("--seeds needs non-negative integers or ranges like 0-4, got \"4-2\"")
+        ) {
             try command.parse(["spirals", "--seeds", "4-2"])
         }
         #expect(throws: SweepError.invalidArgument("--alpha values must be positive numbers, got \"0\"")) {
@@ -56,12 +59,15 @@ import Testing
         let command = SweepCommand(
             recipes: ["spirals"], executable: fixture.executable, reporter: SilentSweepReporter(), output: { _ in })
         let out = fixture.path("s")
-        #expect(command.run(arguments: ["spirals", "--strategy", "erm,boom", "--seeds", "0-1", "--jobs", "2", "--out", out]) == 1)
+        #expect(
+            command.run(arguments: ["spirals", "--strategy", "erm,boom", "--seeds", "0-1", "--jobs", "2", "--out", out])
+                == 1)
         #expect(FileManager.default.fileExists(atPath: out + "/results.md"))
         #expect(command.run(arguments: ["report", out]) == 1)
         #expect(command.run(arguments: ["cell", out, "1"]) == 0)  // finished: skipped
         #expect(command.run(arguments: ["cell", out, "2"]) == 1)  // boom fails again
         #expect(command.run(arguments: ["cell", out, "9"]) == 2)
-        #expect(command.run(arguments: ["spirals", "--strategy", "erm", "--seeds", "0-1", "--out", fixture.path("t")]) == 0)
+        #expect(
+            command.run(arguments: ["spirals", "--strategy", "erm", "--seeds", "0-1", "--out", fixture.path("t")]) == 0)
     }
 }

@@ -36,7 +36,9 @@ import Testing
         #expect(entries[0].comparison == nil)
 
         let markdown = report.markdown()
-        #expect(markdown.contains("| `strategy=erm` | 3 | 0.3100 ± 0.0100 | [0.2852, 0.3348] | 0.3000, 0.3100, 0.3200 | baseline |"))
+        #expect(
+            markdown.contains(
+                "| `strategy=erm` | 3 | 0.3100 ± 0.0100 | [0.2852, 0.3348] | 0.3000, 0.3100, 0.3200 | baseline |"))
         #expect(markdown.contains("| `strategy=mixup` ★ | 3 | **0.2200 ± 0.0200** |"))
         #expect(markdown.contains("| `strategy=boom` | 0 | — |"))
         #expect(markdown.contains("Cells: 9 — 6 finished, 3 failed"))
@@ -63,10 +65,11 @@ import Testing
         defer { fixture.remove() }
         let sweep = try finishedSweep(fixture)
         let paths = try SweepReport(directory: sweep.outputDirectory).write()
-        #expect(paths.map { ($0 as NSString).lastPathComponent } == [
-            "results.md", "results.csv", "chart_test_error.svg", "chart_test_nll.svg", "curves_test_error.svg",
-            "curves_train_loss.svg",
-        ])
+        #expect(
+            paths.map { ($0 as NSString).lastPathComponent } == [
+                "results.md", "results.csv", "chart_test_error.svg", "chart_test_nll.svg", "curves_test_error.svg",
+                "curves_train_loss.svg",
+            ])
         let first = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         for path in paths { try FileManager.default.removeItem(atPath: path) }
         // Copy the folder elsewhere and rebuild there: same bytes.
@@ -78,7 +81,10 @@ import Testing
     }
 
     @Test func aMissingSweepFolderIsAClearError() {
-        #expect(throws: SweepError.unreadable(path: "/nonexistent/sweep.json", reason: "no such file (is /nonexistent a sweep folder?)")) {
+        #expect(
+            throws: SweepError.unreadable(
+                path: "/nonexistent/sweep.json", reason: "no such file (is /nonexistent a sweep folder?)")
+        ) {
             try SweepReport(directory: "/nonexistent")
         }
     }

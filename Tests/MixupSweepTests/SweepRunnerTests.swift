@@ -7,7 +7,8 @@ import Testing
     @Test func runsEveryCellInItsOwnFolderAndSkipsFinishedOnRerun() throws {
         let fixture = try SweepFixture()
         defer { fixture.remove() }
-        let sweep = Sweep(recipe: "spirals", outputDirectory: fixture.path("s"), strategies: ["erm", "mixup"], seeds: [0, 1])
+        let sweep = Sweep(
+            recipe: "spirals", outputDirectory: fixture.path("s"), strategies: ["erm", "mixup"], seeds: [0, 1])
         let reporter = RecordingSweepReporter()
         let outcome = try fixture.runner(reporter: reporter).run(sweep)
         #expect(outcome.succeeded)

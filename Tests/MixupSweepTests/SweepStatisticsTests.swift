@@ -32,7 +32,9 @@ import Testing
         // ν = 2: F(t) = ½ + t / (2 √(2 + t²)).
         for t in [-2.0, 0.3, 5] {
             #expect(
-                abs(SweepStatistics.studentTDistribution(t, degreesOfFreedom: 2) - (0.5 + t / (2 * (2 + t * t).squareRoot())))
+                abs(
+                    SweepStatistics.studentTDistribution(t, degreesOfFreedom: 2)
+                        - (0.5 + t / (2 * (2 + t * t).squareRoot())))
                     < 1e-12)
         }
         #expect(abs(SweepStatistics.studentTQuantile(0.975, degreesOfFreedom: 3) - 3.182446305284263) < 1e-9)

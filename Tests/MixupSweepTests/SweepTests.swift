@@ -33,11 +33,16 @@ import Testing
         #expect(
             sweep.configurations == [
                 "strategy=erm", "strategy=mixup_alpha=0.5", "strategy=mixup_alpha=2",
-                "strategy=manifold_alpha=0.5_mix-points=input", "strategy=manifold_alpha=0.5_mix-points=hidden1+hidden2",
+                "strategy=manifold_alpha=0.5_mix-points=input",
+                "strategy=manifold_alpha=0.5_mix-points=hidden1+hidden2",
                 "strategy=manifold_alpha=2_mix-points=input", "strategy=manifold_alpha=2_mix-points=hidden1+hidden2",
             ])
         let cell = sweep.cells[4]
-        #expect(cell.arguments.suffix(8) == ["--alpha", "0.5", "--mix-points", "hidden1,hidden2", "--seed", "7", "--out", "o/strategy=manifold_alpha=0.5_mix-points=hidden1+hidden2/seed7"])
+        #expect(
+            cell.arguments.suffix(8) == [
+                "--alpha", "0.5", "--mix-points", "hidden1,hidden2", "--seed", "7", "--out",
+                "o/strategy=manifold_alpha=0.5_mix-points=hidden1+hidden2/seed7",
+            ])
         sweep.strategies = []
         sweep.mixPointSets = []
         sweep.alphas = []
@@ -68,8 +73,10 @@ import Testing
         #expect(throws: SweepError.self) { try sweep.validate() }
         sweep.arguments = []
         sweep.baseline = "nope"
-        #expect(throws: SweepError.invalidArgument(
-            "baseline \"nope\" is not a configuration of this sweep; they are: base")) { try sweep.validate() }
+        #expect(
+            throws: SweepError.invalidArgument(
+                "baseline \"nope\" is not a configuration of this sweep; they are: base")
+        ) { try sweep.validate() }
     }
 
     @Test func savesAndLoadsFromAMovedFolder() throws {
@@ -84,5 +91,10 @@ import Testing
         sweep.outputDirectory = fixture.path("b")
         #expect(loaded == sweep)
         #expect(throws: SweepError.self) { try Sweep.load(from: fixture.path("missing")) }
+        // More seeds may join the folder; other shared arguments may not (finished cells would be reused).
+        sweep.seeds = [1, 2, 3]
+        try sweep.save()
+        sweep.arguments = ["--epochs", "9"]
+        #expect(throws: SweepError.self) { try sweep.save() }
     }
 }

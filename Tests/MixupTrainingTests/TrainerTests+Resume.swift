@@ -14,7 +14,7 @@ extension TrainerTests {
     /// Input Mixup on an MLP with BatchNorm and dropout, so every random stream and buffer matters.
     static func resumableTrainer(
         directory: String, epochs: Int, resume: Bool = false, maximumSteps: Int? = nil, adam: Bool = false,
-        initialisationSeed: UInt64 = 11, cosine: Bool = false
+        initialisationSeed: UInt64 = 11, cosine: Bool = false, interrupts: InterruptPolicy = .checkpointAndStop
     ) throws -> Trainer {
         let model = TrainingFixtures.mlp(seed: initialisationSeed, hidden: [12, 8], batchNorm: true, dropout: 0.25)
         let optimizer: any Optimizer =
@@ -30,7 +30,7 @@ extension TrainerTests {
             testSet: TrainingFixtures.moons(perClass: 10, seed: 22),
             configuration: TrainerConfiguration(
                 epochs: epochs, batchSize: 16, seed: 31, outputDirectory: directory, resume: resume, progress: .silent,
-                maximumSteps: maximumSteps))
+                maximumSteps: maximumSteps, interrupts: interrupts))
         return trainer
     }
 

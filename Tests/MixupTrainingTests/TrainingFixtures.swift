@@ -37,7 +37,7 @@ enum TrainingFixtures {
     /// A trainer with silent progress, SGD with momentum (unless `optimizer` is given) and a constant rate.
     static func trainer(
         model: MixableSequential, regularizer: Regularizer = .erm, optimizer: (any Optimizer)? = nil,
-        objective: (any TrainingObjective)? = nil, train: Dataset, test: Dataset? = nil,
+        objective: (any TrainingObjective)? = nil, train: Dataset, unlabelled: Dataset? = nil, test: Dataset? = nil,
         configuration: TrainerConfiguration
     ) -> Trainer {
         var configuration = configuration
@@ -45,7 +45,8 @@ enum TrainingFixtures {
         let optimizer = optimizer ?? SGD(parameters: model.allParameters, learningRate: 0.1, momentum: 0.9)
         return Trainer(
             model: model, objective: objective ?? SupervisedObjective(regularizer: regularizer), optimizer: optimizer,
-            schedule: ConstantLearningRate(optimizer.learningRate), trainingSet: train, testSet: test,
+            schedule: ConstantLearningRate(optimizer.learningRate), trainingSet: train, unlabelledSet: unlabelled,
+            testSet: test,
             configuration: configuration)
     }
 }

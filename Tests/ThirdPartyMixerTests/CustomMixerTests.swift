@@ -40,7 +40,7 @@ struct ConfidenceAwareLabels: LabelMixer {
 
     func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
         guard labels.rank == 2, labels.shape[0] == plan.batchSize else {
-            throw MixingError("labels \(labels.shape) do not fit a plan for \(plan.batchSize) samples")
+            throw .shapeMismatch(what: "labels", shape: labels.shape, expected: "[\(plan.batchSize), classes]")
         }
         let classes = labels.shape[1]
         var original = labels.scalars
@@ -71,7 +71,7 @@ struct ConfidenceAwareLabels: LabelMixer {
     @Test(arguments: ["input", "block1"])
     func customStrategyAndLabelMixerTrainATinyCNN(pointName: String) throws {
         var generator = SeededGenerator(seed: 42)
-        let model = Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (4, 4), using: &generator)
+        let model = try Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (4, 4), using: &generator)
         let regularizer = try Regularizer(
             name: "half-swap", strategy: VerticalHalfSwapStrategy(), selector: FixedLayerSelector(pointName),
             labelMixer: ConfidenceAwareLabels())
@@ -155,7 +155,7 @@ struct ConfidenceAwareLabels: LabelMixer {
             name: "switch", strategy: strategy, labelMixer: ConfidenceAwareLabels().smoothed(0.1)
         ).applied(withProbability: 1)
         var generator = SeededGenerator(seed: 5)
-        let model = Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (2, 2), using: &generator)
+        let model = try Models.cnn(inputChannels: 1, imageSize: 8, classCount: 3, widths: (2, 2), using: &generator)
         var routes = Set<Int>()
         for _ in 0..<6 {
             let (input, labels) = Self.tinyBatch(seed: 9)
@@ -163,7 +163,7 @@ struct ConfidenceAwareLabels: LabelMixer {
             let out = try regularizer.forward(
                 model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
             let plan = try #require(out.plan)
-            routes.insert(try #require(plan.route.first))
+            routes.insert(try #require(plan.payload(as: SwitchingStrategy.Choice.self)).option)
             #expect(out.output.shape == [4, 3])
         }
         #expect(routes == [0, 1])

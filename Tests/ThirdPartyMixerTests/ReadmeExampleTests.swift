@@ -1,6 +1,7 @@
 import Foundation
 // The README's "Write your own mixer" example, verbatim (a test below checks that README.md still contains it).
 import MixupKit
+import MixupKitTestSupport
 import MixupRunner
 import Testing
 
@@ -21,10 +22,61 @@ struct UniformMixup: MixingStrategy {
     }
 }
 
+/// Mixes at the deepest point the model offers.
+struct DeepestPointSelector: LayerSelector {
+    var name: String { "deepest" }
+
+    func select(from eligible: [MixPoint], using generator: inout some RandomNumberGenerator)
+        throws(MixingError) -> MixPoint?
+    {
+        eligible.last
+    }
+}
+
+/// Hard targets: each mixed sample takes the label of its source with the largest realised weight.
+struct DominantLabel: LabelMixer {
+    var name: String { "dominant" }
+
+    func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
+        guard labels.rank == 2, labels.shape[0] == plan.batchSize else {
+            throw .shapeMismatch(what: "labels", shape: labels.shape, expected: "[\(plan.batchSize), classes]")
+        }
+        let sources = plan.sources
+        let dominant = (0..<plan.batchSize).map { i in
+            sources.indices.max { sources[$0].labelWeights[i] < sources[$1].labelWeights[i] } ?? 0
+        }
+        return try MixedTargets(
+            sources: sources.map { labels.gathering(rows: $0.indices) },
+            weights: sources.indices.map { s in dominant.map { $0 == s ? 1 : 0 } })
+    }
+}
+
+extension LayerSelector where Self == DeepestPointSelector {
+    /// Mix at the deepest eligible point.
+    static var deepest: DeepestPointSelector { DeepestPointSelector() }
+}
+
+extension LabelMixer where Self == DominantLabel {
+    /// The dominant source's label.
+    static var dominant: DominantLabel { DominantLabel() }
+}
+
 func uniformManifoldMixup() throws -> Regularizer {
     try Regularizer(
         name: "uniform-manifold-mixup", strategy: UniformMixup(),
         selector: .random(among: ["input", "hidden1"]))
+}
+
+func deepMixupWithHardLabels() throws -> Regularizer {
+    try Regularizer(name: "deep-hard", strategy: UniformMixup(), selector: .deepest, labelMixer: .dominant)
+}
+
+/// The same property checks MixupKit runs on its own mixers (product `MixupKitTestSupport`).
+func checkUniformMixup() throws {
+    let checks = MixerChecks(UniformMixup(), sampleShape: [2])
+    try checks.checkAll()  // labels sum to 1, realised = mixed fraction, seeds, odd and size-1 batches
+    let (model, point) = try MixerChecks<UniformMixup>.tinyClassifier(sampleShape: [2], classes: 2)
+    try checks.checkGradientsReachLayersBeforeMixPoint(model: model, point: point, classes: 2)
 }
 
 // MARK: - Tests of the README example
@@ -69,6 +121,27 @@ func uniformManifoldMixup() throws -> Regularizer {
         #expect(model.allParameters.allSatisfy { $0.gradient != nil })
     }
 
+    @Test func readmeSelectorAndLabelMixerWork() throws {
+        var generator = SeededGenerator(seed: 6)
+        let model = Models.mlp(inputSize: 2, hiddenSizes: [8, 8], classCount: 3, using: &generator)
+        let input = Tensor.uniform([7, 2], lower: -1, upper: 1, using: &generator)
+        let labels = Tensor.oneHot([0, 1, 2, 0, 1, 2, 0], classCount: 3)
+        var context = ForwardContext(isTraining: true)
+        let out = try deepMixupWithHardLabels().forward(
+            model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
+        #expect(out.point?.name == "hidden2")
+        let plan = try #require(out.plan)
+        for i in 0..<7 {
+            let row = Array(out.targets.soft.scalars[(i * 3)..<(i * 3 + 3)])
+            #expect(row.filter { $0 == 1 }.count == 1 && row.filter { $0 == 0 }.count == 2)
+            let source = plan.labelWeights[i] > 0.5 ? i : plan.partners[i]
+            #expect(row[source % 3] == 1)
+        }
+        try checkUniformMixup()
+        // The label mixer refuses labels that do not fit the plan, naming their shape.
+        #expect(throws: MixingError.self) { try DominantLabel().targets(for: plan, labels: .zeros([3, 3])) }
+    }
+
     /// The README's composition example.
     @Test func readmeCompositionExampleBuilds() throws {
         let regularizer = try Regularizer.cutMix(alpha: 1)
@@ -108,8 +181,8 @@ func uniformManifoldMixup() throws -> Regularizer {
             .appendingPathComponent("mixupkit-readme-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: options.outputDirectory ?? "") }
         let summary = try RecipeCommand.execute(moons, options: options)
-        #expect(summary["recipe"] as? String == "moons")
-        #expect(summary["strategy"] as? String == "manifold-mixup")
-        #expect((summary["test_error"] as? Double).map { $0 >= 0 && $0 <= 1 } == true)
+        #expect(summary.recipe == "moons")
+        #expect(summary.strategy == "manifold-mixup")
+        #expect(summary.testError.map { $0 >= 0 && $0 <= 1 } == true)
     }
 }

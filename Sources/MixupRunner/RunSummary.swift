@@ -1,0 +1,60 @@
+/// What `mixup run` prints as its last line (one JSON object) and ``RecipeCommand/execute(_:options:strategies:reporter:)``
+/// returns. JSON keys are snake_case; the README's "Run summary and metrics.jsonl formats" lists every field.
+public struct RunSummary: Codable, Equatable, Sendable {
+    /// The recipe's name.
+    public var recipe: String
+    /// The trained strategies joined by `+` (e.g. `erm+manifold-mixup` for a comparison).
+    public var strategy: String
+    /// The run's seed.
+    public var seed: UInt64
+    /// Epochs per trained model.
+    public var epochs: Int
+    /// Labelled samples per step.
+    public var batchSize: Int
+    /// `--limit`, when given.
+    public var limit: Int?
+    /// `--labels`, when given.
+    public var labels: Int?
+    /// `--steps`, when given (the run stopped early; the schedule still spans the full epochs).
+    public var maximumSteps: Int?
+    /// Wall-clock seconds of the whole command.
+    public var seconds: Double
+    /// The output folder.
+    public var output: String
+    /// The final test error of the one trained model; `nil` in a comparison (see ``results``) or without test data.
+    public var testError: Double?
+    /// The final test negative log-likelihood of the one trained model; `nil` in a comparison or without test data.
+    public var testNLL: Double?
+    /// One entry per trained model, in training order (one entry when a single strategy was trained).
+    public var results: [StrategyResult]
+
+    /// The outcome of one trained model.
+    public struct StrategyResult: Codable, Equatable, Sendable {
+        /// The regularizer's name.
+        public var strategy: String
+        /// Final test error in [0, 1], when there is test data.
+        public var testError: Double?
+        /// Final test negative log-likelihood, when there is test data.
+        public var testNLL: Double?
+        /// Optimizer steps taken (including before a resume).
+        public var steps: Int
+        /// Wall-clock seconds of this model's training call.
+        public var seconds: Double
+        /// The model's output folder (checkpoint and `metrics.jsonl`).
+        public var output: String
+
+        enum CodingKeys: String, CodingKey {
+            case strategy, steps, seconds, output
+            case testError = "test_error"
+            case testNLL = "test_nll"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case recipe, strategy, seed, epochs, limit, labels, seconds, output, results
+        case batchSize = "batch_size"
+        case maximumSteps = "steps"
+        case testError = "test_error"
+        case testNLL = "test_nll"
+    }
+}
