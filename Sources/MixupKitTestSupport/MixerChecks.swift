@@ -296,7 +296,7 @@ public struct MixerChecks<Strategy: MixingStrategy> {
                     using: &generator)
                 return (model, "block1")
             } catch {
-                throw MixerCheckFailure(check: "tinyClassifier", message: "no tiny CNN for \(sampleShape): \(error)")
+                throw MixerCheckFailure(check: "tinyClassifier", message: "\(error)")
             }
         }
         throw MixerCheckFailure(
