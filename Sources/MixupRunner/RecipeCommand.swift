@@ -130,6 +130,7 @@ public enum RecipeCommand {
     /// Parses the flags after `mixup run <recipe>`.
     ///
     /// - Parameters:
+    ///   - arguments: the flags and values after the recipe name.
     ///   - strategies: the catalogue `--strategy` chooses from.
     ///   - recipeFlags: the recipe's own flags, accepted besides the runner's.
     /// - Throws: ``RunnerError`` naming an unknown flag, a missing value, a bad value, or a flag that does not apply.
