@@ -58,7 +58,8 @@ public struct RunProvenance: Sendable, Equatable, Codable {
         case .dictionary:
             let entries = mirror.children.map { entry in
                 let pair = Array(Mirror(reflecting: entry.value).children)
-                return pair.count == 2 ? "\(describe(pair[0].value)): \(describe(pair[1].value))" : describe(entry.value)
+                return pair.count == 2
+                    ? "\(describe(pair[0].value)): \(describe(pair[1].value))" : describe(entry.value)
             }
             return "[" + entries.sorted().joined(separator: ", ") + "]"
         case .set:
