@@ -7,7 +7,14 @@
 // No package dependencies and no unsafe compiler flags: other packages can depend on this one.
 import PackageDescription
 
-let pluginNames = ["InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin"]
+let pluginNames = [
+    "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
+    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin",
+]
+// Plugins built on another plugin.
+let pluginDependencies: [String: [Target.Dependency]] = [
+    "ManifoldMixupPlugin": ["InputMixupPlugin"], "MixupIOPlugin": ["InputMixupPlugin"],
+]
 
 let package = Package(
     name: "MixupKit",
@@ -38,7 +45,7 @@ let package = Package(
         + pluginNames.map { name in
             .target(
                 name: name,
-                dependencies: ["MixupTensor", "MixupNN", "MixupMixing"] + (name == "ManifoldMixupPlugin" ? ["InputMixupPlugin"] : []),
+                dependencies: ["MixupTensor", "MixupNN", "MixupMixing"] + (pluginDependencies[name] ?? []),
                 path: "Plugins/\(name)")
         }
         + [

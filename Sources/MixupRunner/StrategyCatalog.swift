@@ -61,7 +61,7 @@ public struct StrategyCatalog: Sendable {
     }
 
     /// The strategies that ship with MixupKit: erm, mixup, manifold (alias manifold-mixup), cutmix, fmix, resizemix,
-    /// mixup-cutmix.
+    /// mixup-cutmix, gridmix, smoothmix, kmixup, mosaic, mixupio.
     public static let builtin: StrategyCatalog = {
         let registrations = [
             StrategyRegistration(name: "erm", summary: "no mixing (empirical risk minimisation)", takesAlpha: false) {
@@ -94,6 +94,27 @@ public struct StrategyCatalog: Sendable {
                 ])
                 return try Regularizer(name: "mixup-cutmix", strategy: switching)
             },
+            StrategyRegistration(
+                name: "gridmix",
+                summary: "GridMix: grid cells swapped with probability 1 − λ, α = 1 (Baek et al. 2021)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .gridMix(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "smoothmix", summary: "SmoothMix: a Gaussian blob of the partner (Lee et al. 2020); no α",
+                takesAlpha: false
+            ) { _ throws(MixingError) in try .smoothMix() },
+            StrategyRegistration(
+                name: "kmixup", summary: "k-sample Mixup, k = 3, Dirichlet(α) weights, α = 1 (Zhang et al. 2018)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .kMixup(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "mosaic", summary: "2×2 mosaic of four images, weights = areas (Bochkovskiy et al. 2020); no α",
+                takesAlpha: false
+            ) { _ throws(MixingError) in try .mosaic() },
+            StrategyRegistration(
+                name: "mixupio", summary: "MixupIO: mixed inputs, the dominant sample's hard label, α = 1",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .mixupIO(alpha: alpha ?? 1) },
         ]
         // The built-in names are distinct by construction; build without the duplicate check's throw.
         var catalog = StrategyCatalog(unchecked: [])

@@ -31,6 +31,10 @@ import Testing
         let error = #expect(throws: RunnerError.self) {
             try RecipeCommand.execute(RunnerFixtures.tinyRecipe(), options: options)
         }
-        #expect(error?.description == "--mix-points does not apply: it needs --strategy manifold, got mixup")
+        guard case .flagDoesNotApply(let flag, let reason)? = error else {
+            Issue.record("expected RunnerError.flagDoesNotApply, got \(String(describing: error))")
+            return
+        }
+        #expect(flag == "--mix-points" && reason.contains("mixup"))
     }
 }

@@ -33,21 +33,20 @@ struct DeepestPointSelector: LayerSelector {
     }
 }
 
-/// Hard targets: each mixed sample takes the label of its source with the largest realised weight.
-struct DominantLabel: LabelMixer {
-    var name: String { "dominant" }
+/// Targets weighted by the realised weights sharpened with a temperature T: wₛ^(1/T) / Σᵣ wᵣ^(1/T).
+struct SharpenedLabels: LabelMixer {
+    var temperature: Float = 0.5
+    var name: String { "sharpened(\(temperature))" }
 
     func targets(for plan: MixPlan, labels: Tensor) throws(MixingError) -> MixedTargets {
         guard labels.rank == 2, labels.shape[0] == plan.batchSize else {
             throw .shapeMismatch(what: "labels", shape: labels.shape, expected: "[\(plan.batchSize), classes]")
         }
-        let sources = plan.sources
-        let dominant = (0..<plan.batchSize).map { i in
-            sources.indices.max { sources[$0].labelWeights[i] < sources[$1].labelWeights[i] } ?? 0
-        }
+        let powered = plan.sourceLabelWeights.map { $0.map { pow($0, 1 / temperature) } }
+        let totals = (0..<plan.batchSize).map { i in powered.reduce(0) { $0 + $1[i] } }
         return try MixedTargets(
-            sources: sources.map { labels.gathering(rows: $0.indices) },
-            weights: sources.indices.map { s in dominant.map { $0 == s ? 1 : 0 } })
+            sources: plan.sources.map { labels.gathering(rows: $0.indices) },
+            weights: powered.map { w in w.indices.map { w[$0] / totals[$0] } })
     }
 }
 
@@ -56,9 +55,9 @@ extension LayerSelector where Self == DeepestPointSelector {
     static var deepest: DeepestPointSelector { DeepestPointSelector() }
 }
 
-extension LabelMixer where Self == DominantLabel {
-    /// The dominant source's label.
-    static var dominant: DominantLabel { DominantLabel() }
+extension LabelMixer where Self == SharpenedLabels {
+    /// Realised weights sharpened with temperature T (T < 1 favours each sample's dominant source).
+    static func sharpened(_ temperature: Float) -> SharpenedLabels { SharpenedLabels(temperature: temperature) }
 }
 
 func uniformManifoldMixup() throws -> Regularizer {
@@ -67,8 +66,8 @@ func uniformManifoldMixup() throws -> Regularizer {
         selector: .random(among: ["input", "hidden1"]))
 }
 
-func deepMixupWithHardLabels() throws -> Regularizer {
-    try Regularizer(name: "deep-hard", strategy: UniformMixup(), selector: .deepest, labelMixer: .dominant)
+func deepMixupWithSharpLabels() throws -> Regularizer {
+    try Regularizer(name: "deep-sharp", strategy: UniformMixup(), selector: .deepest, labelMixer: .sharpened(0.5))
 }
 
 /// The same property checks MixupKit runs on its own mixers (product `MixupKitTestSupport`).
@@ -127,19 +126,26 @@ func checkUniformMixup() throws {
         let input = Tensor.uniform([7, 2], lower: -1, upper: 1, using: &generator)
         let labels = Tensor.oneHot([0, 1, 2, 0, 1, 2, 0], classCount: 3)
         var context = ForwardContext(isTraining: true)
-        let out = try deepMixupWithHardLabels().forward(
+        let out = try deepMixupWithSharpLabels().forward(
             model, input: input, labels: labels, epoch: 0, context: &context, using: &generator)
         #expect(out.point?.name == "hidden2")
         let plan = try #require(out.plan)
         for i in 0..<7 {
             let row = Array(out.targets.soft.scalars[(i * 3)..<(i * 3 + 3)])
-            #expect(row.filter { $0 == 1 }.count == 1 && row.filter { $0 == 0 }.count == 2)
-            let source = plan.labelWeights[i] > 0.5 ? i : plan.partners[i]
-            #expect(row[source % 3] == 1)
+            #expect(abs(row.reduce(0, +) - 1) < 1e-5)
+            // T = 1/2: the original's weight is w² / (w² + (1 − w)²), pushed away from 1/2 towards the dominant side.
+            let w = plan.labelWeights[i]
+            let sharp = w * w / (w * w + (1 - w) * (1 - w))
+            #expect(abs(out.targets.weights[i] - sharp) < 1e-5)
+            #expect(abs(sharp - 0.5) >= abs(w - 0.5) - 1e-6)
+            var expected = [Float](repeating: 0, count: 3)
+            expected[i % 3] += sharp
+            expected[plan.partners[i] % 3] += 1 - sharp
+            #expect(zip(row, expected).allSatisfy { abs($0 - $1) < 1e-5 })
         }
         try checkUniformMixup()
         // The label mixer refuses labels that do not fit the plan, naming their shape.
-        #expect(throws: MixingError.self) { try DominantLabel().targets(for: plan, labels: .zeros([3, 3])) }
+        #expect(throws: MixingError.self) { try SharpenedLabels().targets(for: plan, labels: .zeros([3, 3])) }
     }
 
     /// The README's composition example.
