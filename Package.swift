@@ -66,9 +66,11 @@ let package = Package(
                 ] + pluginNames.map { .target(name: $0) }),
             // The recipe runner behind `mixup` (CLI parsing, strategy catalogue, result tables, plots); user packages
             // call it to run their own recipes with the same flags and outputs.
-            .target(name: "MixupRunner", dependencies: ["MixupKit", "MixupSweep"]),
+            .target(name: "MixupRunner", dependencies: ["MixupKit", "MixupSweep", "MixupReport"]),
             // Ablation sweeps: cells as `run` processes, resumable, statistics and charts from disk, Slurm arrays.
             .target(name: "MixupSweep", dependencies: ["MixupTensor"]),
+            // Run and sweep reports (report.html, sweep-report.html) rendered only from the files in a run folder.
+            .target(name: "MixupReport"),
             .target(name: "MixupRecipes", dependencies: ["MixupRunner"], path: "recipes"),
             .executableTarget(name: "MixupCLI", dependencies: ["MixupRecipes"]),
             .executableTarget(name: "mixbench", dependencies: ["MixupKit"], path: "Benchmarks/mixbench"),
@@ -88,6 +90,7 @@ let package = Package(
             .testTarget(name: "MixupAnalysisTests", dependencies: ["MixupKit", "_MixupTestSupport"]),
             .testTarget(name: "MixupRunnerTests", dependencies: ["MixupRunner", "_MixupTestSupport"]),
             .testTarget(name: "MixupSweepTests", dependencies: ["MixupSweep"]),
+            .testTarget(name: "MixupReportTests", dependencies: ["MixupReport"]),
             .testTarget(name: "MixupRecipesTests", dependencies: ["MixupRecipes", "_MixupTestSupport"]),
             // The proof that third parties can extend the library: only public API, no @testable.
             .testTarget(

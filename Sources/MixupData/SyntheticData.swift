@@ -3,7 +3,7 @@ import MixupTensor
 
 /// Small synthetic classification problems in low dimension, for tests, demos and decision-boundary plots.
 ///
-/// Every generator draws only from the `generator` it is given, so a ``MixupTensor/SeededGenerator`` with a fixed seed
+/// Every generator draws only from the `generator` it is given, so a ``SeededGenerator`` with a fixed seed
 /// reproduces a dataset bit for bit. Samples are laid out class by class (all of class 0, then all of class 1, …);
 /// shuffle with ``Dataset/shuffled(using:)`` or a shuffled ``BatchSchedule`` before training.
 public enum SyntheticData {

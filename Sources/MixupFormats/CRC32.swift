@@ -1,7 +1,7 @@
 /// The IEEE 802.3 CRC-32 checksum (reflected polynomial `0xEDB88320`), as used by gzip, zip and PNG.
 ///
 /// Table-driven, eight bytes per step ("slicing-by-8"). Feed data incrementally with `update(with:)` or use
-/// ``checksum(of:)`` for a one-shot value. `CRC32.checksum(of: Array("123456789".utf8)) == 0xCBF43926`.
+/// `checksum(of:)` for a one-shot value. `CRC32.checksum(of: Array("123456789".utf8)) == 0xCBF43926`.
 public struct CRC32: Sendable, Hashable {
     /// The checksum of everything fed so far (`0` for no data).
     public private(set) var value: UInt32

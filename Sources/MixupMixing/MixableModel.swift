@@ -31,7 +31,7 @@ extension MixableModel {
     }
 }
 
-/// A ``Sequential`` whose boundaries listed in `mixPoints` are eligible for mixing.
+/// A `Sequential` whose boundaries listed in `mixPoints` are eligible for mixing.
 ///
 /// Built-in models (MLP, CNN, pre-activation ResNet) are `MixableSequential`s whose blocks are whole layers or whole
 /// residual stages, so a mix point never falls inside a residual branch.

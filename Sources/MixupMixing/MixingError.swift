@@ -26,7 +26,7 @@ public enum MixingError: Error, CustomStringConvertible, Equatable, Sendable {
     case needsBatchData(strategy: String)
     /// A strategy's `apply` returned a tensor with no gradient path although its input had one (it computed on
     /// `scalars` and rewrapped them); gradients would silently stop at the mix point. Define the computation with
-    /// differentiable tensor operations or ``MixupTensor/Tensor/differentiable(shape:scalars:inputs:)``.
+    /// differentiable tensor operations or `Tensor.differentiable(shape:scalars:inputs:)`.
     case noGradientPath(strategy: String, point: String)
     /// Anything else, described in words.
     case other(String)

@@ -34,7 +34,7 @@ public protocol MixingStrategy: Sendable {
     /// Mixes `x` (`[batchSize] + sampleShape`) by `plan`. Default: ``MixPlan/mix(_:)``, the weighted combination of the
     /// plan's sources; override for operations that are not a per-element blend (e.g. pasting a resized partner,
     /// using the plan's payload). The result must keep a gradient path to `x` — compute it with tensor operations or
-    /// ``MixupTensor/Tensor/differentiable(shape:scalars:inputs:)``, never by rewrapping `scalars`.
+    /// `Tensor.differentiable(shape:scalars:inputs:)`, never by rewrapping `scalars`.
     func apply(_ plan: MixPlan, to x: Tensor) throws(MixingError) -> Tensor
 }
 

@@ -92,9 +92,12 @@ public struct Regularizer: Sendable {
     /// pass, and mixes the targets by the realised weights.
     ///
     /// - Parameters:
+    ///   - model: the network, split at its mix points.
     ///   - input: `[batch, ...]` model input.
     ///   - labels: `[batch, classes]` targets (one-hot or soft).
     ///   - epoch: the current epoch, counting from 0 (for ``lastMixingEpoch``).
+    ///   - context: the forward context (training mode, dropout generator).
+    ///   - generator: the source of every random draw (whether to mix, the mix point, the plan).
     /// - Throws: ``MixingError`` from the selector, strategy or label mixer;
     ///   ``MixingError/noGradientPath(strategy:point:)`` if the strategy's `apply` cut the gradient path of a hidden
     ///   state that had one (gradients would silently stop at the mix point).

@@ -1,5 +1,6 @@
 import Foundation
 import MixupKit
+import MixupReport
 
 /// The `mixup` command line: `mixup list`, `mixup run <recipe> [flags]`, `mixup --help`.
 ///
@@ -42,7 +43,10 @@ public enum RecipeCommand {
                 }
                 return 0
             case "sweep":
-                return SweepCommand(recipes: recipes.map(\.name)).run(arguments: Array(arguments.dropFirst()))
+                let sweep = SweepCommand(recipes: recipes.map(\.name))
+                let status = sweep.run(arguments: Array(arguments.dropFirst()))
+                writeSweepReportPage(sweep, arguments: Array(arguments.dropFirst()), reporter: reporter)
+                return status
             case "run":
                 guard arguments.count >= 2, !arguments[1].hasPrefix("-") else { throw RunnerError.missingRecipeName }
                 guard let recipe = recipes.first(where: { $0.name == arguments[1] }) else {
@@ -60,6 +64,19 @@ public enum RecipeCommand {
                 let options = try AnalyzeCommand.parse(Array(arguments.dropFirst()))
                 _ = try AnalyzeCommand.execute(options, recipes: recipes, reporter: reporter)
                 return 0
+            case "report":
+                guard arguments.count == 2 else {
+                    throw RunnerError.invalidValue(
+                        flag: "report", value: arguments.dropFirst().joined(separator: " "),
+                        expected: "one run or sweep folder: mixup report DIR")
+                }
+                do {
+                    reporter.output(try ReportCommand.run(path: arguments[1]))
+                    return 0
+                } catch {
+                    reporter.diagnostic("error: \(error)")
+                    return 1
+                }
             default:
                 throw RunnerError.unknownCommand(arguments[0])
             }
@@ -89,6 +106,7 @@ public enum RecipeCommand {
             USAGE:
               mixup list                      list the recipes
               mixup run <recipe> [flags]      train a recipe
+              mixup report DIR                rebuild report.html of a run folder (sweep-report.html of a sweep folder)
               mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
               mixup analyze <run-folder> [flags]   measure trained models; `mixup analyze --help`
               mixup --help                    show this help
@@ -121,6 +139,7 @@ public enum RecipeCommand {
     /// Parses the flags after `mixup run <recipe>`.
     ///
     /// - Parameters:
+    ///   - arguments: the flags and values after the recipe name.
     ///   - strategies: the catalogue `--strategy` chooses from.
     ///   - recipeFlags: the recipe's own flags, accepted besides the runner's.
     /// - Throws: ``RunnerError`` naming an unknown flag, a missing value, a bad value, or a flag that does not apply.
@@ -279,6 +298,12 @@ public enum RecipeCommand {
             testNLL: single?.testNLL, results: results, validationError: single?.validationError,
             evaluatedWeights: single?.evaluatedWeights)
         reporter.summary(summary)
+        do {
+            try RunReport.finishRun(
+                folder: root, summaryJSON: Data(StandardStreamsReporter.json(summary).utf8), options: options)
+        } catch {
+            reporter.diagnostic("warning: the run report was not written: \(error)")
+        }
         return summary
     }
 
@@ -368,6 +393,25 @@ public enum RecipeCommand {
             trainer.hooks = combined
         }
         return trainer
+    }
+
+    /// After `mixup sweep` (run here, or `sweep report DIR`), writes `sweep-report.html` beside `results.md`; a Slurm
+    /// submission has no results yet (`mixup sweep report DIR` writes it after the array).
+    static func writeSweepReportPage(_ sweep: SweepCommand, arguments: [String], reporter: any RunReporter) {
+        let folder: String?
+        if arguments.first == "report", arguments.count == 2 {
+            folder = arguments[1]
+        } else if let invocation = try? sweep.parse(arguments), invocation.slurm == nil {
+            folder = invocation.sweep.outputDirectory
+        } else {
+            folder = nil
+        }
+        guard let folder, FileManager.default.fileExists(atPath: folder) else { return }
+        do {
+            reporter.output(try SweepReportPage.write(sweepFolder: folder))
+        } catch {
+            reporter.diagnostic("warning: sweep-report.html was not written: \(error)")
+        }
     }
 
     /// Six decimals: enough for error rates and NLLs, without binary noise like 0.0020000000000000018.

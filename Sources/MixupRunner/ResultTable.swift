@@ -11,7 +11,7 @@ public struct ResultTable {
 
     /// The table as aligned text.
     public func render() -> String {
-        let header = ["strategy", "train acc", "test error", "test NLL", "seconds"]
+        let header = ["strategy", "train acc (mixed)", "test error", "test NLL", "seconds"]
         var lines = [header]
         for (strategy, result) in rows {
             let train = result.reports.last.map { String(format: "%.2f%%", 100 * $0.trainAccuracy) } ?? "-"

@@ -8,8 +8,8 @@ import MixupTraining
 ///
 /// A student and an EMA teacher. On unlabelled samples the student's prediction on a mix of two samples is pulled
 /// (squared error on probabilities) towards the same mix of the teacher's predictions; the consistency weight ramps up
-/// with a sigmoid. The mixing is the recipe's ``Regularizer`` applied to the unlabelled batch with the teacher's
-/// predictions as its targets, so its ``LayerSelector`` gives hidden-layer ICT and swapping the strategy (CutMix,
+/// with a sigmoid. The mixing is the recipe's `Regularizer` applied to the unlabelled batch with the teacher's
+/// predictions as its targets, so its `LayerSelector` gives hidden-layer ICT and swapping the strategy (CutMix,
 /// FMix, …) is the usual one-line change. Labelled batches get plain cross-entropy (or the supervised regularizer).
 public final class ICTObjective: TeacherStudentObjective {
     /// Mixes unlabelled samples (and the teacher's predictions).
@@ -25,7 +25,10 @@ public final class ICTObjective: TeacherStudentObjective {
     ///
     /// - Parameters:
     ///   - mixing: the regularizer mixing unlabelled samples (e.g. `.mixup(alpha: 1)`, `.manifoldMixup(alpha: 2)`).
-    ///   - teacherDecay: the EMA decay of the teacher, a copy of the student made when training starts.
+    ///   - supervised: the regularizer of labelled batches (`.erm` in the paper).
+    ///   - teacherDecay: the EMA decay of the teacher (0.999 in the paper), a copy of the student made when training
+    ///     starts.
+    ///   - consistencyWeight: the weight of the consistency loss by step (a sigmoid ramp-up).
     public init(
         mixing: Regularizer, supervised: Regularizer = .erm, teacherDecay: Float = 0.999,
         consistencyWeight: SigmoidRampUp

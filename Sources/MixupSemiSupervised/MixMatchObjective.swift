@@ -8,8 +8,8 @@ import MixupTraining
 ///
 /// For each unlabelled sample, K augmented views are drawn; the model's predictions on them (without gradients) are
 /// averaged and sharpened with temperature T into a label guess. Labelled samples (one-hot) and all unlabelled views
-/// (the guess) are concatenated into one batch W, and the recipe's ``Regularizer`` mixes it with itself shuffled —
-/// at the input, or at a hidden layer (manifold MixMatch) when its ``LayerSelector`` says so. With
+/// (the guess) are concatenated into one batch W, and the recipe's `Regularizer` mixes it with itself shuffled —
+/// at the input, or at a hidden layer (manifold MixMatch) when its `LayerSelector` says so. With
 /// `originalDominant` (the default) an interpolating strategy draws the paper's λ′ = max(λ, 1 − λ), so each mixed
 /// sample stays closest to its own original. The loss is cross-entropy on the labelled part plus a ramped squared
 /// error on the unlabelled part (mean over samples × classes, as in the paper).
@@ -42,8 +42,14 @@ public final class MixMatchObjective: TrainingObjective {
     /// Creates the objective.
     ///
     /// - Parameters:
+    ///   - mixing: the regularizer that mixes the concatenated labelled and guessed batch with itself shuffled.
+    ///   - augmentationCount: K, the number of augmented views per unlabelled sample.
+    ///   - temperature: T, the sharpening temperature of the label guess.
+    ///   - unlabelledWeight: the weight of the unlabelled squared-error term by step.
     ///   - originalDominant: λ′ = max(λ, 1 − λ) for interpolating strategies (the paper's choice).
-    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` if K < 1 or T ≤ 0, naming the value.
+    ///   - augmentation: draws one view of the clean unlabelled batch.
+    ///   - labelledAugmentation: the augmentation of labelled samples, or `nil` for none.
+    /// - Throws: `TrainingError.invalidConfiguration(_:)` if K < 1 or T ≤ 0, naming the value.
     public init(
         mixing: Regularizer, augmentationCount: Int = 2, temperature: Float = 0.5, unlabelledWeight: SigmoidRampUp,
         originalDominant: Bool = true,

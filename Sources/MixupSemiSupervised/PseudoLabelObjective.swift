@@ -5,7 +5,7 @@ import MixupTraining
 
 /// Pseudo-labelling with mixup (Arazo et al., IJCNN 2020, "Pseudo-Labeling and Confirmation Bias in Deep
 /// Semi-Supervised Learning"): the model's own soft predictions on unlabelled samples (without gradients) become
-/// their targets; labelled and pseudo-labelled samples are concatenated and mixed by the recipe's ``Regularizer``,
+/// their targets; labelled and pseudo-labelled samples are concatenated and mixed by the recipe's `Regularizer`,
 /// which is what keeps the model from confirming its own mistakes. The pseudo-labelled part is weighted by a ramp.
 public final class PseudoLabelObjective: TrainingObjective {
     /// Mixes the concatenated labelled + pseudo-labelled batch.
@@ -17,7 +17,7 @@ public final class PseudoLabelObjective: TrainingObjective {
 
     /// Creates the objective.
     ///
-    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` if the threshold is outside [0, 1].
+    /// - Throws: `TrainingError.invalidConfiguration(_:)` if the threshold is outside [0, 1].
     public init(mixing: Regularizer, confidenceThreshold: Float = 0, unlabelledWeight: SigmoidRampUp)
         throws(TrainingError)
     {

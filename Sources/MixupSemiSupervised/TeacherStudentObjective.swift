@@ -5,7 +5,7 @@ import MixupTraining
 /// An objective with an exponential-moving-average teacher (Mean Teacher, ICT): after every optimizer step the
 /// teacher follows the student, and the teacher's weights are saved in and restored from checkpoints.
 ///
-/// Conformers only provide ``teacher``; the defaults below implement the rest of ``TrainingObjective``'s hooks.
+/// Conformers only provide ``teacher``; the defaults below implement the rest of `TrainingObjective`'s hooks.
 public protocol TeacherStudentObjective: TrainingObjective {
     /// The EMA teacher whose predictions are the consistency targets.
     var teacher: EMATeacher { get }

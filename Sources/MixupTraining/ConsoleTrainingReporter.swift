@@ -20,7 +20,9 @@ public final class ConsoleTrainingReporter: TrainingReporter {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// Redraws the bar (at most 10 times a second).
+    /// Redraws the bar (at most 10 times a second): the epoch's progress, the mean loss and the accuracy so far (on the
+    /// mixed batches, against each mixed target's dominant class), throughput, and the time left in the epoch and in
+    /// the whole run.
     public func stepFinished(_ progress: StepProgress) {
         guard usesBar else { return }
         let now = Date()
@@ -31,17 +33,27 @@ public final class ConsoleTrainingReporter: TrainingReporter {
         let filled = steps > 0 ? width * step / steps : width
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let line = String(
-            format: "\r%@ epoch %d/%d %@ %3d%% loss %.4f acc %5.1f%% %6.0f samples/s ETA %@", progress.label,
-            progress.epoch, progress.epochs, bar, steps > 0 ? 100 * step / steps : 100, progress.loss,
-            100 * progress.accuracy, progress.samplesPerSecond, Self.clock(progress.secondsLeft))
+            format: "\r%@ epoch %d/%d %@ %3d%% loss %.4f mixed-acc %5.1f%% %6.0f samples/s ETA epoch %@ run %@",
+            progress.label, progress.epoch, progress.epochs, bar, steps > 0 ? 100 * step / steps : 100, progress.loss,
+            100 * progress.accuracy, progress.samplesPerSecond, Self.clock(Self.epochSecondsLeft(progress)),
+            Self.clock(progress.secondsLeft))
         Self.write(line + "\u{1B}[K")
+    }
+
+    /// The seconds left in the epoch: the run's estimate scaled by the epoch's share of the remaining steps (both come
+    /// from the same throughput); NaN (shown as `--:--`) when no step is left to scale by.
+    static func epochSecondsLeft(_ progress: StepProgress) -> Double {
+        let runStepsLeft = progress.totalSteps - progress.globalStep
+        let epochStepsLeft = min(progress.steps - progress.step, runStepsLeft)
+        guard runStepsLeft > 0 else { return progress.step >= progress.steps ? 0 : .nan }
+        return progress.secondsLeft * Double(max(epochStepsLeft, 0)) / Double(runStepsLeft)
     }
 
     /// Ends an epoch: finishes the bar line or prints a plain line.
     public func epochFinished(_ report: EpochReport, epochs: Int, label: String) {
         guard style != .silent else { return }
         var line = String(
-            format: "%@ epoch %d/%d loss %.4f train-acc %.2f%%", label, report.epoch, epochs, report.trainLoss,
+            format: "%@ epoch %d/%d loss %.4f mixed-batch-acc %.2f%%", label, report.epoch, epochs, report.trainLoss,
             100 * report.trainAccuracy)
         if let test = report.test {
             line += String(format: " test-err %.2f%% test-nll %.4f", 100 * test.error, test.negativeLogLikelihood)
