@@ -125,8 +125,9 @@ extension Recipe {
                     panels: [(title: "bottleneck space", model: HeadLayer(model: entry.model, point: point))],
                     data: space))
         }
-        try BuiltinData.writeSVG(grid: cells, columns: models.count, named: "panel.svg", in: report.outputDirectory,
-                    reporter: report.reporter)
+        try BuiltinData.writeSVG(
+            grid: cells, columns: models.count, named: "panel.svg", in: report.outputDirectory,
+            reporter: report.reporter)
     }
 }
 

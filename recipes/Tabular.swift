@@ -41,7 +41,8 @@ extension BuiltinData {
     /// The CSV file of `--data`, split 80/20 (seeded) and standardised with the training statistics.
     static func tabular(_ request: DataRequest) throws -> RecipeData {
         guard let path = request.path else {
-            throw RunnerError.missingData("the tabular recipe needs --data file.csv (numeric features plus a label column)")
+            throw RunnerError.missingData(
+                "the tabular recipe needs --data file.csv (numeric features plus a label column)")
         }
         var options = CSVTable.Options()
         if let column = request.flags["label-column"] {

@@ -187,7 +187,8 @@ public enum AnalyzeCommand {
         let checkpointPath = (folder as NSString).appendingPathComponent("checkpoint.safetensors")
         let checkpoint = try Checkpoint(contentsOf: checkpointPath)
         guard let recipeName = checkpoint.metadata["recipe"] else {
-            throw RunnerError.invalidData("\(checkpointPath) does not record its recipe (metadata \"recipe\" is missing)")
+            throw RunnerError.invalidData(
+                "\(checkpointPath) does not record its recipe (metadata \"recipe\" is missing)")
         }
         guard let recipe = recipes.first(where: { $0.name == recipeName }) else {
             throw RunnerError.unknownRecipe(name: recipeName, available: recipes.map(\.name))
