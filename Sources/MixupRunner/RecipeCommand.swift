@@ -383,6 +383,10 @@ public enum RecipeCommand {
         if let path = options.dataPath { trainer.metadata["data"] = path }
         if let labels = options.labels { trainer.metadata["labels"] = String(labels) }
         for (flag, value) in options.recipeFlags { trainer.metadata["flag." + flag] = value }
+        // Text labels mapped to classes (CSV): class `i` is `class_names[i]`, a JSON array saved with the checkpoint.
+        if let names = data.train.classNames, let json = try? JSONEncoder().encode(names) {
+            trainer.metadata["class_names"] = String(decoding: json, as: UTF8.self)
+        }
         if let hooks = recipe.hooks?(options) {
             var combined = trainer.hooks
             combined.batchStart += hooks.batchStart
