@@ -44,8 +44,12 @@ public struct FlatteningReport: Codable, Sendable, Equatable {
     /// Measures the representations of `dataset` at `point` (inference mode).
     ///
     /// - Parameters:
+    ///   - model: the trained network.
+    ///   - point: the mix point whose hidden representations are measured.
+    ///   - dataset: labelled samples; each class is measured separately.
     ///   - samplesPerClass: use at most this many samples of each class (the first ones), `nil` for all.
     ///   - includingOverall: also measure all samples together (costly for wide layers).
+    ///   - batchSize: samples per forward pass.
     /// - Throws: ``AnalysisError`` for an unlabelled or empty dataset or a non-positive `samplesPerClass`.
     public static func measure(
         model: any MixableModel, at point: MixPoint, on dataset: Dataset, samplesPerClass: Int? = nil,

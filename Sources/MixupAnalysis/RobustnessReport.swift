@@ -25,7 +25,13 @@ public struct RobustnessReport: Codable, Sendable, Equatable {
     /// Attacks the first `sampleLimit` samples of `dataset` at each ε with the attack `makeAttack(ε)` returns.
     ///
     /// - Parameters:
+    ///   - model: the trained network (white-box: its input gradients drive the attack).
+    ///   - dataset: labelled test samples.
+    ///   - epsilons: the L∞ radii, in the order they are reported.
+    ///   - sampleLimit: attack at most this many samples (the first ones), `nil` for all.
+    ///   - batchSize: samples per forward and backward pass.
     ///   - validRange: the range inputs are clipped to (e.g. 0...1 for MNIST pixels).
+    ///   - generator: for attacks with a random start (PGD).
     ///   - makeAttack: builds the attack for one radius (e.g. `{ try FGSMAttack(epsilon: $0) }`).
     /// - Throws: ``AnalysisError`` for an unlabelled or empty dataset, or from `makeAttack`.
     public static func measure(

@@ -7,6 +7,9 @@ public enum SingularValues {
     /// The singular values of a `rows × columns` row-major matrix, largest first (min(rows, columns) of them).
     ///
     /// - Parameters:
+    ///   - values: the matrix, row-major.
+    ///   - rows: the number of rows.
+    ///   - columns: the number of columns.
     ///   - tolerance: a rotation is skipped when |aᵢ·aⱼ| ≤ tolerance · ‖aᵢ‖‖aⱼ‖; sweeps stop when none is applied.
     ///   - maximumSweeps: an upper bound on sweeps (convergence is quadratic; 6–10 sweeps are typical).
     /// - Precondition: `values.count == rows × columns`.

@@ -9,7 +9,7 @@ import MixupTraining
 ///
 /// The loss is base loss + Σ wᵢ(t)·termᵢ(unlabelled batch). Everything else (teacher updates, checkpoints, the
 /// evaluated network) is the base objective's; the terms' values and weights are logged as `<name>` and
-/// `<name>_weight`. With a ``SupervisedObjective`` base, the terms give plain VAT (+ entropy minimisation).
+/// `<name>_weight`. With a `SupervisedObjective` base, the terms give plain VAT (+ entropy minimisation).
 public final class CombinedObjective: TrainingObjective {
     /// The objective the terms are added to (ICT, MixMatch, Mean Teacher, pseudo-labels or supervised).
     public let base: any TrainingObjective

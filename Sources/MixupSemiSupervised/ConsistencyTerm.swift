@@ -13,9 +13,11 @@ public protocol ConsistencyTerm: AnyObject {
     /// parameters.
     ///
     /// - Parameters:
+    ///   - model: the student network being trained.
+    ///   - unlabelled: the unlabelled batch, `[batch, ...]`.
     ///   - context: the training forward context (mode and in-network randomness).
     ///   - generator: for the term's own random draws.
-    /// - Throws: ``TrainingError`` when the term cannot be computed.
+    /// - Throws: `TrainingError` when the term cannot be computed.
     func loss(
         model: any MixableModel, unlabelled: Tensor, context: inout ForwardContext,
         using generator: inout SeededGenerator

@@ -7,9 +7,9 @@ import MixupTraining
 /// models"), used by Mean Teacher and ICT: θ′ ← α·θ′ + (1 − α)·θ after every step, with α = min(1 − 1/(t + 1), decay)
 /// so early steps follow the student closely. BatchNorm running statistics are copied from the student.
 ///
-/// The teacher's network is made from the student with ``Layer/copy()`` — never a second, separately built network —
+/// The teacher's network is made from the student with `Layer.copy()` — never a second, separately built network —
 /// when it is attached (``attach(to:)``, which a ``TeacherStudentObjective`` does in
-/// ``TrainingObjective/prepare(model:)``), or at the first prediction otherwise. Its predictions never carry gradients.
+/// `TrainingObjective.prepare(model:)`), or at the first prediction otherwise. Its predictions never carry gradients.
 public final class EMATeacher {
     /// The averaged network: a copy of the student, or `nil` before the teacher is attached.
     public private(set) var model: (any MixableModel)?
@@ -26,7 +26,7 @@ public final class EMATeacher {
 
     /// Creates a teacher that starts as a copy of `student`.
     ///
-    /// - Throws: ``LayerCopyError`` when a layer of the student cannot be copied.
+    /// - Throws: `LayerCopyError` when a layer of the student cannot be copied.
     public convenience init(student: any MixableModel, decay: Float) throws(LayerCopyError) {
         self.init(decay: decay)
         try attach(to: student)
@@ -34,7 +34,7 @@ public final class EMATeacher {
 
     /// Makes the teacher a copy of `student` if it has no network yet; does nothing otherwise.
     ///
-    /// - Throws: ``LayerCopyError`` when a layer of the student cannot be copied.
+    /// - Throws: `LayerCopyError` when a layer of the student cannot be copied.
     public func attach(to student: any MixableModel) throws(LayerCopyError) {
         guard model == nil else { return }
         model = try student.copy()
@@ -42,7 +42,7 @@ public final class EMATeacher {
 
     /// Overwrites the teacher's weights and buffers with the student's (attaching it first if needed).
     ///
-    /// - Throws: ``LayerCopyError`` when the teacher has to be created and the student cannot be copied.
+    /// - Throws: `LayerCopyError` when the teacher has to be created and the student cannot be copied.
     public func copyWeights(from student: any MixableModel) throws(LayerCopyError) {
         guard let model else {
             try attach(to: student)
@@ -55,7 +55,7 @@ public final class EMATeacher {
 
     /// θ′ ← α·θ′ + (1 − α)·θ with α = min(1 − 1/(step + 1), decay); buffers are copied. A teacher without a network
     /// becomes a copy of the student instead (if the student cannot be copied, nothing happens here: the objective's
-    /// ``TrainingObjective/prepare(model:)`` or loss reports that).
+    /// `TrainingObjective.prepare(model:)` or loss reports that).
     public func update(from student: any MixableModel, globalStep: Int) {
         guard let model else {
             try? attach(to: student)
@@ -72,7 +72,7 @@ public final class EMATeacher {
     /// are copied from the student at every update, so early in training (when they are still far from the data)
     /// they would make eval-mode teacher predictions meaningless; any running-statistics change made here is
     /// overwritten by the next update.
-    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` when the teacher must be created and the student cannot
+    /// - Throws: `TrainingError.invalidConfiguration(_:)` when the teacher must be created and the student cannot
     ///   be copied.
     public func probabilities(_ input: Tensor, student: any MixableModel, context: inout ForwardContext)
         throws(TrainingError) -> Tensor
@@ -98,7 +98,7 @@ public final class EMATeacher {
 
     /// Restores what ``checkpointTensors()`` wrote. Checks every tensor first, so a bad checkpoint changes nothing.
     ///
-    /// - Throws: ``TrainingError/checkpoint(_:)`` naming the first missing or mis-shaped tensor, or when the
+    /// - Throws: `TrainingError.checkpoint(_:)` naming the first missing or mis-shaped tensor, or when the
     ///   checkpoint has teacher weights but the teacher has no network yet (attach it first).
     public func restore(_ tensors: [String: Tensor]) throws(TrainingError) {
         let saved = (tensors["teacher.initialized"]?.scalars.first ?? 0) != 0

@@ -36,7 +36,7 @@ public final class MixMatchObjective: TrainingObjective {
     /// The augmentation of the labelled batch (`nil`: none here).
     public let labelledAugmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
     /// Whether interpolation draws λ′ = max(λ, 1 − λ) (applied to ``mixing`` when its strategy is an
-    /// ``InterpolationStrategy``; other strategies are used as given).
+    /// `InterpolationStrategy`; other strategies are used as given).
     public let originalDominant: Bool
 
     /// Creates the objective.

@@ -21,7 +21,7 @@ public final class VirtualAdversarialTerm: ConsistencyTerm {
 
     /// Creates the term.
     ///
-    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` unless ε > 0, ξ > 0 and iterations ≥ 1, naming the value.
+    /// - Throws: `TrainingError.invalidConfiguration(_:)` unless ε > 0, ξ > 0 and iterations ≥ 1, naming the value.
     public init(epsilon: Float = 2, xi: Float = 1e-6, powerIterations: Int = 1) throws(TrainingError) {
         guard epsilon > 0 && epsilon.isFinite else {
             throw .invalidConfiguration("VAT epsilon must be positive, got \(epsilon)")
@@ -58,7 +58,12 @@ public final class VirtualAdversarialTerm: ConsistencyTerm {
 
     /// The adversarial perturbation ε·d for `inputs`, found by power iteration (a constant, `inputs`' shape).
     ///
-    /// - Parameter targets: p, the model's probabilities on the clean `inputs` (`[batch, classes]`).
+    /// - Parameters:
+    ///   - model: the network whose output distribution the perturbation changes most.
+    ///   - inputs: the clean batch, `[batch, ...]`.
+    ///   - targets: p, the model's probabilities on the clean `inputs` (`[batch, classes]`).
+    ///   - context: the forward context of the power-iteration passes.
+    ///   - generator: draws the random starting direction.
     public func adversarialPerturbation(
         model: any MixableModel, inputs: Tensor, targets: Tensor, context: inout ForwardContext,
         using generator: inout SeededGenerator
