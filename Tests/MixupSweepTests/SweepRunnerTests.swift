@@ -61,7 +61,7 @@ import Testing
         // Seed 1 was killed mid-run: a checkpoint and a `running` status, no summary.
         let cell = sweep.cells[1]
         try FileManager.default.createDirectory(atPath: cell.directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: cell.directory + "/checkpoint.safetensors", contents: Data([1]))
+        #expect(FileManager.default.createFile(atPath: cell.directory + "/checkpoint.safetensors", contents: Data([1])))
         try SweepCellStatus(state: .running).write(to: cell.directory)
         let reporter = RecordingSweepReporter()
         let outcome = try fixture.runner(reporter: reporter).run(sweep)
