@@ -43,7 +43,10 @@ public enum RecipeCommand {
                 }
                 return 0
             case "sweep":
-                let sweep = SweepCommand(recipes: recipes.map(\.name))
+                var sweep = SweepCommand(recipes: recipes.map(\.name))
+                // One source of truth for which strategies take α: the catalogue the cells will be run with.
+                sweep.strategiesWithoutAlpha = strategies.registrations.filter { !$0.takesAlpha }
+                    .flatMap { [$0.name] + $0.aliases }
                 let status = sweep.run(arguments: Array(arguments.dropFirst()))
                 writeSweepReportPage(sweep, arguments: Array(arguments.dropFirst()), reporter: reporter)
                 return status

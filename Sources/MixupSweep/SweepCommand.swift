@@ -18,6 +18,9 @@ public struct SweepCommand {
     public var reporter: any SweepReporter
     /// Where command output goes (a dry-run's script, `report`'s file list): standard output by default.
     public var output: @Sendable (String) -> Void
+    /// The strategy names (and aliases) that take no α, from the executable's strategy catalogue: their cells leave
+    /// the α axis out. `nil` keeps ``Sweep``'s default.
+    public var strategiesWithoutAlpha: [String]?
 
     /// Creates the command.
     public init(
@@ -98,6 +101,7 @@ public struct SweepCommand {
             throw .invalidArgument("unknown recipe \"\(recipe)\"; available: \(recipes.joined(separator: ", "))")
         }
         var sweep = Sweep(recipe: recipe, outputDirectory: "sweeps/\(recipe)")
+        if let strategiesWithoutAlpha { sweep.strategiesWithoutAlpha = strategiesWithoutAlpha }
         var jobs = 1
         var slurm: SlurmJob? = nil
         var slurmFlags = SlurmJob(executable: executable)
