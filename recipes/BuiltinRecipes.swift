@@ -9,7 +9,7 @@ public enum BuiltinRecipes {
 
     /// The recipes that reproduce the papers' claims beyond test error (flattening, label noise, the regularizer
     /// panel, tabular data); analyse their runs with `mixup analyze`.
-    static var analysis: [Recipe] { [.mnistFlattening, .mnistLabelNoise, .spiralsPanel, .tabular] }
+    static var analysis: [Recipe] { [.mnistFlattening, .mnistLabelNoise, .mnistBottleneck2D, .spiralsPanel, .tabular] }
 
     /// The semi-supervised recipes (see SemiSupervised.swift).
     static var semiSupervised: [Recipe] { SemiSupervisedRecipes.all }

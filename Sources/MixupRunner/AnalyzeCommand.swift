@@ -208,7 +208,8 @@ public enum AnalyzeCommand {
             throw RunnerError.missingData("recipe \(recipe.name) has no test set to analyse on")
         }
         var generator = SeededGenerator(seed: checkpoint.seed)
-        let model = try recipe.model(&generator)
+        let variant = checkpoint.metadata["strategy"].flatMap { recipe.variantModels[$0] }
+        let model = try (variant ?? recipe.model)(&generator)
         try checkpoint.restore(
             model: model, optimizer: recipe.optimizer.make(parameters: model.allParameters), objective: nil)
         let name = checkpoint.metadata["strategy"] ?? (folder as NSString).lastPathComponent

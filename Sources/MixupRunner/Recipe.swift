@@ -20,6 +20,11 @@ public struct Recipe: Sendable {
     public var data: @Sendable (DataRequest) throws -> RecipeData
     /// Builds a freshly initialised model (throwing for a setting the model cannot take).
     public var model: @Sendable (inout SeededGenerator) throws -> any MixableModel
+    /// Models for particular entries of ``comparison``, keyed by the regularizer's name; the others (and
+    /// `--strategy` runs) use ``model``. For a comparison whose variant changes the network rather than the mixing,
+    /// such as "ERM + dropout" next to ERM and Mixup (Zhang et al. 2018, Table 2); `mixup analyze` rebuilds a run's
+    /// network from the same entry (by the strategy name saved with the checkpoint). Empty by default.
+    public var variantModels: [String: @Sendable (inout SeededGenerator) throws -> any MixableModel] = [:]
     /// The per-sample shape the model expects (e.g. `[1, 28, 28]`), checked against the data before training; `nil`
     /// skips the check.
     public var sampleShape: [Int]?

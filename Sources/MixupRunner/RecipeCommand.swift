@@ -360,7 +360,7 @@ public enum RecipeCommand {
         let model: any MixableModel
         let objective: any TrainingObjective
         do {
-            model = try recipe.model(&generator)
+            model = try (recipe.variantModels[regularizer.name] ?? recipe.model)(&generator)
             objective = try recipe.objective(regularizer, options)
         } catch let error as RunnerError {
             throw error
