@@ -4,7 +4,7 @@
     Benchmarks/analyses/aggregate.py runs/analyses
 
 Reads OUT/flattening-seed*/<strategy>/analysis.json (mixup analyze), OUT/label-noise-seed*/label_noise.json and
-OUT/bottleneck2d-seed*/bottleneck2d.json, and prints one markdown table per experiment: a row per measurement, a
+OUT/bottleneck2d[-20epochs]-seed*/bottleneck2d.json, and prints one markdown table per experiment: a row per measurement, a
 column per strategy, each cell "mean ± sample std (n seeds)". Standard library only.
 """
 import glob
@@ -114,12 +114,14 @@ def main():
             ("train error % corrupted subset vs its wrong label (low = memorised)", "corruptedTrainingError", 100, 2),
             ("train error % corrupted subset vs its true label", "corruptedTrueLabelError", 100, 2),
         ])
-    simple_tables(
-        out, "bottleneck2d-seed*/bottleneck2d.json", "mnist-bottleneck2d",
-        [
-            ("test error %", "testError", 100, 2),
-            ("within-class share of the bottleneck variance", "withinClassVarianceShare", 1, 3),
-        ])
+    for folder, title in (("bottleneck2d", "mnist-bottleneck2d, 5 epochs"),
+                          ("bottleneck2d-20epochs", "mnist-bottleneck2d, 20 epochs")):
+        simple_tables(
+            out, f"{folder}-seed*/bottleneck2d.json", title,
+            [
+                ("test error %", "testError", 100, 2),
+                ("within-class share of the bottleneck variance", "withinClassVarianceShare", 1, 3),
+            ])
     times = os.path.join(out, "times.txt")
     if os.path.exists(times):
         print("\n### Wall and CPU time per run\n")

@@ -84,17 +84,19 @@ import Testing
         let plainInference = withoutGradients { plain.forward(batch, from: .input, to: nil, context: &inference) }
         let dropoutInference = withoutGradients { dropout.forward(batch, from: .input, to: nil, context: &inference) }
         #expect(plainInference.scalars == dropoutInference.scalars)
-        // … and in training, half of the hidden units of the dropout network are zeroed (the plain one is unchanged).
+        // … and in training, about half of the first hidden layer's active units are zeroed and the rest doubled
+        // (inverted dropout, p = 0.5); the plain network is unchanged.
         var training = ForwardContext(isTraining: true, generator: SeededGenerator(seed: 5))
         let plainTraining = withoutGradients { plain.forward(batch, from: .input, to: nil, context: &training) }
         #expect(plainTraining.scalars == plainInference.scalars)
-        let hidden = try dropout.mixPoint(named: "hidden2")
+        let hidden = try dropout.mixPoint(named: "hidden1")
         let dropped = withoutGradients { dropout.forward(batch, from: .input, to: hidden, context: &training) }
         let kept = withoutGradients { plain.forward(batch, from: .input, to: hidden, context: &inference) }
         let active = kept.scalars.indices.filter { kept.scalars[$0] > 0 }
         let zeroed = active.filter { dropped.scalars[$0] == 0 }
         let share = Double(zeroed.count) / Double(active.count)
-        #expect(abs(share - 0.5) < 0.1, "zeroed \(zeroed.count) of \(active.count) active units")
+        #expect(abs(share - 0.5) < 0.05, "zeroed \(zeroed.count) of \(active.count) active units")
+        #expect(active.allSatisfy { dropped.scalars[$0] == 0 || dropped.scalars[$0] == 2 * kept.scalars[$0] })
     }
 
     @Test func withinClassVarianceShareMatchesHandValues() {
