@@ -4,7 +4,7 @@
     Benchmarks/analyses/aggregate.py runs/analyses
 
 Reads OUT/flattening-seed*/<strategy>/analysis.json (mixup analyze), OUT/label-noise-seed*/label_noise.json and
-OUT/bottleneck2d[-20epochs]-seed*/bottleneck2d.json, and prints one markdown table per experiment: a row per measurement, a
+OUT/bottleneck2d[-20epochs]-seed*/bottleneck2d.json and OUT/spirals-panel-seed*/panel.json, and prints one markdown table per experiment: a row per measurement, a
 column per strategy, each cell "mean ± sample std (n seeds)". Standard library only.
 """
 import glob
@@ -122,6 +122,14 @@ def main():
                 ("test error %", "testError", 100, 2),
                 ("within-class share of the bottleneck variance", "withinClassVarianceShare", 1, 3),
             ])
+    panels = {}
+    for path in sorted(glob.glob(os.path.join(out, "spirals-panel-seed*", "panel.json")), key=seed_of):
+        with open(path) as f:
+            for title, error in json.load(f).items():
+                panels.setdefault(title, []).append(error)
+    if panels:
+        table("spirals-panel: test error %", [(t, {"test error %": v}, 100, 2) for t, v in panels.items()],
+              ["test error %"])
     times = os.path.join(out, "times.txt")
     if os.path.exists(times):
         print("\n### Wall and CPU time per run\n")

@@ -10,7 +10,8 @@
 #      (500 test samples for the attacks, deformations and pairs);
 #   2. mnist-label-noise --noise 0.5 (ERM, ERM + dropout 0.5, mixup α = 8 and 32), --limit 2000 --epochs 20;
 #   3. mnist-bottleneck2d (the 2-D bottleneck scatter of Verma et al. Fig. 5), --limit 10000, --epochs 5 and 20
-#      (Manifold Mixup through a 2-unit bottleneck is still far from converged after 5 epochs).
+#      (Manifold Mixup through a 2-unit bottleneck is still far from converged after 5 epochs);
+#   4. spirals-panel (the regularizer panel of Verma et al. Fig. 2, the recipe's defaults).
 # Every run's wall and CPU time is appended to OUT/times.txt; finished steps are skipped when rerun (delete a folder
 # to redo it). Then Benchmarks/analyses/aggregate.py OUT prints mean ± std over the seeds for every row.
 set -euo pipefail
@@ -64,5 +65,7 @@ for seed in $seeds; do
     step "bottleneck2d-20epochs-seed$seed" "$out/bottleneck2d-20epochs-seed$seed/bottleneck2d.json" \
         "$mixup" run mnist-bottleneck2d --data "$data" --limit 10000 --epochs 20 --seed "$seed" \
         --threads "$threads" --quiet --out "$out/bottleneck2d-20epochs-seed$seed"
+    step "spirals-panel-seed$seed" "$out/spirals-panel-seed$seed/panel.json" \
+        "$mixup" run spirals-panel --seed "$seed" --threads "$threads" --quiet --out "$out/spirals-panel-seed$seed"
 done
 python3 Benchmarks/analyses/aggregate.py "$out"
