@@ -7,8 +7,8 @@ public enum BuiltinRecipes {
         [.spirals, .mnistMLP, .mnistCNN, .cifarPreActResNet18, .cifarResNet20] + semiSupervised + analysis
     }
 
-    /// The recipes that reproduce the papers' claims beyond test error (flattening, label noise, the regularizer
-    /// panel, tabular data); analyse their runs with `mixup analyze`.
+    /// The recipes that reproduce the papers' claims beyond test error (flattening, label noise, the 2-D bottleneck
+    /// picture, the regularizer panel, tabular data); analyse their runs with `mixup analyze`.
     static var analysis: [Recipe] { [.mnistFlattening, .mnistLabelNoise, .mnistBottleneck2D, .spiralsPanel, .tabular] }
 
     /// The semi-supervised recipes (see SemiSupervised.swift).
