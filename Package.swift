@@ -9,11 +9,12 @@ import PackageDescription
 
 let pluginNames = [
     "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
-    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin",
+    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin", "NoisyFeatureMixupPlugin",
 ]
 // Plugins built on another plugin.
 let pluginDependencies: [String: [Target.Dependency]] = [
     "ManifoldMixupPlugin": ["InputMixupPlugin"], "MixupIOPlugin": ["InputMixupPlugin"],
+    "NoisyFeatureMixupPlugin": ["InputMixupPlugin"],
 ]
 
 let package = Package(

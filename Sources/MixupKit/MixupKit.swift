@@ -16,5 +16,6 @@
 @_exported import MixupTensor
 @_exported import MixupTraining
 @_exported import MosaicPlugin
+@_exported import NoisyFeatureMixupPlugin
 @_exported import ResizeMixPlugin
 @_exported import SmoothMixPlugin

@@ -61,7 +61,7 @@ public struct StrategyCatalog: Sendable {
     }
 
     /// The strategies that ship with MixupKit: erm, mixup, manifold (alias manifold-mixup), cutmix, fmix, resizemix,
-    /// mixup-cutmix, gridmix, smoothmix, kmixup, mosaic, mixupio.
+    /// mixup-cutmix, gridmix, smoothmix, kmixup, mosaic, mixupio, nfm (alias noisy-feature-mixup).
     public static let builtin: StrategyCatalog = {
         let registrations = [
             StrategyRegistration(name: "erm", summary: "no mixing (empirical risk minimisation)", takesAlpha: false) {
@@ -115,6 +115,11 @@ public struct StrategyCatalog: Sendable {
                 name: "mixupio", summary: "MixupIO: mixed inputs, the dominant sample's hard label, α = 1",
                 takesAlpha: true
             ) { alpha throws(MixingError) in try .mixupIO(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "nfm", aliases: ["noisy-feature-mixup"],
+                summary: "Noisy Feature Mixup: Manifold Mixup + noise (add 0.4, mult 0.2), α = 1 (Lim et al. 2022)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .noisyFeatureMixup(alpha: alpha ?? 1) },
         ]
         // The built-in names are distinct by construction; build without the duplicate check's throw.
         var catalog = StrategyCatalog(unchecked: [])
