@@ -10,11 +10,12 @@ import PackageDescription
 let pluginNames = [
     "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
     "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin", "NoisyFeatureMixupPlugin",
+    "RegMixupPlugin", "DecoupledMixupPlugin",
 ]
 // Plugins built on another plugin.
 let pluginDependencies: [String: [Target.Dependency]] = [
     "ManifoldMixupPlugin": ["InputMixupPlugin"], "MixupIOPlugin": ["InputMixupPlugin"],
-    "NoisyFeatureMixupPlugin": ["InputMixupPlugin"],
+    "NoisyFeatureMixupPlugin": ["InputMixupPlugin"], "RegMixupPlugin": ["InputMixupPlugin"],
 ]
 
 let package = Package(
