@@ -20,4 +20,5 @@
 @_exported import NoisyFeatureMixupPlugin
 @_exported import RegMixupPlugin
 @_exported import ResizeMixPlugin
+@_exported import SaliencyMixPlugin
 @_exported import SmoothMixPlugin

@@ -62,7 +62,7 @@ public struct StrategyCatalog: Sendable {
 
     /// The strategies that ship with MixupKit: erm, mixup, manifold (alias manifold-mixup), cutmix, fmix, resizemix,
     /// mixup-cutmix, gridmix, smoothmix, kmixup, mosaic, mixupio, nfm (alias noisy-feature-mixup), regmixup,
-    /// mixup-dm, cutmix-dm.
+    /// mixup-dm, cutmix-dm, saliencymix.
     public static let builtin: StrategyCatalog = {
         let registrations = [
             StrategyRegistration(name: "erm", summary: "no mixing (empirical risk minimisation)", takesAlpha: false) {
@@ -136,6 +136,11 @@ public struct StrategyCatalog: Sendable {
                 name: "cutmix-dm", summary: "CutMix, α = 1, with the decoupled mixup loss, η = 0.1 (Liu et al. 2023)",
                 takesAlpha: true
             ) { alpha throws(MixingError) in try Regularizer.cutMix(alpha: alpha ?? 1).decoupled() },
+            StrategyRegistration(
+                name: "saliencymix",
+                summary: "SaliencyMix: a box on the partner's input-gradient saliency peak, α = 1 (Uddin et al. 2021)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .saliencyMix(alpha: alpha ?? 1) },
         ]
         // The built-in names are distinct by construction; build without the duplicate check's throw.
         var catalog = StrategyCatalog(unchecked: [])
