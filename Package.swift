@@ -10,7 +10,7 @@ import PackageDescription
 let pluginNames = [
     "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
     "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin", "NoisyFeatureMixupPlugin",
-    "RegMixupPlugin", "DecoupledMixupPlugin", "SaliencyMixPlugin",
+    "RegMixupPlugin", "DecoupledMixupPlugin", "SaliencyMixPlugin", "CMixupPlugin",
 ]
 // Plugins built on another plugin.
 let pluginDependencies: [String: [Target.Dependency]] = [

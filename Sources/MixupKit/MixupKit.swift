@@ -1,3 +1,4 @@
+@_exported import CMixupPlugin
 @_exported import CutMixPlugin
 @_exported import DecoupledMixupPlugin
 @_exported import FMixPlugin

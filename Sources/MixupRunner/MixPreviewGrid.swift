@@ -33,7 +33,7 @@ public struct MixPreviewGrid: Sendable {
                 "original's weight", "mixed",
             ]
         let gap = 14
-        let captionHeight = 28
+        let captionHeight = 40
         let cellWidth = max(tileSize, 92) + gap
         let (tileWidth, tileHeight) = tileDisplaySize(preview.sampleShape)
         let rowHeight = tileHeight + captionHeight + gap
@@ -98,13 +98,13 @@ public struct MixPreviewGrid: Sendable {
         return svg + "</svg>\n"
     }
 
-    /// The soft target of mixed sample `row`: its largest classes with their weights.
+    /// The soft target of mixed sample `row`: its three largest classes with their weights, one per line.
     func targetCaption(_ preview: MixPreview, row: Int) -> [String] {
         let classes = preview.targets.soft.shape[1]
         let values = Array(preview.targets.soft.scalars[(row * classes)..<((row + 1) * classes)])
         let ranked = values.indices.filter { values[$0] > 0.005 }.sorted { values[$0] > values[$1] }.prefix(3)
         let parts = ranked.map { "\(className($0)) \(format(values[$0]))" }
-        return ["target " + (parts.first ?? "–"), parts.dropFirst().joined(separator: " · ")]
+        return ["target " + (parts.first ?? "–")] + parts.dropFirst()
     }
 
     func labelIndex(_ labels: Tensor, row: Int) -> Int {

@@ -62,7 +62,7 @@ public struct StrategyCatalog: Sendable {
 
     /// The strategies that ship with MixupKit: erm, mixup, manifold (alias manifold-mixup), cutmix, fmix, resizemix,
     /// mixup-cutmix, gridmix, smoothmix, kmixup, mosaic, mixupio, nfm (alias noisy-feature-mixup), regmixup,
-    /// mixup-dm, cutmix-dm, saliencymix.
+    /// mixup-dm, cutmix-dm, saliencymix, cmixup.
     public static let builtin: StrategyCatalog = {
         let registrations = [
             StrategyRegistration(name: "erm", summary: "no mixing (empirical risk minimisation)", takesAlpha: false) {
@@ -141,6 +141,11 @@ public struct StrategyCatalog: Sendable {
                 summary: "SaliencyMix: a box on the partner's input-gradient saliency peak, α = 1 (Uddin et al. 2021)",
                 takesAlpha: true
             ) { alpha throws(MixingError) in try .saliencyMix(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "cmixup",
+                summary: "C-Mixup: partners by a Gaussian kernel (σ = 1) on label distance, α = 2 (Yao et al. 2022)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .cMixup(alpha: alpha ?? 2) },
         ]
         // The built-in names are distinct by construction; build without the duplicate check's throw.
         var catalog = StrategyCatalog(unchecked: [])
