@@ -1,7 +1,7 @@
 import Foundation
 import MixupKit
 
-/// Draws a ``MixPreview`` as an SVG grid: one row per sample with the original, its partner(s), the original's weight
+/// Draws a `MixPreview` as an SVG grid: one row per sample with the original, its partner(s), the original's weight
 /// map (white: the original is kept, black: the partner shows) and the mixed sample, each captioned with its label and
 /// realised weight; the mixed sample's caption lists its soft target. Images are embedded as PNG tiles.
 ///

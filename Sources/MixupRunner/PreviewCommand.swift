@@ -4,7 +4,7 @@ import MixupKit
 /// `mixup preview <recipe> --strategy NAME [--at POINT] [--count N] [--out DIR]`: draws one batch of the recipe's
 /// training data, mixes it once with the strategy (on a freshly initialised model, for hidden points and data-aware
 /// strategies) and writes an SVG grid of originals, partners, weight maps and mixed samples with their realised label
-/// weights (``MixPreviewGrid``). The library call behind it is ``MixPreview/draw(_:model:input:labels:at:using:)``.
+/// weights (``MixPreviewGrid``). The library call behind it is `MixPreview.draw(_:model:input:labels:at:using:)`.
 public enum PreviewCommand {
     /// The flags of `mixup preview`.
     public struct Options: Sendable, Equatable {
