@@ -299,7 +299,8 @@ public enum RecipeCommand {
                     strategy: regularizer.name, testError: result.test.map { rounded($0.error) },
                     testNLL: result.test.map { rounded($0.negativeLogLikelihood) }, steps: result.steps,
                     seconds: rounded(result.seconds), output: output, validationError: validationError,
-                    evaluatedWeights: trainer.objective.evaluatedWeights))
+                    evaluatedWeights: trainer.objective.evaluatedWeights,
+                    testECE: result.test?.expectedCalibrationError.map(rounded)))
         }
         reporter.output(ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) }).render())
         do {
@@ -315,7 +316,7 @@ public enum RecipeCommand {
             limit: options.limit, labels: options.labels, maximumSteps: options.maximumSteps,
             seconds: rounded(Date().timeIntervalSince(start)), output: root, testError: single?.testError,
             testNLL: single?.testNLL, results: results, validationError: single?.validationError,
-            evaluatedWeights: single?.evaluatedWeights)
+            evaluatedWeights: single?.evaluatedWeights, testECE: single?.testECE)
         reporter.summary(summary)
         do {
             try RunReport.finishRun(

@@ -25,6 +25,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var testError: Double?
     /// The final test negative log-likelihood of the one trained model; `nil` in a comparison or without test data.
     public var testNLL: Double?
+    /// The final test expected calibration error (15 equal-width bins, see `Evaluation`) of the one trained model;
+    /// `nil` in a comparison or without test data.
+    public var testECE: Double?
     /// One entry per trained model, in training order (one entry when a single strategy was trained).
     public var results: [StrategyResult]
     /// The final error of the one trained model on the recipe's validation split (held-out *training* samples,
@@ -38,7 +41,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public init(
         recipe: String, strategy: String, seed: UInt64, epochs: Int, batchSize: Int, limit: Int?, labels: Int?,
         maximumSteps: Int?, seconds: Double, output: String, testError: Double?, testNLL: Double?,
-        results: [StrategyResult], validationError: Double? = nil, evaluatedWeights: String? = nil
+        results: [StrategyResult], validationError: Double? = nil, evaluatedWeights: String? = nil,
+        testECE: Double? = nil
     ) {
         self.recipe = recipe
         self.strategy = strategy
@@ -55,6 +59,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         self.results = results
         self.validationError = validationError
         self.evaluatedWeights = evaluatedWeights
+        self.testECE = testECE
     }
 
     /// The outcome of one trained model.
@@ -65,6 +70,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var testError: Double?
         /// Final test negative log-likelihood, when there is test data.
         public var testNLL: Double?
+        /// Final test expected calibration error (15 equal-width bins), when there is test data.
+        public var testECE: Double?
         /// Optimizer steps taken (including before a resume).
         public var steps: Int
         /// Wall-clock seconds of this model's training call.
@@ -79,7 +86,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         /// Creates a result.
         public init(
             strategy: String, testError: Double?, testNLL: Double?, steps: Int, seconds: Double, output: String,
-            validationError: Double? = nil, evaluatedWeights: String? = nil
+            validationError: Double? = nil, evaluatedWeights: String? = nil, testECE: Double? = nil
         ) {
             self.strategy = strategy
             self.testError = testError
@@ -89,12 +96,14 @@ public struct RunSummary: Codable, Equatable, Sendable {
             self.output = output
             self.validationError = validationError
             self.evaluatedWeights = evaluatedWeights
+            self.testECE = testECE
         }
 
         enum CodingKeys: String, CodingKey {
             case strategy, steps, seconds, output
             case testError = "test_error"
             case testNLL = "test_nll"
+            case testECE = "test_ece"
             case validationError = "validation_error"
             case evaluatedWeights = "evaluated_weights"
         }
@@ -106,6 +115,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case maximumSteps = "steps"
         case testError = "test_error"
         case testNLL = "test_nll"
+        case testECE = "test_ece"
         case validationError = "validation_error"
         case evaluatedWeights = "evaluated_weights"
     }

@@ -145,6 +145,13 @@ extension Tensor {
                                     let gamma = gb.baseAddress!, beta = bb.baseAddress!
                                     let meanp = meanb.baseAddress!, varp = varb.baseAddress!, invp = invb.baseAddress!
                                     Parallel.forEachChunk(c, costPerItem: 3 * total / Swift.max(c, 1)) { channels in
+                                        if spatial == 1 {
+                                            Tensor.batchNormRowsForward(
+                                                x, y, rows: n, width: c, channels: channels, epsilon: epsilon,
+                                                relu: relu, gamma: gamma, beta: beta, mean: meanp, variance: varp,
+                                                inverseStd: invp)
+                                            return
+                                        }
                                         for ch in channels {
                                             var sum: Double = 0
                                             for s in 0..<n {
@@ -211,6 +218,13 @@ extension Tensor {
                                         let dy = gb.baseAddress!, x = xb.baseAddress!, gamma = sb.baseAddress!
                                         let dxp = dxb.baseAddress!, dsp = dsb.baseAddress!, dop = dob.baseAddress!
                                         Parallel.forEachChunk(c, costPerItem: 3 * total / Swift.max(c, 1)) { channels in
+                                            if spatial == 1 {
+                                                Tensor.batchNormRowsBackward(
+                                                    dy, x, activated: relu ? yb.baseAddress : nil, into: dxp, rows: n,
+                                                    width: c, channels: channels, gamma: gamma, mean: mean,
+                                                    inverseStd: inverseStd, dscale: dsp, doffset: dop)
+                                                return
+                                            }
                                             // The ReLU's masked gradient, one plane at a time (per chunk scratch).
                                             let masked =
                                                 relu ? UnsafeMutablePointer<Float>.allocate(capacity: spatial) : nil

@@ -111,4 +111,41 @@ import _MixupTestSupport
         #expect(y.output.scalars[0].isNaN && y.output.scalars[2].isNaN, "channel 0 is NaN, as in the composite")
         #expect(!y.output.scalars[1].isNaN)
     }
+    /// `[batch, features]` inputs take a row-wise path; it must agree with the per-plane path on the same numbers laid
+    /// out as `[1, features, batch, 1]` (one plane per feature), forward and backward, with and without the ReLU.
+    @Test(arguments: [false, true])
+    func rowLayoutMatchesThePlaneLayout(relu: Bool) {
+        let n = 37, c = 70
+        let rows = randomTensor([n, c], seed: 127, lower: -2, upper: 3)
+        var planeScalars = [Float](repeating: 0, count: n * c)
+        for s in 0..<n { for ch in 0..<c { planeScalars[ch * n + s] = rows.scalars[s * c + ch] } }
+        let planes = Tensor(shape: [1, c, n, 1], scalars: planeScalars)
+        let gamma = randomTensor([c], seed: 128, lower: 0.5, upper: 1.5)
+        let beta = randomTensor([c], seed: 129, lower: -0.5, upper: 0.5)
+        let weights = randomTensor([n, c], seed: 130)
+        func normalized(_ x: Tensor, _ g: Tensor, _ b: Tensor) -> Tensor {
+            relu ? x.batchNormalizedReLU(scale: g, offset: b).output : x.batchNormalized(scale: g, offset: b).output
+        }
+        let (rowValue, rowGradients) = valueWithGradients(at: [rows, gamma, beta]) {
+            (normalized($0[0], $0[1], $0[2]) * weights).sum()
+        }
+        var planeWeights = [Float](repeating: 0, count: n * c)
+        for s in 0..<n { for ch in 0..<c { planeWeights[ch * n + s] = weights.scalars[s * c + ch] } }
+        let planeWeightTensor = Tensor(shape: [1, c, n, 1], scalars: planeWeights)
+        let (planeValue, planeGradients) = valueWithGradients(at: [planes, gamma, beta]) {
+            (normalized($0[0], $0[1], $0[2]) * planeWeightTensor).sum()
+        }
+        expectClose(rowValue, planeValue, tolerance: 1e-3)  // a sum of 2,590 terms: float reduction order
+        for s in 0..<n {
+            for ch in 0..<c {
+                #expect(abs(rowGradients[0].scalars[s * c + ch] - planeGradients[0].scalars[ch * n + s]) < 1e-4)
+            }
+        }
+        expectClose(rowGradients[1], planeGradients[1], tolerance: 1e-4)
+        expectClose(rowGradients[2], planeGradients[2], tolerance: 1e-4)
+        let rowStats = rows.batchNormalized(scale: gamma, offset: beta)
+        let planeStats = planes.batchNormalized(scale: gamma, offset: beta)
+        expectClose(rowStats.mean, planeStats.mean, tolerance: 1e-5)
+        expectClose(rowStats.variance, planeStats.variance, tolerance: 1e-4)
+    }
 }

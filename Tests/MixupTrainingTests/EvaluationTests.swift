@@ -39,6 +39,18 @@ import Testing
             "\(evaluation.negativeLogLikelihood) vs \(expected)")
     }
 
+    /// ECE by hand: confidences σ(2) (twice, both right, bin 14 of 15), σ(1) (wrong, bin 11), σ(3) (right, bin 15)
+    /// and 0.5 (a tie, right, bin 8); ECE = Σ n_b/N · |acc_b − conf_b|.
+    @Test(arguments: [500, 2])
+    func expectedCalibrationErrorOfAHandMadeModel(batchSize: Int) throws {
+        let evaluation = Evaluation.of(Self.identityLinear(), on: try Self.dataset(), batchSize: batchSize)
+        func sigmoid(_ z: Double) -> Double { 1 / (1 + Foundation.exp(-z)) }
+        let expected = (2 * (1 - sigmoid(2)) + sigmoid(1) + (1 - sigmoid(3)) + 0.5) / 5
+        let ece = try #require(evaluation.expectedCalibrationError)
+        #expect(abs(ece - expected) < 1e-6, "\(ece) vs \(expected)")
+        #expect(abs(expected - 0.303378) < 1e-6, "the hand computation itself")
+    }
+
     @Test func evaluationUsesInferenceMode() throws {
         // Dropout with p = 0.9 would scramble a training-mode forward pass; evaluation must be deterministic.
         var generator = SeededGenerator(seed: 1)
