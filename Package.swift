@@ -9,11 +9,13 @@ import PackageDescription
 
 let pluginNames = [
     "InputMixupPlugin", "ManifoldMixupPlugin", "CutMixPlugin", "FMixPlugin", "ResizeMixPlugin", "GridMixPlugin",
-    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin",
+    "SmoothMixPlugin", "KMixupPlugin", "MosaicPlugin", "MixupIOPlugin", "NoisyFeatureMixupPlugin",
+    "RegMixupPlugin", "DecoupledMixupPlugin", "SaliencyMixPlugin", "CMixupPlugin",
 ]
 // Plugins built on another plugin.
 let pluginDependencies: [String: [Target.Dependency]] = [
     "ManifoldMixupPlugin": ["InputMixupPlugin"], "MixupIOPlugin": ["InputMixupPlugin"],
+    "NoisyFeatureMixupPlugin": ["InputMixupPlugin"], "RegMixupPlugin": ["InputMixupPlugin"],
 ]
 
 let package = Package(

@@ -1,4 +1,6 @@
+@_exported import CMixupPlugin
 @_exported import CutMixPlugin
+@_exported import DecoupledMixupPlugin
 @_exported import FMixPlugin
 @_exported import GridMixPlugin
 // The umbrella module: `import MixupKit` brings in the whole public API. It only re-exports.
@@ -16,5 +18,8 @@
 @_exported import MixupTensor
 @_exported import MixupTraining
 @_exported import MosaicPlugin
+@_exported import NoisyFeatureMixupPlugin
+@_exported import RegMixupPlugin
 @_exported import ResizeMixPlugin
+@_exported import SaliencyMixPlugin
 @_exported import SmoothMixPlugin

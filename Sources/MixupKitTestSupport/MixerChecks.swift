@@ -42,12 +42,15 @@ public struct MixerChecks<Strategy: MixingStrategy> {
     }
 
     /// Draws a plan for `batch` samples with `SeededGenerator(seed:)`, via ``MixingStrategy/plan(for:using:)`` on a
-    /// reproducible random batch (so data-aware strategies are checked too).
+    /// reproducible random batch whose labels are one-hot classes i mod 3 (so data-aware strategies, label-aware ones
+    /// included, are checked too).
     public func drawPlan(batch: Int, seed: UInt64) throws(MixerCheckFailure) -> MixPlan {
         var generator = SeededGenerator(seed: seed)
         do {
             return try strategy.plan(
-                for: MixingBatch(values: Self.randomBatch([batch] + sampleShape, seed: seed &+ 1000)),
+                for: MixingBatch(
+                    values: Self.randomBatch([batch] + sampleShape, seed: seed &+ 1000),
+                    labels: Tensor.oneHot((0..<batch).map { $0 % 3 }, classCount: 3)),
                 using: &generator)
         } catch {
             throw failure(

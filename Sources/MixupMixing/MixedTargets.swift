@@ -72,6 +72,30 @@ public struct MixedTargets {
         self.init(original: labels, partner: labels, weights: Array(repeating: 1, count: labels.shape[0]))
     }
 
+    /// The targets of several batches one after the other (e.g. a clean batch and its mixed copy). Parts with fewer
+    /// sources are padded with their original targets at weight 0, so every part keeps its soft targets.
+    ///
+    /// - Throws: ``MixingError/shapeMismatch(what:shape:expected:)`` if the parts have different class counts, or
+    ///   ``MixingError/emptyBatch`` for no parts.
+    public static func concatenating(_ parts: [MixedTargets]) throws(MixingError) -> MixedTargets {
+        guard let first = parts.first else { throw .emptyBatch }
+        let classes = first.soft.shape[1]
+        for part in parts where part.soft.shape[1] != classes {
+            throw .shapeMismatch(what: "the targets of a part", shape: part.soft.shape, expected: "[batch, \(classes)]")
+        }
+        let count = parts.map(\.sources.count).max() ?? 1
+        var sources: [Tensor] = []
+        var weights: [[Float]] = []
+        for s in 0..<count {
+            sources.append(Tensor.concatenate(parts.map { s < $0.sources.count ? $0.sources[s] : $0.sources[0] }))
+            weights.append(
+                parts.flatMap {
+                    s < $0.sources.count ? $0.sourceWeights[s] : [Float](repeating: 0, count: $0.sourceWeights[0].count)
+                })
+        }
+        return MixedTargets(validated: sources, weights: weights)
+    }
+
     /// The targets of the samples in `range` (e.g. the labelled part of a concatenated labelled + unlabelled batch).
     public func slice(_ range: Range<Int>) -> MixedTargets {
         MixedTargets(validated: sources.map { $0.slice(range) }, weights: sourceWeights.map { Array($0[range]) })

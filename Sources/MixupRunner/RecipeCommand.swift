@@ -2,7 +2,7 @@ import Foundation
 import MixupKit
 import MixupReport
 
-/// The `mixup` command line: `mixup list`, `mixup run <recipe> [flags]`, `mixup --help`.
+/// The `mixup` command line: `mixup list`, `mixup run <recipe> [flags]`, `mixup preview`, `mixup --help`.
 ///
 /// A package that depends on MixupKit runs its own recipes — and its own strategies — with the same flags, progress
 /// and outputs:
@@ -41,6 +41,13 @@ public enum RecipeCommand {
                         recipe.name + String(repeating: " ", count: max(0, 22 - recipe.name.count))
                             + " \(recipe.summary)")
                 }
+                // The strategies `--strategy` accepts, so that one command shows every plugin.
+                reporter.output("\nSTRATEGIES (--strategy NAME):")
+                for registration in strategies.registrations {
+                    let names = ([registration.name] + registration.aliases).joined(separator: ", ")
+                    reporter.output(
+                        names + String(repeating: " ", count: max(0, 22 - names.count)) + " \(registration.summary)")
+                }
                 return 0
             case "sweep":
                 var sweep = SweepCommand(recipes: recipes.map(\.name))
@@ -66,6 +73,14 @@ public enum RecipeCommand {
                 }
                 let options = try AnalyzeCommand.parse(Array(arguments.dropFirst()))
                 _ = try AnalyzeCommand.execute(options, recipes: recipes, reporter: reporter)
+                return 0
+            case "preview":
+                if arguments.count < 2 || ["--help", "-h"].contains(arguments[1]) {
+                    reporter.output(PreviewCommand.usage)
+                    return arguments.count < 2 ? 2 : 0
+                }
+                let options = try PreviewCommand.parse(Array(arguments.dropFirst()), strategies: strategies)
+                try PreviewCommand.execute(options, recipes: recipes, strategies: strategies, reporter: reporter)
                 return 0
             case "report":
                 guard arguments.count == 2 else {
@@ -107,11 +122,12 @@ public enum RecipeCommand {
             mixup — train with Mixup-family regularizers and mixup-based semi-supervised learning
 
             USAGE:
-              mixup list                      list the recipes
+              mixup list                      list the recipes and strategies
               mixup run <recipe> [flags]      train a recipe
               mixup report DIR                rebuild report.html of a run folder (sweep-report.html of a sweep folder)
               mixup sweep <recipe> [axes]     run an ablation grid × seeds; `mixup sweep --help`
               mixup analyze <run-folder> [flags]   measure trained models; `mixup analyze --help`
+              mixup preview <recipe> --strategy NAME   draw one mixed batch as an SVG; `mixup preview --help`
               mixup --help                    show this help
 
             FLAGS for `run`:

@@ -61,7 +61,8 @@ public struct StrategyCatalog: Sendable {
     }
 
     /// The strategies that ship with MixupKit: erm, mixup, manifold (alias manifold-mixup), cutmix, fmix, resizemix,
-    /// mixup-cutmix, gridmix, smoothmix, kmixup, mosaic, mixupio.
+    /// mixup-cutmix, gridmix, smoothmix, kmixup, mosaic, mixupio, nfm (alias noisy-feature-mixup), regmixup,
+    /// mixup-dm, cutmix-dm, saliencymix, cmixup.
     public static let builtin: StrategyCatalog = {
         let registrations = [
             StrategyRegistration(name: "erm", summary: "no mixing (empirical risk minimisation)", takesAlpha: false) {
@@ -115,6 +116,36 @@ public struct StrategyCatalog: Sendable {
                 name: "mixupio", summary: "MixupIO: mixed inputs, the dominant sample's hard label, α = 1",
                 takesAlpha: true
             ) { alpha throws(MixingError) in try .mixupIO(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "nfm", aliases: ["noisy-feature-mixup"],
+                summary: "Noisy Feature Mixup: Manifold Mixup + noise (add 0.4, mult 0.2), α = 1 (Lim et al. 2022)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .noisyFeatureMixup(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "regmixup",
+                summary:
+                    "RegMixup: clean batch + a mixed copy, CE(clean) + η·CE(mixed), η = 1, α = 20 (Pinto et al. 2022)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .regMixup(alpha: alpha ?? 20) },
+            StrategyRegistration(
+                name: "mixup-dm",
+                summary: "input Mixup, α = 1, with the decoupled mixup loss, η = 0.1 (Liu et al. 2023)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try Regularizer.mixup(alpha: alpha ?? 1).decoupled() },
+            StrategyRegistration(
+                name: "cutmix-dm", summary: "CutMix, α = 1, with the decoupled mixup loss, η = 0.1 (Liu et al. 2023)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try Regularizer.cutMix(alpha: alpha ?? 1).decoupled() },
+            StrategyRegistration(
+                name: "saliencymix",
+                summary: "SaliencyMix: a box on the partner's input-gradient saliency peak, α = 1 (Uddin et al. 2021)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .saliencyMix(alpha: alpha ?? 1) },
+            StrategyRegistration(
+                name: "cmixup",
+                summary: "C-Mixup: partners by a Gaussian kernel (σ = 1) on label distance, α = 2 (Yao et al. 2022)",
+                takesAlpha: true
+            ) { alpha throws(MixingError) in try .cMixup(alpha: alpha ?? 2) },
         ]
         // The built-in names are distinct by construction; build without the duplicate check's throw.
         var catalog = StrategyCatalog(unchecked: [])

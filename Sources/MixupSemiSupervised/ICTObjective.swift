@@ -58,6 +58,11 @@ public final class ICTObjective: TeacherStudentObjective {
         } catch {
             throw .mixing(error)
         }
+        guard mixed.cleanCount == 0 else {
+            throw .invalidConfiguration(
+                "\(unlabelledMixing.name) feeds the clean batch with its mixed copy (RegMixup); it can only be the supervised "
+                    + "regularizer, not the one mixing this objective's combined batch")
+        }
         let consistency = SemiSupervisedLosses.probabilityMSE(logits: mixed.output, targets: mixed.targets.soft)
         let weight = Float(consistencyWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         return ObjectiveResult(

@@ -122,6 +122,11 @@ public final class MixMatchObjective: TrainingObjective {
         } catch {
             throw .mixing(error)
         }
+        guard mixed.cleanCount == 0 else {
+            throw .invalidConfiguration(
+                "\(mixing.name) feeds the clean batch with its mixed copy (RegMixup); it can only be the supervised "
+                    + "regularizer, not the one mixing this objective's combined batch")
+        }
         let total = combinedInputs.shape[0]
         let labelledLogits = mixed.output.slice(0..<labelledCount)
         let labelledTargets = mixed.targets.soft.slice(0..<labelledCount)

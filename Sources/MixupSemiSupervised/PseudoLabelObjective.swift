@@ -57,6 +57,11 @@ public final class PseudoLabelObjective: TrainingObjective {
         } catch {
             throw .mixing(error)
         }
+        guard mixed.cleanCount == 0 else {
+            throw .invalidConfiguration(
+                "\(mixing.name) feeds the clean batch with its mixed copy (RegMixup); it can only be the supervised "
+                    + "regularizer, not the one mixing this objective's combined batch")
+        }
         let weight = Float(unlabelledWeight.weight(atStep: batch.globalStep, totalSteps: batch.totalSteps))
         let sampleWeights = Tensor(
             shape: [inputs.shape[0]],

@@ -91,6 +91,9 @@ public enum ClassificationLoss: String, Sendable, CaseIterable {
 }
 
 /// Supervised training with a mixing ``Regularizer`` (ERM, Mixup, Manifold Mixup, CutMix, …).
+///
+/// The loss is the regularizer's ``Regularizer/mixingLoss`` when it has one, else ``lossFunction``; a regularizer that
+/// keeps the clean batch (RegMixup) gets L(clean) + η·L(mixed) (``MixedForward/loss(_:)``).
 public final class SupervisedObjective: TrainingObjective {
     /// The regularizer applied to every batch.
     public let regularizer: Regularizer
@@ -117,7 +120,17 @@ public final class SupervisedObjective: TrainingObjective {
         } catch {
             throw .mixing(error)
         }
-        let loss = lossFunction(logits: mixed.output, targets: mixed.targets)
-        return ObjectiveResult(loss: loss, logits: mixed.output, targets: mixed.targets, mixPoint: mixed.point)
+        let loss: Tensor
+        do {
+            loss = try mixed.loss { logits, targets throws(MixingError) in
+                if let custom = regularizer.mixingLoss { return try custom.loss(logits: logits, targets: targets) }
+                return lossFunction(logits: logits, targets: targets)
+            }
+        } catch {
+            throw .mixing(error)
+        }
+        // Training accuracy on the clean rows when the regularizer keeps the clean batch (RegMixup).
+        return ObjectiveResult(
+            loss: loss, logits: mixed.cleanOrMixedOutput, targets: mixed.cleanOrMixedTargets, mixPoint: mixed.point)
     }
 }

@@ -111,6 +111,17 @@ import Testing
         #expect(output.contains(name + " two moons"), "\(output)")
     }
 
+    @Test func listShowsEveryStrategyWithItsSummary() {
+        let (code, output) = RunnerFixtures.capturingStandardOutput {
+            RecipeCommand.run(arguments: ["list"], recipes: [RunnerFixtures.tinyRecipe()])
+        }
+        #expect(code == 0)
+        for registration in StrategyCatalog.builtin.registrations {
+            #expect(output.contains(registration.name) && output.contains(registration.summary), "\(registration.name)")
+        }
+        #expect(output.contains("nfm, noisy-feature-mixup") && output.contains("saliencymix"))
+    }
+
     @Test func usageNamesEveryFlagStrategyAndRecipe() {
         let usage = RecipeCommand.usage(recipes: [
             RunnerFixtures.tinyRecipe(), RunnerFixtures.tinyRecipe(name: "other"),

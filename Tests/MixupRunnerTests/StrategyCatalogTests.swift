@@ -29,7 +29,11 @@ import Testing
     }
 
     /// Strategies that draw weights from Beta(α, α) reject α ≤ 0 with the value; ERM and ResizeMix take no α.
-    @Test(arguments: ["mixup", "manifold", "cutmix", "fmix", "mixup-cutmix"])
+    @Test(arguments: [
+        "mixup", "manifold", "cutmix", "fmix", "mixup-cutmix", "nfm", "regmixup", "mixup-dm", "cutmix-dm",
+        "saliencymix",
+        "cmixup", "gridmix", "kmixup", "mixupio",
+    ])
     func nonPositiveAlphaIsRejectedWithTheValue(name: String) {
         for alpha in [0.0, -1.5] {
             #expect {
