@@ -88,7 +88,7 @@ import Testing
             names == [
                 "spirals", "mnist-mlp", "mnist-cnn", "cifar-preactresnet18", "cifar-resnet20", "mnist-supervised",
                 "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher", "mnist-vat", "mnist-ict-vat",
-                "mnist-flattening", "mnist-label-noise", "spirals-panel", "tabular",
+                "mnist-flattening", "mnist-label-noise", "spirals-panel", "tabular", "regression",
             ])
         #expect(BuiltinRecipes.all.allSatisfy { !$0.summary.isEmpty })
 
