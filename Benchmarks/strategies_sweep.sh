@@ -5,7 +5,7 @@
 #   Benchmarks/strategies_sweep.sh [--seeds 0-2] [--out sweeps/strategies] [extra `mixup run` flags…]
 #
 # Budget (chosen to fit the shared 2-core development machine in well under an hour, so these are short-budget
-# results, not converged ones): mnist-cnn on a seeded random 5,000 training and 5,000 test images, 2 epochs, batch 32;
+# results, not converged ones): mnist-cnn on a seeded random 2,000 training and 2,000 test images, 2 epochs, batch 32;
 # mnist-mlp on a seeded random 10,000 / 10,000, 5 epochs, batch 128; each recipe's own optimizer and cosine schedule.
 # Every strategy keeps its registered default α. The tables land in OUT/<recipe>/results.md (copied to
 # Benchmarks/results/strategies/ by this script).
@@ -25,7 +25,7 @@ swift build -c release --product mixup >/dev/null
 mixup=${MIXUP:-.build/release/mixup}
 strategies=erm,mixup,manifold,cutmix,fmix,resizemix,mixup-cutmix,gridmix,smoothmix,kmixup,mosaic,mixupio,saliencymix
 strategies+=,nfm,regmixup,mixup-dm,cutmix-dm
-for entry in "mnist-mlp --limit 10000 --epochs 5" "mnist-cnn --limit 5000 --epochs 2 --batch-size 32"; do
+for entry in "mnist-mlp --limit 10000 --epochs 5" "mnist-cnn --limit 2000 --epochs 2 --batch-size 32"; do
     read -r recipe budget <<<"$entry"
     # shellcheck disable=SC2086
     "$mixup" sweep "$recipe" --strategy "$strategies" --seeds "$seeds" $budget --jobs "${JOBS:-1}" \
