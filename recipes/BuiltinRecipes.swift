@@ -8,8 +8,11 @@ public enum BuiltinRecipes {
     }
 
     /// The recipes that reproduce the papers' claims beyond test error (flattening, label noise, the 2-D bottleneck
-    /// picture, the regularizer panel, tabular data); analyse their runs with `mixup analyze`.
-    static var analysis: [Recipe] { [.mnistFlattening, .mnistLabelNoise, .mnistBottleneck2D, .spiralsPanel, .tabular] }
+    /// picture, the regularizer panel, tabular data, regression); analyse their classification runs with
+    /// `mixup analyze`.
+    static var analysis: [Recipe] {
+        [.mnistFlattening, .mnistLabelNoise, .mnistBottleneck2D, .spiralsPanel, .tabular, .regression]
+    }
 
     /// The semi-supervised recipes (see SemiSupervised.swift).
     static var semiSupervised: [Recipe] { SemiSupervisedRecipes.all }

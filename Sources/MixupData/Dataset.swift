@@ -1,9 +1,11 @@
 import MixupTensor
 
-/// An in-memory dataset: samples of a fixed shape with optional integer class labels.
+/// An in-memory dataset: samples of a fixed shape with optional integer class labels, or numeric regression targets.
 ///
 /// Samples are stored contiguously as `Float`s (`count × sampleShape` row-major). An unlabelled split is a `Dataset`
-/// whose ``labels`` is `nil`, so code that needs labels cannot read them by accident.
+/// whose ``labels`` is `nil`, so code that needs labels cannot read them by accident. A regression dataset (made with
+/// ``init(name:sampleShape:samples:targets:targetWidth:)``) has no ``labels`` and no classes; its ``targets`` hold
+/// ``targetWidth`` numbers per sample.
 public struct Dataset: Sendable {
     /// The shape of one sample, e.g. `[1, 28, 28]` for MNIST or `[2]` for two spirals.
     public let sampleShape: [Int]
@@ -19,6 +21,11 @@ public struct Dataset: Sendable {
     /// `versicolor`, …): class `i` is `classNames[i]`. `nil` when the labels are the file's own integers. Save it with
     /// a run so predictions can be turned back into names.
     public let classNames: [String]?
+    /// The numeric regression targets, `count × targetWidth` row-major, or `nil` for a classification or unlabelled
+    /// dataset.
+    public let targets: [Float]?
+    /// The number of regression targets per sample (0 without ``targets``).
+    public let targetWidth: Int
 
     /// Creates a dataset.
     ///
@@ -54,6 +61,37 @@ public struct Dataset: Sendable {
         self.labels = labels
         self.classCount = classCount
         self.classNames = classNames
+        self.targets = nil
+        self.targetWidth = 0
+    }
+
+    /// Creates a regression dataset: `targetWidth` numeric targets per sample, no class labels (``classCount`` 0).
+    ///
+    /// - Parameters:
+    ///   - targets: `count × targetWidth` finite values, row-major.
+    ///   - targetWidth: targets per sample, ≥ 1.
+    /// - Throws: ``DataError`` if the sample count does not divide evenly, `targetWidth` is not positive, the target
+    ///   count is not `count × targetWidth`, or a target is NaN or infinite (naming its index and value).
+    public init(name: String, sampleShape: [Int], samples: [Float], targets: [Float], targetWidth: Int = 1)
+        throws(DataError)
+    {
+        let shaped = try Dataset(name: name, sampleShape: sampleShape, samples: samples, labels: nil, classCount: 0)
+        guard targetWidth > 0 else {
+            throw .invalidArgument(source: name, name: "targetWidth", value: "\(targetWidth)", reason: "must be ≥ 1")
+        }
+        let (expected, overflow) = shaped.count.multipliedReportingOverflow(by: targetWidth)
+        guard !overflow, targets.count == expected else {
+            throw .countMismatch(
+                source: name, what: "regression targets (\(targetWidth) per sample)", expected: expected,
+                found: targets.count)
+        }
+        if let bad = targets.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidArgument(
+                source: name, name: "regression target \(bad)", value: "\(targets[bad])", reason: "must be finite")
+        }
+        self.init(
+            unchecked: name, sampleShape: sampleShape, samples: samples, labels: nil, classCount: 0,
+            targets: targets, targetWidth: targetWidth)
     }
 
     /// The number of samples.
@@ -62,6 +100,21 @@ public struct Dataset: Sendable {
     public var sampleSize: Int { sampleShape.reduce(1, *) }
     /// Whether the dataset carries labels.
     public var isLabelled: Bool { labels != nil }
+    /// Whether the dataset carries regression ``targets``.
+    public var isRegression: Bool { targets != nil }
+
+    /// The regression targets at `indices` as a `[indices.count, targetWidth]` tensor.
+    ///
+    /// - Precondition: the dataset is a regression dataset.
+    public func targets(at indices: [Int]) -> Tensor {
+        guard let targets else { preconditionFailure("\(name) has no regression targets") }
+        let width = targetWidth
+        var values = [Float](repeating: 0, count: indices.count * width)
+        for (row, index) in indices.enumerated() {
+            for k in 0..<width { values[row * width + k] = targets[index * width + k] }
+        }
+        return Tensor(shape: [indices.count, width], scalars: values)
+    }
 
     /// The samples at `indices` as a `[indices.count] + sampleShape` tensor.
     public func inputs(at indices: [Int]) -> Tensor {
@@ -93,7 +146,8 @@ public struct Dataset: Sendable {
         // Labels were validated at creation, so the subset is valid by construction.
         return Dataset(
             unchecked: name ?? self.name, sampleShape: sampleShape, samples: picked,
-            labels: labels.map { l in indices.map { l[$0] } }, classCount: classCount, classNames: classNames)
+            labels: labels.map { l in indices.map { l[$0] } }, classCount: classCount, classNames: classNames,
+            targets: targets.map { _ in self.targets(at: indices).scalars }, targetWidth: targetWidth)
     }
 
     /// The same samples without labels (the unlabelled split of a semi-supervised problem).
@@ -114,12 +168,12 @@ public struct Dataset: Sendable {
         }
         return Dataset(
             unchecked: name, sampleShape: newShape, samples: samples, labels: labels, classCount: classCount,
-            classNames: classNames)
+            classNames: classNames, targets: targets, targetWidth: targetWidth)
     }
 
     init(
         unchecked name: String, sampleShape: [Int], samples: [Float], labels: [Int]?, classCount: Int,
-        classNames: [String]? = nil
+        classNames: [String]? = nil, targets: [Float]? = nil, targetWidth: Int = 0
     ) {
         self.name = name
         self.sampleShape = sampleShape
@@ -127,6 +181,8 @@ public struct Dataset: Sendable {
         self.labels = labels
         self.classCount = classCount
         self.classNames = classNames
+        self.targets = targets
+        self.targetWidth = targetWidth
     }
 
     /// How many samples of each class, `[classCount]`.

@@ -149,14 +149,23 @@ public enum DatasetLoaders {
     /// Text labels (e.g. `malignant`, `benign`) become classes `0..<k` in sorted order, and the returned dataset's
     /// ``Dataset/classNames`` holds the mapping.
     ///
+    /// With ``CSVTable/Options/labelKind`` `.numeric` the label column is a regression target: the dataset has one
+    /// ``Dataset/targets`` value per row and no classes.
+    ///
     /// - Throws: ``DataError/format(_:)`` naming the file (and line and column where there is one) for an unreadable
-    ///   or malformed file, a NaN or infinite feature, or a label outside the declared or bounded classes.
+    ///   or malformed file, a NaN or infinite feature, a label outside the declared or bounded classes, or a numeric
+    ///   target that is not a finite number (naming the text).
     public static func csv(path: String, options: CSVTable.Options = .init()) throws(DataError) -> Dataset {
         let table: CSVTable
         do {
             table = try CSVTable(path: path, options: options)
         } catch {
             throw .format(error)
+        }
+        if let targets = table.targets {
+            return try Dataset(
+                name: (path as NSString).lastPathComponent, sampleShape: [table.featureCount], samples: table.features,
+                targets: targets)
         }
         return try Dataset(
             name: (path as NSString).lastPathComponent, sampleShape: [table.featureCount], samples: table.features,

@@ -12,7 +12,9 @@
 /// class indices directly when every label is a non-negative integer; otherwise the distinct label values (e.g.
 /// `setosa`, `versicolor`) are sorted (numerically if they are all numbers, else by their text) and numbered `0..<k`,
 /// and ``classNames`` lists them. The number of classes is bounded (``Options/classCount`` when declared, else
-/// ``ReadLimits/maxClassCount``), so a stray label of 1000000000 is an error, not a billion classes.
+/// ``ReadLimits/maxClassCount``), so a stray label of 1000000000 is an error, not a billion classes. With
+/// ``Options/labelKind`` `.numeric` the label column is a regression target instead: every value must be a finite
+/// number, kept in ``targets``, and there are no classes.
 public struct CSVTable: Sendable, Equatable {
     /// Which column holds the labels.
     public enum LabelColumn: Sendable, Equatable {
@@ -22,6 +24,14 @@ public struct CSVTable: Sendable, Equatable {
         case index(Int)
         /// The column with this header name (requires a header row).
         case name(String)
+    }
+
+    /// What the label column holds.
+    public enum LabelKind: Sendable, Equatable {
+        /// Class labels (integers or texts), read into ``CSVTable/labels``.
+        case classes
+        /// Numeric regression targets, read into ``CSVTable/targets``.
+        case numeric
     }
 
     /// Whether the first row is a header of column names.
@@ -54,15 +64,18 @@ public struct CSVTable: Sendable, Equatable {
         public var classCount: Int?
         /// Bounds on the file read, the decompressed size and the inferred class count.
         public var limits: ReadLimits
+        /// Whether the label column holds classes (the default) or numeric regression targets.
+        public var labelKind: LabelKind
 
         /// Options with the given settings; by default comma-separated, header auto-detected, labels in the last
-        /// column, no rows skipped, non-finite values rejected, the class count inferred, standard limits.
+        /// column, no rows skipped, non-finite values rejected, the class count inferred, standard limits, class labels.
         ///
         /// - Precondition: `delimiter` is a single ASCII character other than `"`, carriage return and line feed;
         ///   `skipRows >= 0`; `classCount`, if given, is positive.
         public init(
             delimiter: Character = ",", header: HeaderPolicy = .automatic, labelColumn: LabelColumn = .last,
-            skipRows: Int = 0, allowNonFinite: Bool = false, classCount: Int? = nil, limits: ReadLimits = .standard
+            skipRows: Int = 0, allowNonFinite: Bool = false, classCount: Int? = nil, limits: ReadLimits = .standard,
+            labelKind: LabelKind = .classes
         ) {
             precondition(
                 delimiter.isASCII && delimiter != "\"" && delimiter != "\n" && delimiter != "\r"
@@ -79,6 +92,7 @@ public struct CSVTable: Sendable, Equatable {
             self.allowNonFinite = allowNonFinite
             self.classCount = classCount
             self.limits = limits
+            self.labelKind = labelKind
         }
     }
 
@@ -90,16 +104,18 @@ public struct CSVTable: Sendable, Equatable {
     public let featureCount: Int
     /// The feature values, row-major: `rowCount × featureCount`.
     public let features: [Float]
-    /// The class index of each row.
+    /// The class index of each row (empty when ``Options/labelKind`` is `.numeric`).
     public let labels: [Int]
     /// The label text of each class index when labels were mapped from (non-integer or negative) values, else `nil`.
     public let classNames: [String]?
     /// The number of classes: the number of ``classNames`` for text labels, else ``Options/classCount`` when
     /// declared, else the largest label + 1.
     public let classCount: Int
+    /// The numeric target of each row when ``Options/labelKind`` is `.numeric`, else `nil`.
+    public let targets: [Float]?
 
     /// The number of data rows.
-    public var rowCount: Int { labels.count }
+    public var rowCount: Int { features.count / featureCount }
 
     /// Reads and parses the CSV file at `path` (gzip-compressed or not).
     ///
@@ -190,6 +206,7 @@ public struct CSVTable: Sendable, Equatable {
         var features: [Float] = []
         var labelTexts: [String] = []
         var labelLines: [Int] = []
+        var targets: [Float] = []
         var line = firstLine
         if hasHeader {
             featureNames = first.indices.filter { $0 != labelIndex }.map { first[$0] }
@@ -212,6 +229,18 @@ public struct CSVTable: Sendable, Equatable {
             for (column, field) in fields.enumerated() {
                 if column == labelIndex {
                     guard !field.isEmpty else { throw .invalidCSV(file: nil, line: line, reason: "empty label") }
+                    if options.labelKind == .numeric {
+                        guard let value = Float(field) else {
+                            throw .invalidCSV(
+                                file: nil, line: line,
+                                reason: "column \(column + 1): the numeric target \"\(field)\" is not a number")
+                        }
+                        if !options.allowNonFinite, !value.isFinite {
+                            throw .nonFiniteCSV(file: nil, line: line, column: column + 1, text: field)
+                        }
+                        targets.append(value)
+                        continue
+                    }
                     labelTexts.append(field)
                     labelLines.append(line)
                 } else {
@@ -230,8 +259,15 @@ public struct CSVTable: Sendable, Equatable {
             line = next
         }
 
-        let (labels, classNames, classCount) = try CSVTable.classes(
-            of: labelTexts, lines: labelLines, declared: options.classCount, limit: options.limits.maxClassCount)
+        let (labels, classNames, classCount): ([Int], [String]?, Int) =
+            if options.labelKind == .numeric {
+                ([], nil, 0)
+            } else {
+                try CSVTable.classes(
+                    of: labelTexts, lines: labelLines, declared: options.classCount,
+                    limit: options.limits.maxClassCount)
+            }
+        self.targets = options.labelKind == .numeric ? targets : nil
         self.labels = labels
         self.classNames = classNames
         self.classCount = classCount

@@ -207,6 +207,11 @@ public enum AnalyzeCommand {
         guard let test = data.test else {
             throw RunnerError.missingData("recipe \(recipe.name) has no test set to analyse on")
         }
+        guard test.isLabelled else {
+            throw RunnerError.invalidData(
+                "`mixup analyze` measures classifiers; the test set of recipe \(recipe.name) has no class labels"
+                    + (test.isRegression ? " (it is a regression recipe: see test_mse in its summary.json)" : ""))
+        }
         var generator = SeededGenerator(seed: checkpoint.seed)
         let variant = checkpoint.metadata["strategy"].flatMap { recipe.variantModels[$0] }
         let model = try (variant ?? recipe.model)(&generator)

@@ -291,8 +291,8 @@ public enum RecipeCommand {
             }
             runs.append((regularizer, trainer.model, result))
             // The recipe's validation split (held-out training samples) is evaluated on the same weights as the test.
-            let validationError = data.validation.map { validation in
-                rounded(Evaluation.of(trainer.evaluatedModel, on: validation).error)
+            let validationError = data.validation.flatMap { validation in
+                validation.isRegression ? nil : rounded(Evaluation.of(trainer.evaluatedModel, on: validation).error)
             }
             results.append(
                 RunSummary.StrategyResult(
@@ -300,7 +300,9 @@ public enum RecipeCommand {
                     testNLL: result.test.map { rounded($0.negativeLogLikelihood) }, steps: result.steps,
                     seconds: rounded(result.seconds), output: output, validationError: validationError,
                     evaluatedWeights: trainer.objective.evaluatedWeights,
-                    testECE: result.test?.expectedCalibrationError.map(rounded)))
+                    testECE: result.test?.expectedCalibrationError.map(rounded),
+                    testMSE: result.regressionTest.map { rounded($0.meanSquaredError) },
+                    testRMSE: result.regressionTest.map { rounded($0.rootMeanSquaredError) }))
         }
         reporter.output(ResultTable(rows: runs.map { ($0.regularizer.name, $0.result) }).render())
         do {
@@ -316,7 +318,8 @@ public enum RecipeCommand {
             limit: options.limit, labels: options.labels, maximumSteps: options.maximumSteps,
             seconds: rounded(Date().timeIntervalSince(start)), output: root, testError: single?.testError,
             testNLL: single?.testNLL, results: results, validationError: single?.validationError,
-            evaluatedWeights: single?.evaluatedWeights, testECE: single?.testECE)
+            evaluatedWeights: single?.evaluatedWeights, testECE: single?.testECE, testMSE: single?.testMSE,
+            testRMSE: single?.testRMSE)
         reporter.summary(summary)
         do {
             try RunReport.finishRun(

@@ -11,9 +11,19 @@ public struct ResultTable {
 
     /// The table as aligned text.
     public func render() -> String {
-        let header = ["strategy", "train acc (mixed)", "test error", "test NLL", "seconds"]
+        let regression = rows.contains { $0.result.regressionTest != nil }
+        let header =
+            regression
+            ? ["strategy", "train MSE (mixed)", "test MSE", "test RMSE", "seconds"]
+            : ["strategy", "train acc (mixed)", "test error", "test NLL", "seconds"]
         var lines = [header]
-        for (strategy, result) in rows {
+        for (strategy, result) in rows where regression {
+            let train = result.reports.last.map { String(format: "%.5g", $0.trainLoss) } ?? "-"
+            let mse = result.regressionTest.map { String(format: "%.5g", $0.meanSquaredError) } ?? "-"
+            let rmse = result.regressionTest.map { String(format: "%.5g", $0.rootMeanSquaredError) } ?? "-"
+            lines.append([strategy, train, mse, rmse, String(format: "%.1f", result.seconds)])
+        }
+        for (strategy, result) in rows where !regression {
             let train = result.reports.last.map { String(format: "%.2f%%", 100 * $0.trainAccuracy) } ?? "-"
             let error = result.test.map { String(format: "%.2f%%", 100 * $0.error) } ?? "-"
             let nll = result.test.map { String(format: "%.4f", $0.negativeLogLikelihood) } ?? "-"

@@ -21,7 +21,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var seconds: Double
     /// The output folder.
     public var output: String
-    /// The final test error of the one trained model; `nil` in a comparison (see ``results``) or without test data.
+    /// The final test error of the one trained model; `nil` in a comparison (see ``results``), without test data, or
+    /// for a regression run (see ``testMSE``).
     public var testError: Double?
     /// The final test negative log-likelihood of the one trained model; `nil` in a comparison or without test data.
     public var testNLL: Double?
@@ -36,13 +37,18 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// Which weights the one trained model's errors are of: `"final"`, or e.g. `"ema-0.999-bn10000"` for an EMA copy
     /// with re-estimated BatchNorm statistics (see `EMAEvaluatedObjective`); `nil` in a comparison.
     public var evaluatedWeights: String?
+    /// The final test mean squared error of the one trained model of a regression run (`RegressionEvaluation`); `nil`
+    /// in a comparison, without test data, or for a classification run.
+    public var testMSE: Double?
+    /// The final test root mean squared error (√``testMSE``), under the same conditions.
+    public var testRMSE: Double?
 
     /// Creates a summary.
     public init(
         recipe: String, strategy: String, seed: UInt64, epochs: Int, batchSize: Int, limit: Int?, labels: Int?,
         maximumSteps: Int?, seconds: Double, output: String, testError: Double?, testNLL: Double?,
         results: [StrategyResult], validationError: Double? = nil, evaluatedWeights: String? = nil,
-        testECE: Double? = nil
+        testECE: Double? = nil, testMSE: Double? = nil, testRMSE: Double? = nil
     ) {
         self.recipe = recipe
         self.strategy = strategy
@@ -60,13 +66,15 @@ public struct RunSummary: Codable, Equatable, Sendable {
         self.validationError = validationError
         self.evaluatedWeights = evaluatedWeights
         self.testECE = testECE
+        self.testMSE = testMSE
+        self.testRMSE = testRMSE
     }
 
     /// The outcome of one trained model.
     public struct StrategyResult: Codable, Equatable, Sendable {
         /// The regularizer's name.
         public var strategy: String
-        /// Final test error in [0, 1], when there is test data.
+        /// Final test error in [0, 1], when there is classification test data.
         public var testError: Double?
         /// Final test negative log-likelihood, when there is test data.
         public var testNLL: Double?
@@ -82,11 +90,16 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var validationError: Double?
         /// Which weights were evaluated (`"final"`, `"ema-0.999"`, …).
         public var evaluatedWeights: String?
+        /// Final test mean squared error, when there is regression test data.
+        public var testMSE: Double?
+        /// Final test root mean squared error, when there is regression test data.
+        public var testRMSE: Double?
 
         /// Creates a result.
         public init(
             strategy: String, testError: Double?, testNLL: Double?, steps: Int, seconds: Double, output: String,
-            validationError: Double? = nil, evaluatedWeights: String? = nil, testECE: Double? = nil
+            validationError: Double? = nil, evaluatedWeights: String? = nil, testECE: Double? = nil,
+            testMSE: Double? = nil, testRMSE: Double? = nil
         ) {
             self.strategy = strategy
             self.testError = testError
@@ -97,6 +110,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
             self.validationError = validationError
             self.evaluatedWeights = evaluatedWeights
             self.testECE = testECE
+            self.testMSE = testMSE
+            self.testRMSE = testRMSE
         }
 
         enum CodingKeys: String, CodingKey {
@@ -104,6 +119,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
             case testError = "test_error"
             case testNLL = "test_nll"
             case testECE = "test_ece"
+            case testMSE = "test_mse"
+            case testRMSE = "test_rmse"
             case validationError = "validation_error"
             case evaluatedWeights = "evaluated_weights"
         }
@@ -116,6 +133,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
         case testError = "test_error"
         case testNLL = "test_nll"
         case testECE = "test_ece"
+        case testMSE = "test_mse"
+        case testRMSE = "test_rmse"
         case validationError = "validation_error"
         case evaluatedWeights = "evaluated_weights"
     }

@@ -53,10 +53,17 @@ public final class ConsoleTrainingReporter: TrainingReporter {
     public func epochFinished(_ report: EpochReport, epochs: Int, label: String) {
         guard style != .silent else { return }
         var line = String(
-            format: "%@ epoch %d/%d loss %.4f mixed-batch-acc %.2f%%", label, report.epoch, epochs, report.trainLoss,
-            100 * report.trainAccuracy)
+            format: "%@ epoch %d/%d loss %.4f", label, report.epoch, epochs, report.trainLoss)
+        // A regression run has no classes to be accurate on.
+        if report.regressionTest == nil {
+            line += String(format: " mixed-batch-acc %.2f%%", 100 * report.trainAccuracy)
+        }
         if let test = report.test {
             line += String(format: " test-err %.2f%% test-nll %.4f", 100 * test.error, test.negativeLogLikelihood)
+        }
+        if let regression = report.regressionTest {
+            line += String(
+                format: " test-mse %.5g test-rmse %.5g", regression.meanSquaredError, regression.rootMeanSquaredError)
         }
         line += String(
             format: " lr %.4g %.0f samples/s %.1fs", report.learningRate, report.samplesPerSecond, report.elapsedSeconds

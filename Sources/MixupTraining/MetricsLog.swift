@@ -52,6 +52,10 @@ struct MetricsLog {
             object["test_accuracy"] = test.accuracy
             object["test_nll"] = test.negativeLogLikelihood
         }
+        if let regression = report.regressionTest {
+            object["test_mse"] = regression.meanSquaredError
+            object["test_rmse"] = regression.rootMeanSquaredError
+        }
         for (key, value) in report.extra { object[key] = value }
         do {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -128,9 +128,11 @@ public final class Trainer {
             reporter.epochFinished(report, epochs: configuration.epochs, label: label)
             for hook in hooks.epochEnd { hook(report) }
         }
-        let final = testSet.map { Evaluation.of(evaluatedModel, on: $0) }
+        let final = testSet.flatMap { $0.isRegression ? nil : Evaluation.of(evaluatedModel, on: $0) }
+        let regression = testSet.flatMap { $0.isRegression ? RegressionEvaluation.of(evaluatedModel, on: $0) : nil }
         return TrainingResult(
-            reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: position.globalStep)
+            reports: reports, test: final, seconds: Date().timeIntervalSince(runStart), steps: position.globalStep,
+            regressionTest: regression)
     }
 
     /// Where the run stands: the next epoch, the next step in it, steps taken, and the last checkpoint written.
@@ -180,13 +182,14 @@ public final class Trainer {
         }
         let epochSeconds = Date().timeIntervalSince(epochStart)
         let isLast = epoch == configuration.epochs - 1 || position.globalStep >= stopStep
-        let evaluation = testSet.flatMap { set in
-            (isLast || (epoch + 1) % configuration.evaluationInterval == 0)
-                ? Evaluation.of(evaluatedModel, on: set) : nil
+        let evaluated = testSet.flatMap { set in
+            (isLast || (epoch + 1) % configuration.evaluationInterval == 0) ? set : nil
         }
+        let evaluation = evaluated.flatMap { $0.isRegression ? nil : Evaluation.of(evaluatedModel, on: $0) }
+        let regression = evaluated.flatMap { $0.isRegression ? RegressionEvaluation.of(evaluatedModel, on: $0) : nil }
         let report = EpochReport(
             epoch: epoch + 1, trainLoss: lossSum / Double(max(steps, 1)),
-            trainAccuracy: Double(correct) / Double(max(seen, 1)), test: evaluation,
+            trainAccuracy: Double(correct) / Double(max(seen, 1)), test: evaluation, regressionTest: regression,
             learningRate: Double(optimizer.learningRate), samplesPerSecond: Double(seen) / max(epochSeconds, 1e-9),
             elapsedSeconds: Date().timeIntervalSince(runStart),
             extra: extraSums.mapValues { $0 / Double(max(steps, 1)) })
@@ -306,10 +309,12 @@ public final class Trainer {
 public struct TrainingResult: Sendable {
     /// One report per epoch run in this call.
     public let reports: [EpochReport]
-    /// The final test evaluation, when a test set was given.
+    /// The final test evaluation, when a classification test set was given.
     public let test: Evaluation?
     /// Wall-clock seconds of this call.
     public let seconds: Double
     /// Optimizer steps taken in total (including before a resume).
     public let steps: Int
+    /// The final test evaluation, when a regression test set (``Dataset/isRegression``) was given.
+    public var regressionTest: RegressionEvaluation? = nil
 }

@@ -4,9 +4,9 @@ import MixupTensor
 public struct TrainingBatch {
     /// `[batch] + sampleShape` labelled inputs (augmented if the run augments).
     public let inputs: Tensor
-    /// The class of each labelled input.
+    /// The class of each labelled input (empty for a regression batch).
     public let labels: [Int]
-    /// `[batch, classes]` one-hot targets of `labels`.
+    /// `[batch, classes]` one-hot targets of `labels`, or a regression batch's numeric targets `[batch, outputs]`.
     public let targets: Tensor
     /// `[unlabelledBatch] + sampleShape` unlabelled inputs for semi-supervised objectives, or `nil`.
     public let unlabelled: Tensor?
@@ -24,6 +24,21 @@ public struct TrainingBatch {
         self.inputs = inputs
         self.labels = labels
         self.targets = .oneHot(labels, classCount: classCount)
+        self.unlabelled = unlabelled
+        self.epoch = epoch
+        self.stepInEpoch = stepInEpoch
+        self.globalStep = globalStep
+        self.totalSteps = totalSteps
+    }
+
+    /// Creates a regression batch: numeric `targets` `[batch, outputs]`, no class labels.
+    public init(
+        inputs: Tensor, regressionTargets targets: Tensor, unlabelled: Tensor?, epoch: Int, stepInEpoch: Int,
+        globalStep: Int, totalSteps: Int
+    ) {
+        self.inputs = inputs
+        self.labels = []
+        self.targets = targets
         self.unlabelled = unlabelled
         self.epoch = epoch
         self.stepInEpoch = stepInEpoch

@@ -29,8 +29,10 @@ public struct EpochReport: Sendable, Codable, Equatable {
     public let trainLoss: Double
     /// Training accuracy against the dominant class of each training target (the label itself when not mixed).
     public let trainAccuracy: Double
-    /// The test evaluation, when one was run.
+    /// The test evaluation, when one was run on a classification test set.
     public let test: Evaluation?
+    /// The test evaluation, when one was run on a regression test set (``Dataset/isRegression``).
+    public let regressionTest: RegressionEvaluation?
     /// The learning rate of the last step.
     public let learningRate: Double
     /// Training throughput in samples per second.

@@ -59,8 +59,9 @@ public final class TrainingLoop {
         configuration: TrainerConfiguration
     ) throws(TrainingError) {
         try configuration.validate()
-        guard trainingSet.isLabelled, trainingSet.count > 0 else {
-            throw .invalidConfiguration("the training set \(trainingSet.name) must be labelled and non-empty")
+        guard trainingSet.isLabelled || trainingSet.isRegression, trainingSet.count > 0 else {
+            throw .invalidConfiguration(
+                "the training set \(trainingSet.name) must be labelled (or have regression targets) and non-empty")
         }
         if let unlabelledSet, unlabelledSet.count == 0 {
             throw .invalidConfiguration("the unlabelled set \(unlabelledSet.name) is empty")
@@ -179,6 +180,11 @@ public final class TrainingLoop {
             inputs = augment(inputs, &generator)
             if let u = unlabelled { unlabelled = augment(u, &generator) }
         }
+        if trainingSet.isRegression {
+            return TrainingBatch(
+                inputs: inputs, regressionTargets: trainingSet.targets(at: indices), unlabelled: unlabelled,
+                epoch: epoch, stepInEpoch: step, globalStep: globalStep, totalSteps: totalSteps)
+        }
         return TrainingBatch(
             inputs: inputs, labels: trainingSet.labels(at: indices), classCount: trainingSet.classCount,
             unlabelled: unlabelled, epoch: epoch, stepInEpoch: step, globalStep: globalStep, totalSteps: totalSteps)
@@ -215,12 +221,16 @@ public final class TrainingLoop {
         }
         objective.didUpdate(model: model, globalStep: globalStep + 1)
         for hook in hooks.step { hook(globalStep + 1) }
-        // Accuracy against the dominant class of each (possibly mixed) target: for unmixed batches, the label.
-        let predictions = result.logits.argmax(alongAxis: 1)
-        let dominant = result.targets.soft.argmax(alongAxis: 1)
-        let correct = predictions.count == dominant.count ? zip(predictions, dominant).filter { $0 == $1 }.count : 0
+        // Accuracy against the dominant class of each (possibly mixed) target: for unmixed batches, the label. A
+        // regression batch has no classes (0 correct).
+        var correct = 0
+        if !trainingSet.isRegression {
+            let predictions = result.logits.argmax(alongAxis: 1)
+            let dominant = result.targets.soft.argmax(alongAxis: 1)
+            correct = predictions.count == dominant.count ? zip(predictions, dominant).filter { $0 == $1 }.count : 0
+        }
         return StepOutcome(
-            loss: value, correct: correct, samples: batch.labels.count, metrics: result.metrics,
+            loss: value, correct: correct, samples: batch.inputs.shape[0], metrics: result.metrics,
             learningRate: optimizer.learningRate)
     }
 

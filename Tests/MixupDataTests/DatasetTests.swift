@@ -80,3 +80,30 @@ private func sixPoints() throws -> Dataset {
     let error = #expect(throws: DataError.self) { try images.reshapingSamples(to: [3]) }
     #expect(error?.description.contains("images") == true)
 }
+
+@Test func regressionDatasetsCarryTheirTargetsThroughSubsetsAndSplits() throws {
+    let data = try Dataset(
+        name: "line", sampleShape: [1], samples: [0, 1, 2, 3, 4], targets: [0, 1, 10, 11, 20, 21, 30, 31, 40, 41],
+        targetWidth: 2)
+    #expect(data.isRegression && !data.isLabelled && data.classCount == 0 && data.targetWidth == 2)
+    #expect(data.targets(at: [3, 0]).scalars == [30, 31, 0, 1] && data.targets(at: [3, 0]).shape == [2, 2])
+    let picked = data.subset([4, 1])
+    #expect(picked.samples == [4, 1] && picked.targets == [40, 41, 10, 11] && picked.targetWidth == 2)
+    var generator = SeededGenerator(seed: 3)
+    let parts = data.split(fraction: 0.6, using: &generator)
+    for part in [parts.training, parts.validation] {
+        for row in 0..<part.count {
+            let index = Int(part.samples[row])
+            #expect(part.targets(at: [row]).scalars == data.targets(at: [index]).scalars)
+        }
+    }
+    #expect(data.removingLabels().targets == nil)
+    let short = #expect(throws: DataError.self) {
+        try Dataset(name: "short", sampleShape: [1], samples: [1, 2], targets: [1])
+    }
+    #expect(short?.description.contains("short") == true)
+    let nan = #expect(throws: DataError.self) {
+        try Dataset(name: "nan", sampleShape: [1], samples: [1, 2], targets: [1, .nan])
+    }
+    #expect(nan?.description.contains("nan") == true)
+}

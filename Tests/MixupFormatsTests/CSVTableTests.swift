@@ -205,4 +205,28 @@ import Testing
         #expect(table.classCount == 1)
         #expect(table.classNames == ["versicolor"])
     }
+
+    @Test func numericTargetsAreKeptAsNumbersAndBadOnesNamed() throws {
+        let text = "x,price,y\n1,2.5,3\n4,-0.25,6\n7,1e3,9\n"
+        let table = try CSVTable(text: text, options: .init(labelColumn: .name("price"), labelKind: .numeric))
+        #expect(table.targets == [2.5, -0.25, 1000])
+        #expect(table.features == [1, 3, 4, 6, 7, 9] && table.featureCount == 2 && table.rowCount == 3)
+        #expect(table.labels.isEmpty && table.classCount == 0 && table.classNames == nil)
+        #expect(try CSVTable(text: text).targets == nil, "class labels by default")
+        let word = #expect(throws: FormatError.self) {
+            try CSVTable(text: "x,y\n1,2\n3,cheap\n", options: .init(labelKind: .numeric))
+        }
+        guard case .invalidCSV(_, 3, let reason) = word else {
+            Issue.record("expected invalidCSV on line 3, got \(String(describing: word))")
+            return
+        }
+        #expect(reason.contains("\"cheap\""), "\(reason)")
+        let nan = #expect(throws: FormatError.self) {
+            try CSVTable(text: "x,y\n1,nan\n", options: .init(labelKind: .numeric))
+        }
+        #expect(nan?.description.contains("nan") == true)
+        // Many distinct values are targets, not classes beyond the class bound.
+        let many = (0..<2000).map { "\($0),\(Double($0) * 0.5)" }.joined(separator: "\n")
+        #expect(try CSVTable(text: many, options: .init(labelKind: .numeric)).targets?.count == 2000)
+    }
 }

@@ -89,6 +89,7 @@ import Testing
                 "spirals", "mnist-mlp", "mnist-cnn", "cifar-preactresnet18", "cifar-resnet20", "mnist-supervised",
                 "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher", "mnist-vat", "mnist-ict-vat",
                 "mnist-flattening", "mnist-label-noise", "mnist-bottleneck2d", "spirals-panel", "tabular",
+                "regression",
             ])
         #expect(BuiltinRecipes.all.allSatisfy { !$0.summary.isEmpty })
 
