@@ -56,7 +56,10 @@ public struct Evaluation: Sendable, Equatable, Codable {
             let probabilities = logits.softmax().scalars
             for (row, (prediction, label)) in zip(predictions, labels).enumerated() {
                 let confidence = Double(probabilities[row * classes + prediction])
-                let bin = Swift.min(bins - 1, Swift.max(0, Int((confidence * Double(bins)).rounded(.up)) - 1))
+                // A NaN confidence (NaN logits) goes to the first bin instead of trapping in Int(_:); the ECE is
+                // then NaN, as the NLL is.
+                let scaled = (confidence * Double(bins)).rounded(.up)
+                let bin = scaled.isFinite ? Swift.min(bins - 1, Swift.max(0, Int(scaled) - 1)) : 0
                 binCounts[bin] += 1
                 binConfidence[bin] += confidence
                 binCorrect[bin] += prediction == label ? 1 : 0

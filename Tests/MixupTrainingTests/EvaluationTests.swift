@@ -51,6 +51,15 @@ import Testing
         #expect(abs(expected - 0.303378) < 1e-6, "the hand computation itself")
     }
 
+    /// NaN logits (a diverged model) give a NaN ECE, as they give a NaN NLL — never a trap.
+    @Test func nonFiniteLogitsDoNotTrap() throws {
+        let linear = Self.identityLinear()
+        linear.weight.value = Tensor(shape: [2, 2], scalars: [.nan, 0, 0, 1])
+        let evaluation = Evaluation.of(linear, on: try Self.dataset())
+        #expect(evaluation.count == 5)
+        #expect(evaluation.expectedCalibrationError?.isNaN == true)
+    }
+
     @Test func evaluationUsesInferenceMode() throws {
         // Dropout with p = 0.9 would scramble a training-mode forward pass; evaluation must be deterministic.
         var generator = SeededGenerator(seed: 1)
