@@ -1,4 +1,4 @@
-import MixupTensor
+@_spi(MixupEngine) import MixupTensor
 
 /// Standard on-the-fly data augmentation for image batches: random crop with zero padding, random horizontal flip and
 /// additive Gaussian noise, applied independently to each sample.
@@ -78,6 +78,8 @@ public struct ImageAugmentation: Sendable, Equatable {
         let std = noiseStandardDeviation
         let span = 2 * padding + 1
 
+        // The noise's uniforms are drawn in the documented order, the transforms afterwards on the compute threads.
+        var noise = NormalDraws(capacity: noisy ? batch.count : 0)
         let result = [Float](unsafeUninitializedCapacity: batch.count) { destination, initialized in
             batch.scalars.withUnsafeBufferPointer { source in
                 for sample in 0..<count {
@@ -110,13 +112,11 @@ public struct ImageAugmentation: Sendable, Equatable {
                     } else {
                         for i in base..<(base + sampleSize) { destination[i] = source[i] }
                     }
-                    if noisy {
-                        for i in base..<(base + sampleSize) {
-                            destination[i] += std * Float(generator.nextNormal())
-                        }
-                    }
+                    if noisy { noise.draw(sampleSize, using: &generator) }
                 }
             }
+            // Samples are visited in order, so draw i belongs to element i.
+            if noisy && batch.count > 0 { noise.add(scaledBy: std, to: destination.baseAddress!) }
             initialized = batch.count
         }
         return Tensor(shape: batch.shape, scalars: result)

@@ -1,5 +1,5 @@
 import Foundation
-import MixupTensor
+@_spi(MixupEngine) import MixupTensor
 
 /// Adam (Kingma & Ba 2015) with bias correction; with `decoupledWeightDecay` it is AdamW (Loshchilov & Hutter 2019),
 /// otherwise weight decay is an L2 term added to the gradient.
@@ -54,20 +54,29 @@ public final class Adam: Optimizer {
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.gradient else { continue }
             var theta = parameter.value.scalars
+            // Taken out of the optimizer's storage so that the buffers are uniquely referenced: updated in place.
             var m = firstMoments[index] ?? [Float](repeating: 0, count: theta.count)
             var v = secondMoments[index] ?? [Float](repeating: 0, count: theta.count)
+            firstMoments[index] = nil
+            secondMoments[index] = nil
+            let count = theta.count
             theta.withUnsafeMutableBufferPointer { t in
-                m.withUnsafeMutableBufferPointer { mp in
-                    v.withUnsafeMutableBufferPointer { vp in
-                        gradient.scalars.withUnsafeBufferPointer { g in
-                            for i in 0..<t.count {
-                                var d = g[i]
-                                if decoupled { t[i] -= lr * wd * t[i] } else { d += wd * t[i] }
-                                mp[i] = b1 * mp[i] + (1 - b1) * d
-                                vp[i] = b2 * vp[i] + (1 - b2) * d * d
-                                let mHat = mp[i] / correction1
-                                let vHat = vp[i] / correction2
-                                t[i] -= lr * mHat / (vHat.squareRoot() + eps)
+                m.withUnsafeMutableBufferPointer { mb in
+                    v.withUnsafeMutableBufferPointer { vb in
+                        gradient.scalars.withUnsafeBufferPointer { gb in
+                            guard count > 0 else { return }
+                            let tp = t.baseAddress!, mp = mb.baseAddress!, vp = vb.baseAddress!, g = gb.baseAddress!
+                            // Elementwise, so the chunking (by thread count) does not change any result.
+                            Parallel.forEachChunk(count, costPerItem: 8) { range in
+                                for i in range {
+                                    var d = g[i]
+                                    if decoupled { tp[i] -= lr * wd * tp[i] } else { d += wd * tp[i] }
+                                    mp[i] = b1 * mp[i] + (1 - b1) * d
+                                    vp[i] = b2 * vp[i] + (1 - b2) * d * d
+                                    let mHat = mp[i] / correction1
+                                    let vHat = vp[i] / correction2
+                                    tp[i] -= lr * mHat / (vHat.squareRoot() + eps)
+                                }
                             }
                         }
                     }

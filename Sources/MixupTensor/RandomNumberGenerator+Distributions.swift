@@ -37,7 +37,7 @@ extension RandomNumberGenerator {
         var u1 = nextUnitDouble()
         while u1 <= .leastNormalMagnitude { u1 = nextUnitDouble() }
         let u2 = nextUnitDouble()
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+        return boxMullerNormal(u1, u2)
     }
 
     /// `true` with probability `p`.
@@ -113,4 +113,11 @@ extension RandomNumberGenerator {
             array.swapAt(i, nextIndex(below: i + 1))
         }
     }
+}
+
+/// The Box–Muller transform of ``RandomNumberGenerator/nextNormal()``: a standard normal from `u1` ∈ (0, 1) and
+/// `u2` ∈ [0, 1). Shared with ``NormalDraws`` so that both give the same value bit for bit.
+@inline(__always)
+func boxMullerNormal(_ u1: Double, _ u2: Double) -> Double {
+    (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
 }

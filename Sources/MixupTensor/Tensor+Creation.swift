@@ -32,8 +32,13 @@ extension Tensor {
         precondition(
             standardDeviation >= 0, "normal: standard deviation must be non-negative, got \(standardDeviation)")
         let count = shape.reduce(1, *)
-        var values = [Float](repeating: 0, count: count)
-        for i in 0..<count { values[i] = mean + standardDeviation * Float(generator.nextNormal()) }
+        var values = [Float](repeating: mean, count: count)
+        var draws = NormalDraws(capacity: count)
+        draws.draw(count, using: &generator)
+        // mean + s·z, as a sum in the other order (IEEE addition commutes): the same values as a loop of nextNormal().
+        if count > 0 {
+            values.withUnsafeMutableBufferPointer { draws.add(scaledBy: standardDeviation, to: $0.baseAddress!) }
+        }
         return Tensor(shape: shape, scalars: values)
     }
 

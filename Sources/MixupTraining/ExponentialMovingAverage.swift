@@ -1,5 +1,5 @@
 import MixupNN
-import MixupTensor
+@_spi(MixupEngine) import MixupTensor
 
 /// Moves every parameter of `average` towards `model`'s: θ′ ← α·θ′ + (1 − α)·θ, and copies `model`'s buffers (e.g.
 /// BatchNorm running statistics) into `average`. The EMA step of Mean Teacher's teacher and of EMA evaluation.
@@ -11,9 +11,15 @@ import MixupTensor
 public func updateExponentialMovingAverage(_ average: any Layer, toward model: any Layer, alpha: Float) {
     for (s, t) in zip(model.allParameters, average.allParameters) where s.value.shape == t.value.shape {
         var values = t.value.scalars
+        let count = values.count
         s.value.scalars.withUnsafeBufferPointer { source in
             values.withUnsafeMutableBufferPointer { target in
-                for i in 0..<target.count { target[i] = alpha * target[i] + (1 - alpha) * source[i] }
+                guard count > 0 else { return }
+                let sp = source.baseAddress!, tp = target.baseAddress!
+                // Elementwise: the chunking does not change any value.
+                Parallel.forEachChunk(count, costPerItem: 2) { range in
+                    for i in range { tp[i] = alpha * tp[i] + (1 - alpha) * sp[i] }
+                }
             }
         }
         t.value = Tensor(shape: t.value.shape, scalars: values)

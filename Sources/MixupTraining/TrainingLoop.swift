@@ -2,7 +2,7 @@ import Foundation
 import MixupData
 import MixupMixing
 import MixupNN
-import MixupTensor
+@_spi(MixupEngine) import MixupTensor
 
 /// The training loop proper: which samples each step sees, and one optimizer step at a time. It writes nothing and
 /// knows nothing of checkpoints, metrics or signals — ``Trainer`` drives it and owns those.
@@ -241,7 +241,26 @@ public final class TrainingLoop {
 
     /// The name of the first tensor holding a NaN or infinite value.
     static func firstNonFinite(_ tensors: [(String, Tensor)]) -> String? {
-        tensors.first { !$0.1.scalars.allSatisfy(\.isFinite) }?.0
+        tensors.first { !allFinite($0.1.scalars) }?.0
+    }
+
+    /// Whether every element is finite, checked on the compute threads for large arrays.
+    static func allFinite(_ values: [Float]) -> Bool {
+        let count = values.count
+        let chunks = Parallel.chunkCount(count, costPerItem: 1)
+        var finite = [Bool](repeating: true, count: chunks)
+        values.withUnsafeBufferPointer { v in
+            finite.withUnsafeMutableBufferPointer { f in
+                let fp = f.baseAddress!
+                Parallel.forEachChunk(count, chunks: chunks) { chunk, range in
+                    // NaN and ±∞ are the values whose exponent bits are all ones; integer ops, so this vectorises.
+                    var nonFinite: UInt32 = 0
+                    for i in range { nonFinite |= (v[i].bitPattern & 0x7f80_0000) == 0x7f80_0000 ? 1 : 0 }
+                    fp[chunk] = nonFinite == 0
+                }
+            }
+        }
+        return !finite.contains(false)
     }
 }
 
