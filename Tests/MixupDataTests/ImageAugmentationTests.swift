@@ -83,3 +83,35 @@ private var batch: Tensor { Tensor(shape: [2, 1, 3, 3], scalars: (1...18).map(Fl
     #expect(abs(deviation - 0.5) < 0.02)
     #expect(!output.requiresGradient)
 }
+
+@Test func noiseFollowsTheDocumentedDrawOrderOnEveryThreadCount() {
+    // Per sample: crop offsets, flip decision, then one nextNormal() per element. The noise's transforms run on the
+    // compute threads; the values must still be exactly those of this sequential reference.
+    let images = Tensor(shape: [40, 1, 8, 8], scalars: (0..<2560).map { Float($0 % 7) })
+    let augmentation = ImageAugmentation(padding: 1, flipProbability: 0.5, noiseStandardDeviation: 0.3)
+    var reference = SeededGenerator(seed: 5)
+    var expected = [Float]()
+    for sample in 0..<40 {
+        let dy = reference.nextIndex(below: 3) - 1
+        let dx = reference.nextIndex(below: 3) - 1
+        let flipped = reference.nextBernoulli(0.5)
+        for y in 0..<8 {
+            for x in 0..<8 {
+                let sy = y + dy, sx = (flipped ? 7 - x : x) + dx
+                let inside = sy >= 0 && sy < 8 && sx >= 0 && sx < 8
+                expected.append(inside ? images.scalars[sample * 64 + sy * 8 + sx] : 0)
+            }
+        }
+        for i in (sample * 64)..<(sample * 64 + 64) { expected[i] += 0.3 * Float(reference.nextNormal()) }
+    }
+    let previous = ComputeThreads.count
+    defer { ComputeThreads.set(previous) }
+    for threads in [1, 2, 3] {
+        ComputeThreads.set(threads)
+        var generator = SeededGenerator(seed: 5)
+        let output = augmentation.apply(to: images, using: &generator)
+        #expect(output.scalars == expected, "\(threads) threads")
+        var after = reference  // a copy of the reference's state after all its draws
+        #expect(generator.next() == after.next(), "\(threads) threads: the generator advanced differently")
+    }
+}

@@ -14,6 +14,33 @@ import _MixupTestSupport
         expectClose(p.value.scalars, [0.99, 1.01, 0.99, 1.01, 0.99], tolerance: 1e-6)
     }
 
+    @Test func largeParametersGiveTheSameStepsOnEveryThreadCount() {
+        // 200,000 elements: the update is split over the compute threads; it is elementwise, so every thread count
+        // must give the single-threaded values bit for bit, for Adam and for AdamW.
+        var generator = SeededGenerator(seed: 3)
+        let start = Tensor.uniform([200_000], lower: -1, upper: 1, using: &generator)
+        let gradients = (0..<3).map { _ in Tensor.uniform([200_000], lower: -2, upper: 2, using: &generator) }
+        func run(threads: Int, decoupled: Bool) -> [Float] {
+            let previous = ComputeThreads.count
+            ComputeThreads.set(threads)
+            defer { ComputeThreads.set(previous) }
+            let p = Parameter(start)
+            let optimizer = Adam(
+                parameters: [p], learningRate: 0.01, weightDecay: 0.1, decoupledWeightDecay: decoupled)
+            for g in gradients {
+                p.gradient = g
+                optimizer.step()
+            }
+            return p.value.scalars
+        }
+        for decoupled in [false, true] {
+            let single = run(threads: 1, decoupled: decoupled)
+            #expect(single != start.scalars)
+            #expect(run(threads: 2, decoupled: decoupled) == single, "decoupled \(decoupled)")
+            #expect(run(threads: 3, decoupled: decoupled) == single, "decoupled \(decoupled)")
+        }
+    }
+
     @Test func twoStepsMatchTheFormula() {
         let p = Parameter(Tensor([0.5, -1]))
         let lr: Float = 0.1, b1: Float = 0.8, b2: Float = 0.9, eps: Float = 1e-6

@@ -27,6 +27,31 @@ import _MixupTestSupport
         return (withoutGradients { f(inputs) }, gradients)
     }
 
+    @Test func normalDrawsEqualSequentialNextNormalBitForBit() {
+        // 5,000 draws: above the threshold at which the transforms are split over threads.
+        var reference = SeededGenerator(seed: 17)
+        let expected = (0..<5000).map { _ in Float(0.25) + 1.5 * Float(reference.nextNormal()) }
+        for threads in [1, 2, 4] {
+            Self.withThreads(threads) {
+                var generator = SeededGenerator(seed: 17)
+                var draws = NormalDraws(capacity: 5000)
+                draws.draw(1000, using: &generator)
+                draws.draw(4000, using: &generator)
+                #expect(draws.count == 5000)
+                var values = [Float](repeating: 0.25, count: 5000)
+                values.withUnsafeMutableBufferPointer { draws.add(scaledBy: 1.5, to: $0.baseAddress!) }
+                #expect(values == expected, "\(threads) threads")
+                var after = reference
+                #expect(generator.next() == after.next(), "\(threads) threads: the generator advanced differently")
+                var again = SeededGenerator(seed: 17)
+                let tensor = Tensor.normal([50, 100], mean: 0.25, standardDeviation: 1.5, using: &again)
+                #expect(tensor.scalars == expected, "Tensor.normal, \(threads) threads")
+            }
+        }
+        var generator = SeededGenerator(seed: 1)
+        #expect(Tensor.normal([0, 3], using: &generator).shape == [0, 3])
+    }
+
     @Test func chunksCoverTheRangeExactlyOnce() {
         var seen = [Int](repeating: 0, count: 1000)
         seen.withUnsafeMutableBufferPointer { buffer in

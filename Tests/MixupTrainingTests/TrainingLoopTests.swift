@@ -1,5 +1,6 @@
 import Foundation
 import MixupKit
+@testable import MixupTraining
 import Testing
 
 @Suite struct TrainingLoopTests {
@@ -9,6 +10,27 @@ import Testing
             optimizer: SGD(parameters: model.allParameters, learningRate: 0.1, momentum: 0.9),
             schedule: CosineDecay(initial: 0.1), trainingSet: TrainingFixtures.moons(perClass: 10, seed: 1),
             configuration: TrainerConfiguration(epochs: epochs, batchSize: 8, seed: 4, progress: .silent))
+    }
+
+    /// The finite check runs over chunks on the compute threads; a single bad value anywhere must be found.
+    @Test func finiteCheckFindsEveryKindOfNonFiniteValueAtAnyPosition() {
+        let previous = ComputeThreads.count
+        defer { ComputeThreads.set(previous) }
+        for threads in [1, 2] {
+            ComputeThreads.set(threads)
+            #expect(TrainingLoop.allFinite([Float](repeating: 3e38, count: 200_000)))
+            #expect(TrainingLoop.allFinite([]))
+            for bad in [Float.nan, .infinity, -.infinity, -Float.nan] {
+                for position in [0, 99_999, 100_000, 199_999] {
+                    var values = [Float](repeating: -1, count: 200_000)
+                    values[position] = bad
+                    #expect(!TrainingLoop.allFinite(values), "\(bad) at \(position), \(threads) threads")
+                }
+            }
+            let tensors = [("a", Tensor([1, 2])), ("b", Tensor([1, .nan])), ("c", Tensor([.infinity]))]
+            #expect(TrainingLoop.firstNonFinite(tensors) == "b")
+            #expect(TrainingLoop.firstNonFinite([("a", Tensor([0, .greatestFiniteMagnitude]))]) == nil)
+        }
     }
 
     @Test func totalStepsAreDerivedOnceFromStepsPerEpochAndEpochs() throws {
