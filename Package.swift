@@ -81,7 +81,8 @@ let package = Package(
             // Shared test helpers (tolerance asserts, finite-difference gradient checks).
             .target(name: "_MixupTestSupport", dependencies: ["MixupTensor"]),
             // Tests: one target per module, named after it.
-            .testTarget(name: "MixupTensorTests", dependencies: ["MixupTensor", "_MixupTestSupport"]),
+            .testTarget(
+                name: "MixupTensorTests", dependencies: ["MixupTensor", "CMixupKernels", "_MixupTestSupport"]),
             .testTarget(name: "MixupNNTests", dependencies: ["MixupNN", "_MixupTestSupport"]),
             .testTarget(name: "MixupFormatsTests", dependencies: ["MixupFormats"]),
             .testTarget(name: "MixupDataTests", dependencies: ["MixupData", "_MixupTestSupport"]),

@@ -2,9 +2,12 @@
 //
 //   mixbench gemm  --size N --threads T [--repeats R]
 //   mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B]
-//                  [--warmup W] [--seed S] [--profile] [--retain-memory]
-//   mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--retain-memory]
-//   mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--retain-memory]
+//                  [--warmup W] [--seed S] [--profile] [--release-memory]
+//   mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--release-memory]
+//   mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--release-memory]
+//
+// Freed tensor memory is kept for reuse (ComputeMemory.retainFreedMemory(), as the `mixup` tool does);
+// --release-memory measures the allocator's defaults instead (--retain-memory, the former opt-in, is the default).
 //
 // Build and run with `swift run -c release mixbench ...`. Diagnostics go to stderr; `--profile` (train) also prints a
 // phase breakdown (forward, backward, optimizer) to stderr (the JSON line stays the only thing on stdout).
@@ -22,9 +25,9 @@ struct UsageError: Error, CustomStringConvertible {
 let usage = """
     usage:
       mixbench gemm  --size N --threads T [--repeats R]
-      mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B] [--warmup W] [--seed S] [--profile] [--retain-memory]
-      mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--retain-memory]
-      mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--retain-memory]
+      mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B] [--warmup W] [--seed S] [--profile] [--release-memory]
+      mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--release-memory]
+      mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--release-memory]
     """
 
 /// Hand-rolled flag parsing: `--name value` pairs plus boolean switches, every flag checked against `allowed`.
@@ -106,26 +109,6 @@ func peakRSSMegabytes() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
-}
-
-/// Asks glibc malloc to keep freed memory instead of returning it to the kernel after every step (mmap threshold
-/// 32 MiB, trim threshold 1 GiB). Each training step frees and re-allocates all activations; by default the heap top
-/// is trimmed and every step pays first-touch page faults again (≈9% of a ResNet step in perf). Peak RSS is
-/// unchanged: the same memory is reused. Opt-in (`--retain-memory`) so that the default numbers are what a program
-/// using the library gets without tuning.
-func retainFreedMemory() {
-    #if canImport(Glibc)
-        // mallopt is in <malloc.h>, which the Glibc module does not export; look it up instead.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else {
-            FileHandle.standardError.write(Data("mixbench: mallopt not found; --retain-memory ignored\n".utf8))
-            return
-        }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
-        _ = mallopt(mmapThreshold, 32 << 20)
-        _ = mallopt(trimThreshold, 1 << 30)
-    #endif
 }
 
 /// CPU time (user + system) consumed by the process so far, in seconds.
@@ -229,8 +212,8 @@ func runTrain(_ flags: Flags) throws {
     let warmup = try flags.int("warmup", default: 3, minimum: 0)
     let seed = try flags.int("seed", default: 0, minimum: 0)
     let profile = flags.switches.contains("profile")
-    let retainMemory = flags.switches.contains("retain-memory")
-    if retainMemory { retainFreedMemory() }
+    // The `mixup` tool's default (see ComputeMemory); --release-memory measures glibc's defaults instead.
+    let retainMemory = !flags.switches.contains("release-memory") && ComputeMemory.retainFreedMemory()
     ComputeThreads.set(threads)  // before anything is built
 
     var generator = SeededGenerator(seed: UInt64(seed))
@@ -314,8 +297,8 @@ func runInfer(_ flags: Flags) throws {
     let batch = try flags.int("batch", default: 512)
     let steps = try flags.int("steps", default: workload == .mlp ? 30 : 10)
     let warmup = try flags.int("warmup", default: 2, minimum: 0)
-    let retainMemory = flags.switches.contains("retain-memory")
-    if retainMemory { retainFreedMemory() }
+    // The `mixup` tool's default (see ComputeMemory); --release-memory measures glibc's defaults instead.
+    let retainMemory = !flags.switches.contains("release-memory") && ComputeMemory.retainFreedMemory()
     ComputeThreads.set(threads)
 
     var generator = SeededGenerator(seed: 0)
@@ -362,8 +345,8 @@ func runLadder(_ flags: Flags) throws {
     let unlabelledCount = try flags.int("unlabelled", default: 256)
     let steps = try flags.int("steps", default: 30)
     let warmup = try flags.int("warmup", default: 3, minimum: 0)
-    let retainMemory = flags.switches.contains("retain-memory")
-    if retainMemory { retainFreedMemory() }
+    // The `mixup` tool's default (see ComputeMemory); --release-memory measures glibc's defaults instead.
+    let retainMemory = !flags.switches.contains("release-memory") && ComputeMemory.retainFreedMemory()
     ComputeThreads.set(threads)
 
     var generator = SeededGenerator(seed: 0)
@@ -423,14 +406,14 @@ do {
         try runTrain(
             Flags(
                 rest, allowed: ["workload", "variant", "threads", "steps", "batch", "warmup", "seed"],
-                switches: ["profile", "retain-memory"]))
+                switches: ["profile", "release-memory", "retain-memory"]))
     case "infer":
         try runInfer(
-            Flags(rest, allowed: ["workload", "threads", "batch", "steps", "warmup"], switches: ["retain-memory"]))
+            Flags(rest, allowed: ["workload", "threads", "batch", "steps", "warmup"], switches: ["release-memory", "retain-memory"]))
     case "ladder":
         try runLadder(
             Flags(
-                rest, allowed: ["threads", "labelled", "unlabelled", "steps", "warmup"], switches: ["retain-memory"]))
+                rest, allowed: ["threads", "labelled", "unlabelled", "steps", "warmup"], switches: ["release-memory", "retain-memory"]))
     case "-h", "--help", "help":
         print(usage)
     default: throw UsageError("unknown command '\(arguments[1])'")

@@ -510,23 +510,45 @@ static const mk_kernel mk_kernel_neon = {6, 16, mk_ukr_neon, mk_pack6, mk_pack16
 // ---------------------------------------------------------------------------------------------------------------------
 // Kernel selection (once; a benign race: every thread computes the same answer).
 // ---------------------------------------------------------------------------------------------------------------------
+// The kernel called `name` ("avx512", "avx2-fma" or "avx2", "neon", "portable") if this CPU can run it, else NULL.
+static const mk_kernel *mk_kernel_named(const char *name) {
+    if (name == NULL) return NULL;
+    if (strcmp(name, "portable") == 0) return &mk_kernel_portable;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    // The AVX-512 functions are compiled for avx512f+bw+vl+dq (the compiler may use any of them): require all four.
+    if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma"))
+        return &mk_kernel_avx512;
+    if ((strcmp(name, "avx2-fma") == 0 || strcmp(name, "avx2") == 0) && __builtin_cpu_supports("avx2") &&
+        __builtin_cpu_supports("fma"))
+        return &mk_kernel_avx2;
+#elif defined(__aarch64__)
+    if (strcmp(name, "neon") == 0) return &mk_kernel_neon;
+#endif
+    return NULL;
+}
+
+// The automatic choice: the widest kernel this CPU runs. MIXUP_GEMM_KERNEL=<name> picks another one it can run, for
+// measurement (e.g. the AVX2 path on an AVX-512 CPU); an unknown or unsupported name keeps the automatic choice (the
+// benchmarks print mk_kernel_name(), so the kernel actually used is always visible).
 static const mk_kernel *mk_select_kernel(void) {
 #if defined(MK_FORCE_PORTABLE)  // testing aid: exercise the portable kernel on any machine
     return &mk_kernel_portable;
-#elif defined(__x86_64__)
-    __builtin_cpu_init();
+#else
+    const mk_kernel *requested = mk_kernel_named(getenv("MIXUP_GEMM_KERNEL"));
+    if (requested != NULL) return requested;
+#if defined(__x86_64__)
 #if !defined(MK_NO_AVX512)  // testing aid: exercise the AVX2 kernel on an AVX-512 machine
-    // The AVX-512 functions are compiled for avx512f+bw+vl+dq (the compiler may use any of them): require all four.
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma"))
-        return &mk_kernel_avx512;
+    if (mk_kernel_named("avx512") != NULL) return &mk_kernel_avx512;
 #endif
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return &mk_kernel_avx2;
+    if (mk_kernel_named("avx2") != NULL) return &mk_kernel_avx2;
     return &mk_kernel_portable;
 #elif defined(__aarch64__)
     return &mk_kernel_neon;
 #else
     return &mk_kernel_portable;
+#endif
 #endif
 }
 
@@ -539,6 +561,8 @@ static const mk_kernel *mk_get_kernel(void) {
 }
 
 const char *mk_kernel_name(void) { return mk_get_kernel()->name; }
+
+int mk_kernel_available(const char *name) { return mk_kernel_named(name) != NULL; }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Thread count.
@@ -839,14 +863,29 @@ static void mk_scale_c(long M, long N, float beta, float *C, long ldc) {
 // Fraction of a tiled dimension that is real work (not zero padding).
 static double mk_fill(long n, long tile) { return (double)n / (double)(mk_ceil_div(n, tile) * tile); }
 
+static void mk_sgemm_with(const mk_kernel *kern, int transA, int transB, long M, long N, long K, float alpha,
+                          const float *A, long lda, const float *B, long ldb, float beta, float *C, long ldc);
+
 void mk_sgemm(int transA, int transB, long M, long N, long K, float alpha, const float *A, long lda,
               const float *B, long ldb, float beta, float *C, long ldc) {
+    mk_sgemm_with(mk_get_kernel(), transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+int mk_sgemm_named(const char *kernel, int transA, int transB, long M, long N, long K, float alpha, const float *A,
+                   long lda, const float *B, long ldb, float beta, float *C, long ldc) {
+    const mk_kernel *kern = mk_kernel_named(kernel);
+    if (kern == NULL) return 0;
+    mk_sgemm_with(kern, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return 1;
+}
+
+static void mk_sgemm_with(const mk_kernel *kern, int transA, int transB, long M, long N, long K, float alpha,
+                          const float *A, long lda, const float *B, long ldb, float beta, float *C, long ldc) {
     if (M <= 0 || N <= 0) return;
     if (K <= 0 || alpha == 0.0f) {
         mk_scale_c(M, N, beta, C, ldc);
         return;
     }
-    const mk_kernel *kern = mk_get_kernel();
     mk_problem P = {kern, transA, transB, M, N, K, alpha, beta, A, B, lda, ldb, C, ldc, 1, 1, 1};
 
     // Narrow N (e.g. a 10-class output layer): computing Cᵀ = op(B)ᵀ·op(A)ᵀ wastes less of the NR-wide tiles.

@@ -17,9 +17,14 @@ public enum RecipeCommand {
 
     /// Parses `CommandLine.arguments`, runs, and exits: 0 on success, 1 on a failed run, 2 on a usage error, 130 when
     /// interrupted by SIGINT and 143 by SIGTERM (after writing a checkpoint).
+    ///
+    /// As the entry point of a process, it first keeps freed tensor memory for reuse between steps
+    /// (`ComputeMemory.retainFreedMemory()`); ``run(arguments:recipes:strategies:reporter:)`` leaves the allocator
+    /// alone.
     public static func main(
         recipes: [Recipe], strategies: StrategyCatalog = .builtin, arguments: [String] = CommandLine.arguments
     ) -> Never {
+        ComputeMemory.retainFreedMemory()
         exit(run(arguments: Array(arguments.dropFirst()), recipes: recipes, strategies: strategies))
     }
 

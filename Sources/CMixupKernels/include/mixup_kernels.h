@@ -27,8 +27,23 @@ void mk_sgemm(int transA, int transB, long M, long N, long K, float alpha, const
 /// mk_sgemm and nested mk_parallel_for run serially on the calling thread.
 void mk_parallel_for(long nchunks, void (*fn)(void *ctx, long chunk), void *ctx);
 
-/// A short name of the micro-kernel in use ("avx2-fma", "neon", "portable"), for benchmark reports.
+/// Asks the C allocator to keep freed blocks for reuse instead of returning them to the kernel: blocks below
+/// mmap_threshold bytes come from the heap (not from a fresh mmap each time), and the heap top is trimmed only above
+/// trim_threshold free bytes. Returns 1 when applied (glibc), 0 where the allocator has no such settings.
+int mk_retain_freed_memory(long mmap_threshold, long trim_threshold);
+
+/// A short name of the micro-kernel in use ("avx512", "avx2-fma", "neon", "portable"), for benchmark reports.
+/// Chosen once per process: the widest this CPU runs, or the one named by the environment variable
+/// MIXUP_GEMM_KERNEL if this CPU can run it (for measurement, e.g. MIXUP_GEMM_KERNEL=avx2 on an AVX-512 CPU).
 const char *mk_kernel_name(void);
+
+/// 1 when this CPU can run the micro-kernel called `name` ("avx512", "avx2-fma" or "avx2", "neon", "portable").
+int mk_kernel_available(const char *name);
+
+/// mk_sgemm with the micro-kernel called `kernel` instead of the process's choice (for tests that cover every
+/// kernel the CPU runs). Returns 0, computing nothing, when this CPU cannot run it; 1 otherwise.
+int mk_sgemm_named(const char *kernel, int transA, int transB, long M, long N, long K, float alpha, const float *A,
+                   long lda, const float *B, long ldb, float beta, float *C, long ldc);
 
 #ifdef __cplusplus
 }
