@@ -1,6 +1,8 @@
 // Allocator settings for the training loop's allocation pattern (see mk_retain_freed_memory in mixup_kernels.h).
 #include "mixup_kernels.h"
 
+#include <stdlib.h>  // defines __GLIBC__ (through <features.h>) on glibc systems
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
