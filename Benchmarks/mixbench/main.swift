@@ -409,11 +409,14 @@ do {
                 switches: ["profile", "release-memory", "retain-memory"]))
     case "infer":
         try runInfer(
-            Flags(rest, allowed: ["workload", "threads", "batch", "steps", "warmup"], switches: ["release-memory", "retain-memory"]))
+            Flags(
+                rest, allowed: ["workload", "threads", "batch", "steps", "warmup"],
+                switches: ["release-memory", "retain-memory"]))
     case "ladder":
         try runLadder(
             Flags(
-                rest, allowed: ["threads", "labelled", "unlabelled", "steps", "warmup"], switches: ["release-memory", "retain-memory"]))
+                rest, allowed: ["threads", "labelled", "unlabelled", "steps", "warmup"],
+                switches: ["release-memory", "retain-memory"]))
     case "-h", "--help", "help":
         print(usage)
     default: throw UsageError("unknown command '\(arguments[1])'")

@@ -1,7 +1,8 @@
 import Foundation
 import MixupKit
-@testable import MixupTraining
 import Testing
+
+@testable import MixupTraining
 
 @Suite struct TrainingLoopTests {
     static func loop(model: MixableSequential, epochs: Int = 2) throws -> TrainingLoop {
