@@ -111,6 +111,16 @@ func peakRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// The memory switches every training/inference command accepts (`--retain-memory`, the former opt-in, is the
+/// default and accepted for old command lines).
+let memorySwitches: Set<String> = ["release-memory", "retain-memory"]
+
+/// Keeps freed tensor memory for reuse, as the `mixup` tool does (see ComputeMemory), unless `--release-memory`
+/// asks for the allocator's defaults. Returns whether memory is retained (for the JSON line).
+func applyMemorySetting(_ flags: Flags) -> Bool {
+    !flags.switches.contains("release-memory") && ComputeMemory.retainFreedMemory()
+}
+
 /// CPU time (user + system) consumed by the process so far, in seconds.
 func processCPUSeconds() -> Double {
     var usage = rusage()
@@ -212,8 +222,7 @@ func runTrain(_ flags: Flags) throws {
     let warmup = try flags.int("warmup", default: 3, minimum: 0)
     let seed = try flags.int("seed", default: 0, minimum: 0)
     let profile = flags.switches.contains("profile")
-    // The `mixup` tool's default (see ComputeMemory); --release-memory measures glibc's defaults instead.
-    let retainMemory = !flags.switches.contains("release-memory") && ComputeMemory.retainFreedMemory()
+    let retainMemory = applyMemorySetting(flags)
     ComputeThreads.set(threads)  // before anything is built
 
     var generator = SeededGenerator(seed: UInt64(seed))
@@ -297,8 +306,7 @@ func runInfer(_ flags: Flags) throws {
     let batch = try flags.int("batch", default: 512)
     let steps = try flags.int("steps", default: workload == .mlp ? 30 : 10)
     let warmup = try flags.int("warmup", default: 2, minimum: 0)
-    // The `mixup` tool's default (see ComputeMemory); --release-memory measures glibc's defaults instead.
-    let retainMemory = !flags.switches.contains("release-memory") && ComputeMemory.retainFreedMemory()
+    let retainMemory = applyMemorySetting(flags)
     ComputeThreads.set(threads)
 
     var generator = SeededGenerator(seed: 0)
@@ -345,8 +353,7 @@ func runLadder(_ flags: Flags) throws {
     let unlabelledCount = try flags.int("unlabelled", default: 256)
     let steps = try flags.int("steps", default: 30)
     let warmup = try flags.int("warmup", default: 3, minimum: 0)
-    // The `mixup` tool's default (see ComputeMemory); --release-memory measures glibc's defaults instead.
-    let retainMemory = !flags.switches.contains("release-memory") && ComputeMemory.retainFreedMemory()
+    let retainMemory = applyMemorySetting(flags)
     ComputeThreads.set(threads)
 
     var generator = SeededGenerator(seed: 0)
@@ -406,17 +413,17 @@ do {
         try runTrain(
             Flags(
                 rest, allowed: ["workload", "variant", "threads", "steps", "batch", "warmup", "seed"],
-                switches: ["profile", "release-memory", "retain-memory"]))
+                switches: memorySwitches.union(["profile"])))
     case "infer":
         try runInfer(
             Flags(
                 rest, allowed: ["workload", "threads", "batch", "steps", "warmup"],
-                switches: ["release-memory", "retain-memory"]))
+                switches: memorySwitches))
     case "ladder":
         try runLadder(
             Flags(
                 rest, allowed: ["threads", "labelled", "unlabelled", "steps", "warmup"],
-                switches: ["release-memory", "retain-memory"]))
+                switches: memorySwitches))
     case "-h", "--help", "help":
         print(usage)
     default: throw UsageError("unknown command '\(arguments[1])'")
