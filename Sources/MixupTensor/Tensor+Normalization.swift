@@ -253,21 +253,12 @@ extension Tensor {
                                                 let k = gamma[ch] * inv / Float(m)
                                                 let fm = Float(m), sg = Float(sumG), sgx = Float(sumGX)
                                                 for s in 0..<n {
-                                                    let row = x + (s * c + ch) * spatial
-                                                    let grad = dy + (s * c + ch) * spatial
-                                                    let dst = dxp + (s * c + ch) * spatial
-                                                    if let y = yb.baseAddress, relu {
-                                                        let out = y + (s * c + ch) * spatial
-                                                        for i in 0..<spatial {
-                                                            let gi: Float = out[i] <= 0 ? 0 : grad[i]
-                                                            dst[i] = k * (fm * gi - sg - ((row[i] - mu) * inv) * sgx)
-                                                        }
-                                                    } else {
-                                                        for i in 0..<spatial {
-                                                            dst[i] =
-                                                                k * (fm * grad[i] - sg - ((row[i] - mu) * inv) * sgx)
-                                                        }
-                                                    }
+                                                    let plane = (s * c + ch) * spatial
+                                                    VectorKernels.batchNormInputGradient(
+                                                        dy + plane, x + plane,
+                                                        activated: relu ? yb.baseAddress.map { $0 + plane } : nil,
+                                                        spatial, into: dxp + plane, k: k, m: fm, sumG: sg,
+                                                        sumGX: sgx, mean: mu, inverseStd: inv)
                                                 }
                                             }
                                         }

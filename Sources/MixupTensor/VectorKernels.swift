@@ -90,6 +90,39 @@ enum VectorKernels {
         return (totalG, totalD)
     }
 
+    /// dst[i] = k · (m · g′[i] − Σg − x̂[i] · Σgx̂) with x̂[i] = (x[i] − mean) · inverseStd: batch normalisation's input
+    /// gradient for one plane. g′ is `g`, or with `activated` (the fused ReLU's output) 0 where activated[i] ≤ 0.
+    /// Element by element the same arithmetic as the scalar formula (no reassociation, no fused multiply-add).
+    @inline(__always)
+    static func batchNormInputGradient(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, activated: UnsafePointer<Float>?, _ count: Int,
+        into dst: UnsafeMutablePointer<Float>,
+        k: Float, m: Float, sumG: Float, sumGX: Float, mean: Float, inverseStd: Float
+    ) {
+        let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), rd = UnsafeMutableRawPointer(dst)
+        let vk = SIMD8<Float>(repeating: k), vm = SIMD8<Float>(repeating: m)
+        let vsg = SIMD8<Float>(repeating: sumG), vsgx = SIMD8<Float>(repeating: sumGX)
+        let vmu = SIMD8<Float>(repeating: mean), vinv = SIMD8<Float>(repeating: inverseStd)
+        let zero = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            var g0 = rg.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            if let activated {
+                let y0 = UnsafeRawPointer(activated).loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                g0.replace(with: 0, where: y0 .<= zero)
+            }
+            let xhat = (rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - vmu) * vinv
+            rd.storeBytes(of: vk * (vm * g0 - vsg - xhat * vsgx), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            var gi = g[i]
+            if let activated, activated[i] <= 0 { gi = 0 }
+            dst[i] = k * (m * gi - sumG - ((x[i] - mean) * inverseStd) * sumGX)
+            i += 1
+        }
+    }
+
     /// out[i] = 0 where y[i] ≤ 0, else g[i]: the ReLU pullback given the ReLU's output `y`, as in ``Tensor/relu()``
     /// (a NaN output passes the gradient through).
     @inline(__always)
