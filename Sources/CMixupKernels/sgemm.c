@@ -636,9 +636,14 @@ typedef struct {
     long rsc, csc;
     // Partition of C into chunks for the thread pool: a tm × tn grid of rectangles on MR / NR multiples.
     int tm, tn;
+    // Implicit im2col operand (mk_sgemm_conv): when set, B is this image's column matrix (conv_t: its transpose)
+    // and is packed from the image; B and ldb are unused.
+    const mk_conv_columns *conv;
+    int conv_t;
 } mk_problem;
 
 static inline long mk_min(long a, long b) { return a < b ? a : b; }
+static inline long mk_max(long a, long b) { return a > b ? a : b; }
 static inline long mk_ceil_div(long a, long b) { return (a + b - 1) / b; }
 // Block size ≤ maxb, a multiple of `unit`, splitting n into equal-ish blocks.
 static inline long mk_block(long n, long maxb, long unit) {
@@ -686,6 +691,108 @@ static void mk_macro_kernel(const mk_problem *P, const float *Ap, const float *B
     }
 }
 
+// ---------------------------------------------------------------------------------------------------------------------
+// Implicit im2col packing (mk_sgemm_conv). The column matrix is never written out: its panels are filled straight from
+// the image, which replaces the im2col pass, the column buffer's round trip through memory and the packing read of
+// the explicit method by one pass over the image.
+// ---------------------------------------------------------------------------------------------------------------------
+
+// d[i·dstride] = cols(r, p + i) for i < len, where r = (c, ky, kx), p = oy·ow + ox and ox + len ≤ ow (one output row).
+static inline void mk_conv_run(const mk_conv_columns *g, long c, long ky, long kx, long oy, long ox, long len, float *d,
+                               long dstride) {
+    const long s = g->stride, iy = oy * s - g->pad_h + ky, ix0 = ox * s - g->pad_w + kx, W = g->width;
+    if (iy < 0 || iy >= g->height) {
+        for (long i = 0; i < len; i++) d[i * dstride] = 0.0f;
+        return;
+    }
+    const float *row = g->image + (c * g->height + iy) * W;
+    // Valid i: 0 ≤ ix0 + i·s < W.
+    long lo = ix0 >= 0 ? 0 : (-ix0 + s - 1) / s;
+    long hi = ix0 > W - 1 ? 0 : (W - 1 - ix0) / s + 1;
+    if (lo > len) lo = len;
+    if (hi > len) hi = len;
+    if (hi < lo) hi = lo;
+    for (long i = 0; i < lo; i++) d[i * dstride] = 0.0f;
+    if (s == 1 && dstride == 1) {
+        if (hi > lo) memcpy(d + lo, row + ix0 + lo, (size_t)(hi - lo) * sizeof(float));
+    } else {
+        for (long i = lo; i < hi; i++) d[i * dstride] = row[ix0 + i * s];
+    }
+    for (long i = hi; i < len; i++) d[i * dstride] = 0.0f;
+}
+
+// dst[i] = cols(r, p0 + i) for i < len: a stretch of one row of the column matrix, contiguous.
+static void mk_conv_row(const mk_conv_columns *g, long r, long p0, long len, float *dst) {
+    const long kw = g->kernel_width, khw = g->kernel_height * kw;
+    const long c = r / khw, ky = r % khw / kw, kx = r % kw, ow = g->out_width, H = g->height, W = g->width;
+    if (g->stride == 1 && ow == W) {
+        // Same-size stride-1 geometry: the row is the image plane shifted by dy·W + dx (one block copy), with the
+        // out-of-range rows and the border columns set to zero.
+        const float *plane = g->image + c * H * W;
+        const long dy = ky - g->pad_h, dx = kx - g->pad_w;
+        const long oyLo = dy < 0 ? -dy : 0, oyHi = H - dy < g->out_height ? H - dy : g->out_height;
+        long start = oyLo * ow, end = oyHi * ow;
+        if (end < start) end = start;
+        // Trim one element at an end where the shifted source would step outside the plane (a border zero anyway).
+        long copyStart = start + (dx < 0 ? -dx : 0), copyEnd = end - (dx > 0 ? dx : 0);
+        long a = mk_max(p0, copyStart), b = mk_min(p0 + len, copyEnd);
+        // Zero everything outside the copied range, then the border columns inside it.
+        for (long p = p0; p < mk_min(a, p0 + len); p++) dst[p - p0] = 0.0f;
+        if (b > a) memcpy(dst + (a - p0), plane + a + dy * W + dx, (size_t)(b - a) * sizeof(float));
+        for (long p = mk_max(b, p0); p < p0 + len; p++) dst[p - p0] = 0.0f;
+        if (dx != 0 && b > a) {
+            const long lo = dx < 0 ? 0 : W - dx, hi = dx < 0 ? -dx : W;  // zero columns [lo, hi)
+            for (long oy = a / ow; oy * ow < b; oy++)
+                for (long ox = lo; ox < hi; ox++) {
+                    const long p = oy * ow + ox;
+                    if (p >= p0 && p < p0 + len) dst[p - p0] = 0.0f;
+                }
+        }
+        return;
+    }
+    long oy = p0 / ow, ox = p0 % ow, left = len;
+    while (left > 0) {
+        const long run = mk_min(ow - ox, left);
+        mk_conv_run(g, c, ky, kx, oy, ox, run, dst, 1);
+        dst += run, left -= run, ox += run;
+        if (ox == ow) ox = 0, oy++;
+    }
+}
+
+// Packs columns [jc, jc+nc) × depth [pc, pc+kc) of op(B) into NR-wide, k-major micro-panels (as pack_b does), going
+// through `stage` (room for NR·kc, and for nc, floats), which stays in L1/L2.
+// !t: op(B) = cols, so depth is r: each column-matrix row stretch is staged, then dealt out NR values per panel.
+// t:  op(B) = colsᵀ, so depth is p: the panel's NR rows r are staged (NR × kc), then the kernel's own packer
+//     interleaves the block.
+static void mk_pack_conv(const mk_kernel *kern, const mk_conv_columns *g, int t, long jc, long pc, long nc, long kc,
+                         float *dst, float *stage) {
+    const long NR = kern->nr;
+    if (!t) {
+        const long full = nc / NR * NR;
+        for (long k = 0; k < kc; k++) {
+            mk_conv_row(g, pc + k, jc, nc, stage);
+            float *d = dst + k * NR;
+            long j = 0;
+            if (NR == 16)
+                for (; j < full; j += 16, d += 16 * kc) memcpy(d, stage + j, 16 * sizeof(float));
+            else if (NR == 32)
+                for (; j < full; j += 32, d += 32 * kc) memcpy(d, stage + j, 32 * sizeof(float));
+            else
+                for (; j < full; j += NR, d += NR * kc) memcpy(d, stage + j, (size_t)NR * sizeof(float));
+            if (j < nc) {
+                for (long i = 0; i < nc - j; i++) d[i] = stage[j + i];
+                for (long i = nc - j; i < NR; i++) d[i] = 0.0f;
+            }
+        }
+        return;
+    }
+    for (long j = 0; j < nc; j += NR) {
+        const long rn = mk_min(NR, nc - j);
+        for (long lane = 0; lane < rn; lane++) mk_conv_row(g, jc + j + lane, pc, kc, stage + lane * kc);
+        kern->pack_b(0, stage, kc, 0, 0, rn, kc, dst + j * kc);
+    }
+}
+
 static void mk_gemm_rect(const mk_problem *P, long m0, long m1, long n0, long n1) {
     const mk_kernel *kern = P->kern;
     const long MR = kern->mr, NR = kern->nr;
@@ -694,8 +801,11 @@ static void mk_gemm_rect(const mk_problem *P, long m0, long m1, long n0, long n1
     const long kcb = mk_block(K, kern->kc, 1);
     const long mcb = mk_block(m, kern->mc, MR);
     const long ncb = mk_block(n, kern->nc, NR);
-    float *Ap = mk_get_buf((size_t)(mcb + ncb) * kcb + 64);
+    // The implicit operand is staged through a block of NR × kc (and ≥ nc) floats after the packed B.
+    const long staging = P->conv ? mk_max(NR * kcb, ncb) + 16 : 0;
+    float *Ap = mk_get_buf((size_t)(mcb + ncb) * kcb + 64 + (size_t)staging);
     float *Bp = Ap + ((mcb * kcb + 15) & ~15L);
+    float *stage = Bp + ((ncb * kcb + 15) & ~15L);
     float tile[MK_MAX_MR * MK_MAX_NR] __attribute__((aligned(64)));
 
     for (long jc = n0; jc < n1; jc += ncb) {
@@ -704,7 +814,10 @@ static void mk_gemm_rect(const mk_problem *P, long m0, long m1, long n0, long n1
             const long kc = mk_min(kcb, K - pc);
             const float beta = pc == 0 ? P->beta : 1.0f;
             // op(B)ᵀ is N×K: stored row-major (N×K) when transB, else as its transpose (K×N).
-            kern->pack_b(!P->transB, P->B, P->ldb, jc, pc, nc, kc, Bp);
+            if (P->conv)
+                mk_pack_conv(kern, P->conv, P->conv_t, jc, pc, nc, kc, Bp, stage);
+            else
+                kern->pack_b(!P->transB, P->B, P->ldb, jc, pc, nc, kc, Bp);
             for (long ic = m0; ic < m1; ic += mcb) {
                 const long mc = mk_min(mcb, m1 - ic);
                 kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
@@ -865,6 +978,7 @@ static double mk_fill(long n, long tile) { return (double)n / (double)(mk_ceil_d
 
 static void mk_sgemm_with(const mk_kernel *kern, int transA, int transB, long M, long N, long K, float alpha,
                           const float *A, long lda, const float *B, long ldb, float beta, float *C, long ldc);
+static void mk_run_problem(mk_problem *P);
 
 void mk_sgemm(int transA, int transB, long M, long N, long K, float alpha, const float *A, long lda,
               const float *B, long ldb, float beta, float *C, long ldc) {
@@ -879,6 +993,24 @@ int mk_sgemm_named(const char *kernel, int transA, int transB, long M, long N, l
     return 1;
 }
 
+int mk_sgemm_conv(const char *kernel, int transposed, long M, float alpha, const float *A, long lda,
+                  const mk_conv_columns *cols, float beta, float *C, long ldc) {
+    const mk_kernel *kern = kernel ? mk_kernel_named(kernel) : mk_get_kernel();
+    if (kern == NULL) return 0;
+    const long rows = cols->channels * cols->kernel_height * cols->kernel_width;
+    const long positions = cols->out_height * cols->out_width;
+    const long N = transposed ? rows : positions, K = transposed ? positions : rows;
+    if (M <= 0 || N <= 0) return 1;
+    if (K <= 0 || alpha == 0.0f) {
+        mk_scale_c(M, N, beta, C, ldc);
+        return 1;
+    }
+    // No Cᵀ trick here: the implicit operand is always B.
+    mk_problem P = {kern, 0, 0, M, N, K, alpha, beta, A, NULL, lda, 0, C, ldc, 1, 1, 1, cols, transposed != 0};
+    mk_run_problem(&P);
+    return 1;
+}
+
 static void mk_sgemm_with(const mk_kernel *kern, int transA, int transB, long M, long N, long K, float alpha,
                           const float *A, long lda, const float *B, long ldb, float beta, float *C, long ldc) {
     if (M <= 0 || N <= 0) return;
@@ -886,7 +1018,7 @@ static void mk_sgemm_with(const mk_kernel *kern, int transA, int transB, long M,
         mk_scale_c(M, N, beta, C, ldc);
         return;
     }
-    mk_problem P = {kern, transA, transB, M, N, K, alpha, beta, A, B, lda, ldb, C, ldc, 1, 1, 1};
+    mk_problem P = {kern, transA, transB, M, N, K, alpha, beta, A, B, lda, ldb, C, ldc, 1, 1, 1, NULL, 0};
 
     // Narrow N (e.g. a 10-class output layer): computing Cᵀ = op(B)ᵀ·op(A)ᵀ wastes less of the NR-wide tiles.
     // Bit-identical per element (same products, same k order).
@@ -903,8 +1035,15 @@ static void mk_sgemm_with(const mk_kernel *kern, int transA, int transB, long M,
         P.csc = ldc;
     }
 
+    mk_run_problem(&P);
+}
+
+// Runs a prepared problem: picks the thread count and the grid of C rectangles, then computes them.
+static void mk_run_problem(mk_problem *Pp) {
+    mk_problem P = *Pp;
+    const mk_kernel *kern = P.kern;
     // Thread count: at least MK_MIN_WORK_PER_THREAD multiply-adds per thread.
-    const double work = (double)M * (double)N * (double)K;
+    const double work = (double)P.M * (double)P.N * (double)P.K;
     int nt = mk_in_parallel_chunk ? 1 : mk_get_num_threads();
     if (work < (double)nt * MK_MIN_WORK_PER_THREAD) nt = (int)(work / MK_MIN_WORK_PER_THREAD);
     const long mt = mk_ceil_div(P.M, kern->mr), ntl = mk_ceil_div(P.N, kern->nr);  // tiles

@@ -1,7 +1,10 @@
 import CMixupKernels
 
 extension Tensor {
-    /// 2-D cross-correlation (what deep-learning libraries call convolution) through im2col and GEMM.
+    /// 2-D cross-correlation (what deep-learning libraries call convolution) as implicit GEMM: the im2col column
+    /// matrix is packed straight from the image inside the GEMM (``mk_sgemm_conv``), never written out. The filter
+    /// gradient is the same kind of product; the input gradient of a stride-1 convolution is the convolution of the
+    /// output gradient with the flipped filter, and of other strides a GEMM followed by col2im.
     ///
     /// - Parameters:
     ///   - input: `[batch, inChannels, height, width]`.
@@ -43,10 +46,11 @@ extension Tensor {
         let rowsPerGroup = cg * kh * kw
         let spatial = oh * ow
         let sampleIn = c * h * w, sampleOut = o * spatial, columnCount = c * kh * kw * spatial
-        // A 1×1, stride-1, unpadded convolution reads the image itself as its columns.
+        let groupIn = (c / groups) * h * w
+        // A 1×1, stride-1, unpadded convolution's input gradient is a plain GEMM into the image.
         let direct = kh == 1 && kw == 1 && stride == 1 && padding == 0
-        // Samples are independent: split the batch across threads, each with its own column buffer, running
-        // single-threaded GEMMs (no hand-off per GEMM). Chunking depends only on n and the thread count.
+        // Samples are independent: split the batch across threads, each running single-threaded GEMMs (no hand-off
+        // per GEMM). Chunking depends only on n and the thread count.
         let chunks = Parallel.chunkCount(n, costPerItem: o * rowsPerGroup * spatial)
         if let residual {
             precondition(
@@ -65,22 +69,12 @@ extension Tensor {
                     let x = xb.baseAddress!, f = fb.baseAddress!, y = yb.baseAddress!
                     let biasValues = bias?.scalars
                     Parallel.forEachChunk(n, chunks: chunks) { _, samples in
-                        let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
-                        defer { scratch?.deallocate() }
                         for sample in samples {
-                            let col: UnsafePointer<Float>
-                            if let scratch {
-                                geometry.im2col(x + sample * sampleIn, channels: c, into: scratch)
-                                col = UnsafePointer(scratch)
-                            } else {
-                                col = x + sample * sampleIn
-                            }
                             for g in 0..<groups {
-                                mk_sgemm(
-                                    0, 0, og, spatial, rowsPerGroup, 1, f + g * og * rowsPerGroup, rowsPerGroup,
-                                    col + g * rowsPerGroup * spatial, spatial, outputBeta,
-                                    y + sample * sampleOut + g * og * spatial,
-                                    spatial)
+                                var columns = geometry.columns(x + sample * sampleIn + g * groupIn, channels: cg)
+                                mk_sgemm_conv(
+                                    nil, 0, og, 1, f + g * og * rowsPerGroup, rowsPerGroup, &columns, outputBeta,
+                                    y + sample * sampleOut + g * og * spatial, spatial)
                             }
                             if let biasValues {
                                 for oc in 0..<o {
@@ -105,6 +99,11 @@ extension Tensor {
             (
                 input,
                 { g in
+                    if let dx = Tensor.conv2dInputGradientByConvolution(
+                        g, filter: cf, geometry: geometry, groups: groups, chunks: chunks)
+                    {
+                        return dx
+                    }
                     // dcol = Wᵀ · dY per sample and group, folded back by col2im (which accumulates, so dx starts at 0;
                     // the direct case writes dx with beta = 0).
                     var dx =
@@ -163,26 +162,15 @@ extension Tensor {
                                         target.update(repeating: 0, count: filterCount)
                                         return
                                     }
-                                    let scratch =
-                                        direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: columnCount)
-                                    defer { scratch?.deallocate() }
                                     for sample in samples {
-                                        let col: UnsafePointer<Float>
-                                        if let scratch {
-                                            geometry.im2col(x + sample * sampleIn, channels: c, into: scratch)
-                                            col = UnsafePointer(scratch)
-                                        } else {
-                                            col = x + sample * sampleIn
-                                        }
                                         let beta: Float = sample == samples.lowerBound ? 0 : 1
                                         for gi in 0..<groups {
-                                            // dWᵀ (+)= col · dYᵀ: the wide column matrix is the A operand (packed along
-                                            // its contiguous rows) and the small dY is the one read transposed.
-                                            mk_sgemm(
-                                                0, 1, rowsPerGroup, og, spatial, 1, col + gi * rowsPerGroup * spatial,
-                                                spatial,
-                                                dy + sample * sampleOut + gi * og * spatial, spatial, beta,
-                                                target + gi * og * rowsPerGroup, og)
+                                            // dW (+)= dY · colᵀ, the columns packed from the image.
+                                            var columns = geometry.columns(
+                                                x + sample * sampleIn + gi * groupIn, channels: cg)
+                                            mk_sgemm_conv(
+                                                nil, 1, og, 1, dy + sample * sampleOut + gi * og * spatial, spatial,
+                                                &columns, beta, target + gi * og * rowsPerGroup, rowsPerGroup)
                                         }
                                     }
                                 }
@@ -190,16 +178,6 @@ extension Tensor {
                                     let partial = partials + (chunk - 1) * filterCount
                                     for i in 0..<filterCount { dfp[i] += partial[i] }
                                 }
-                                // Each group's block holds dWᵀ [rowsPerGroup, og]; transpose it to [og, rowsPerGroup].
-                                let transposed = UnsafeMutablePointer<Float>.allocate(capacity: filterCount)
-                                defer { transposed.deallocate() }
-                                for gi in 0..<groups {
-                                    let block = dfp + gi * og * rowsPerGroup, t = transposed + gi * og * rowsPerGroup
-                                    for r in 0..<rowsPerGroup {
-                                        for oc in 0..<og { t[oc * rowsPerGroup + r] = block[r * og + oc] }
-                                    }
-                                }
-                                dfp.update(from: transposed, count: filterCount)
                             }
                         }
                     }
@@ -214,5 +192,59 @@ extension Tensor {
             inputs.append((residual, { g in g }))
         }
         return recording(outShape, out, inputs)
+    }
+}
+
+extension Tensor {
+    /// The input gradient of a stride-1 convolution as a convolution: dX = conv(dY, W′) with W′ the filter flipped in
+    /// both spatial axes and with its channel axes swapped, padded by `kernel − 1 − padding` (a "full" convolution),
+    /// packed implicitly like the forward pass — no column buffer, no col2im. `nil` for geometries it does not cover
+    /// (stride ≠ 1, padding > kernel − 1, 1×1 unpadded — whose plain GEMM is as good).
+    static func conv2dInputGradientByConvolution(
+        _ outputGradient: Tensor, filter: Tensor, geometry: ConvolutionGeometry, groups: Int, chunks: Int
+    ) -> Tensor? {
+        let (n, c, h, w) = (geometry.batch, geometry.channels, geometry.height, geometry.width)
+        let (o, cg, kh, kw) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3])
+        let direct = kh == 1 && kw == 1 && geometry.stride == 1 && geometry.padding == 0
+        guard !direct, geometry.stride == 1, geometry.padding <= kh - 1, geometry.padding <= kw - 1 else { return nil }
+        let og = o / groups, taps = kh * kw, spatial = geometry.outHeight * geometry.outWidth
+        let sampleIn = c * h * w, sampleOut = o * spatial
+        // W′ per group: [cg, og·kh·kw] with W′[ci][(oc·kh + ky)·kw + kx] = W[g·og + oc][ci][kh−1−ky][kw−1−kx].
+        var flipped = [Float](unsafeUninitializedCapacity: filter.count) { _, initialized in
+            initialized = filter.count
+        }
+        filter.scalars.withUnsafeBufferPointer { wb in
+            flipped.withUnsafeMutableBufferPointer { fb in
+                for g in 0..<groups {
+                    for ci in 0..<cg {
+                        let row = fb.baseAddress! + (g * cg + ci) * og * taps
+                        for oc in 0..<og {
+                            let source = wb.baseAddress! + ((g * og + oc) * cg + ci) * taps
+                            for t in 0..<taps { row[oc * taps + t] = source[taps - 1 - t] }
+                        }
+                    }
+                }
+            }
+        }
+        var dx = [Float](unsafeUninitializedCapacity: n * sampleIn) { _, initialized in initialized = n * sampleIn }
+        outputGradient.scalars.withUnsafeBufferPointer { dyb in
+            flipped.withUnsafeBufferPointer { fb in
+                dx.withUnsafeMutableBufferPointer { dxb in
+                    let dy = dyb.baseAddress!, f = fb.baseAddress!, dxp = dxb.baseAddress!
+                    Parallel.forEachChunk(n, chunks: chunks) { _, samples in
+                        for sample in samples {
+                            for g in 0..<groups {
+                                var columns = geometry.gradientColumns(
+                                    dy + sample * sampleOut + g * og * spatial, channels: og)!
+                                mk_sgemm_conv(
+                                    nil, 0, cg, 1, f + g * cg * og * taps, og * taps, &columns, 0,
+                                    dxp + sample * sampleIn + g * cg * h * w, h * w)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, c, h, w], scalars: dx)
     }
 }

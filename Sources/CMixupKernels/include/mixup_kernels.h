@@ -45,6 +45,27 @@ int mk_kernel_available(const char *name);
 int mk_sgemm_named(const char *kernel, int transA, int transB, long M, long N, long K, float alpha, const float *A,
                    long lda, const float *B, long ldb, float beta, float *C, long ldc);
 
+/// The im2col matrix of one image, described instead of materialised (implicit GEMM). Row r = (c·kh + ky)·kw + kx,
+/// column p = oy·out_width + ox; element (r, p) is image[c][oy·stride − pad_h + ky][ox·stride − pad_w + kx], zero
+/// where that lies outside the image. The matrix is [channels·kh·kw × out_height·out_width].
+typedef struct {
+    const float *image;  // [channels, height, width], row-major
+    long channels, height, width;
+    long kernel_height, kernel_width, stride, pad_h, pad_w;
+    long out_height, out_width;
+} mk_conv_columns;
+
+/// GEMM with an implicit im2col operand; the columns are packed straight from the image, never written out.
+/// transposed == 0: C[M × oh·ow] = alpha · A · cols + beta · C, A is M × (channels·kh·kw) — a convolution's forward
+///   pass with A the filter (also its input gradient, as a convolution of the output gradient).
+/// transposed != 0: C[M × channels·kh·kw] = alpha · A · colsᵀ + beta · C, A is M × (oh·ow) — the filter gradient with
+///   A the output gradient.
+/// A is row-major with leading dimension lda, C with ldc; beta == 0 writes C without reading it. `kernel` names the
+/// micro-kernel as in mk_sgemm_named, or NULL for the process's choice; returns 0, computing nothing, when this CPU
+/// cannot run it. Deterministic like mk_sgemm (bit-identical for any thread count).
+int mk_sgemm_conv(const char *kernel, int transposed, long M, float alpha, const float *A, long lda,
+                  const mk_conv_columns *cols, float beta, float *C, long ldc);
+
 #ifdef __cplusplus
 }
 #endif
