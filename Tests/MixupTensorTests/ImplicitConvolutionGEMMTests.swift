@@ -1,0 +1,165 @@
+import CMixupKernels
+import MixupTensor
+import Testing
+import _MixupTestSupport
+
+/// `mk_sgemm_conv` (implicit-GEMM convolution: the im2col operand packed straight from the image) against an explicit
+/// column matrix and a double-precision product, for every micro-kernel this CPU runs; and `conv2d`'s gradients at
+/// sizes beyond one GEMM block against the convolution's definition.
+@Suite(.serialized) struct ImplicitConvolutionGEMMTests {
+    struct Geometry: CustomTestStringConvertible, Sendable {
+        let channels, height, width, kernelHeight, kernelWidth, stride, padH, padW: Int
+        var outHeight: Int { (height + 2 * padH - kernelHeight) / stride + 1 }
+        var outWidth: Int { (width + 2 * padW - kernelWidth) / stride + 1 }
+        var rows: Int { channels * kernelHeight * kernelWidth }
+        var positions: Int { outHeight * outWidth }
+        var testDescription: String {
+            "\(channels)×\(height)×\(width) k \(kernelHeight)×\(kernelWidth) s \(stride) p \(padH),\(padW)"
+        }
+
+        /// The column matrix written out: `[rows, positions]`.
+        func explicitColumns(_ image: [Float]) -> [Float] {
+            var columns = [Float](repeating: 0, count: rows * positions)
+            for c in 0..<channels {
+                for ky in 0..<kernelHeight {
+                    for kx in 0..<kernelWidth {
+                        let r = (c * kernelHeight + ky) * kernelWidth + kx
+                        for oy in 0..<outHeight {
+                            for ox in 0..<outWidth {
+                                let iy = oy * stride - padH + ky, ix = ox * stride - padW + kx
+                                guard iy >= 0, iy < height, ix >= 0, ix < width else { continue }
+                                columns[r * positions + oy * outWidth + ox] = image[(c * height + iy) * width + ix]
+                            }
+                        }
+                    }
+                }
+            }
+            return columns
+        }
+    }
+
+    static let geometries: [Geometry] = [
+        // Same-size stride 1 (the shifted-copy path), odd sizes.
+        Geometry(channels: 3, height: 7, width: 9, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
+        // Depth above one K block (40·9 = 360 rows), N not a multiple of the panel width.
+        Geometry(channels: 40, height: 6, width: 5, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
+        // Stride 2 with padding, an output row shorter than a panel.
+        Geometry(channels: 5, height: 8, width: 7, kernelHeight: 3, kernelWidth: 3, stride: 2, padH: 1, padW: 1),
+        // Unpadded, non-square kernel; and a "full" padding larger than kernel − 1 on one axis.
+        Geometry(channels: 2, height: 5, width: 7, kernelHeight: 2, kernelWidth: 3, stride: 1, padH: 0, padW: 0),
+        Geometry(channels: 4, height: 5, width: 4, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 2, padW: 3),
+        // 1×1 stride 2 (a ResNet shortcut), and wide rows spanning several NC / panel blocks.
+        Geometry(channels: 6, height: 9, width: 9, kernelHeight: 1, kernelWidth: 1, stride: 2, padH: 0, padW: 0),
+        Geometry(channels: 2, height: 9, width: 40, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
+    ]
+
+    @Test(arguments: geometries)
+    func everyAvailableKernelMatchesTheExplicitColumns(_ g: Geometry) {
+        var generator = SeededGenerator(seed: UInt64(g.rows * 31 + g.positions))
+        let image = Tensor.uniform([g.channels * g.height * g.width], lower: -1, upper: 1, using: &generator).scalars
+        let columns = g.explicitColumns(image)
+        let m = 7
+        let previous = ComputeThreads.count
+        defer { ComputeThreads.set(previous) }
+        let available = GEMMKernelTests.kernels.filter { mk_kernel_available($0) == 1 }
+        for transposed in [false, true] {
+            // transposed: C[m × rows] = A[m × positions] · colsᵀ; else C[m × positions] = A[m × rows] · cols.
+            let (k, n) = transposed ? (g.positions, g.rows) : (g.rows, g.positions)
+            let a = Tensor.uniform([m * k], lower: -1, upper: 1, using: &generator).scalars
+            let c0 = Tensor.uniform([m * n], lower: -1, upper: 1, using: &generator).scalars
+            for (alpha, beta): (Float, Float) in [(1, 0), (1, 1), (0.5, 0.25)] {
+                let expected = GEMMKernelTests.reference(
+                    transA: false, transB: transposed, m: m, n: n, k: k, alpha: alpha, a: a, b: columns, beta: beta,
+                    c: c0)
+                for kernel in available {
+                    var single: [Float] = []
+                    for threads in [1, 2] {
+                        ComputeThreads.set(threads)
+                        var c = c0
+                        let ran = image.withUnsafeBufferPointer { ib in
+                            var description = mk_conv_columns(
+                                image: ib.baseAddress, channels: g.channels, height: g.height, width: g.width,
+                                kernel_height: g.kernelHeight, kernel_width: g.kernelWidth, stride: g.stride,
+                                pad_h: g.padH, pad_w: g.padW, out_height: g.outHeight, out_width: g.outWidth)
+                            return mk_sgemm_conv(kernel, transposed ? 1 : 0, m, alpha, a, k, &description, beta, &c, n)
+                        }
+                        let context = "\(kernel) \(g.testDescription) transposed \(transposed) β \(beta) t \(threads)"
+                        #expect(ran == 1, "\(context)")
+                        let error = zip(c, expected).map { abs($0 - $1) }.max() ?? 0
+                        #expect(error <= 1e-4 * Float(k).squareRoot(), "\(context): max error \(error)")
+                        if threads == 1 {
+                            single = c
+                        } else {
+                            #expect(c == single, "the thread count changed bits: \(context)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func anUnavailableKernelComputesNothing() {
+        var c: [Float] = [7]
+        let image: [Float] = [1]
+        let ran = image.withUnsafeBufferPointer { ib in
+            var description = mk_conv_columns(
+                image: ib.baseAddress, channels: 1, height: 1, width: 1, kernel_height: 1, kernel_width: 1, stride: 1,
+                pad_h: 0, pad_w: 0, out_height: 1, out_width: 1)
+            return mk_sgemm_conv("sse9", 0, 1, 1, [2], 1, &description, 0, &c, 1)
+        }
+        #expect(ran == 0 && c == [7])
+    }
+
+    /// The input and filter gradients by the definition: with upstream gradient G,
+    /// dX[s, ci, iy, ix] = Σ G[s, o, oy, ox] · W[o, ci − group offset, ky, kx] over the windows covering (iy, ix), and
+    /// dW[o, ci, ky, kx] = Σ G[s, o, oy, ox] · X[s, group offset + ci, iy, ix].
+    static func naiveGradients(
+        x: Tensor, filter: Tensor, upstream: Tensor, stride: Int, padding: Int, groups: Int
+    ) -> (input: [Float], filter: [Float]) {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (o, cg, kh, kw) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3])
+        let (oh, ow) = (upstream.shape[2], upstream.shape[3])
+        let og = o / groups
+        var dx = [Double](repeating: 0, count: x.count)
+        var dw = [Double](repeating: 0, count: filter.count)
+        for s in 0..<n {
+            for oc in 0..<o {
+                let group = oc / og
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        let g = Double(upstream[s, oc, oy, ox])
+                        for ci in 0..<cg {
+                            for ky in 0..<kh {
+                                for kx in 0..<kw {
+                                    let iy = oy * stride - padding + ky, ix = ox * stride - padding + kx
+                                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                                    let channel = group * cg + ci
+                                    dx[((s * c + channel) * h + iy) * w + ix] += g * Double(filter[oc, ci, ky, kx])
+                                    dw[((oc * cg + ci) * kh + ky) * kw + kx] += g * Double(x[s, channel, iy, ix])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (dx.map { Float($0) }, dw.map { Float($0) })
+    }
+
+    /// Stride 1 (input gradient as a convolution with the flipped filter), stride 2 (GEMM + col2im), padding above
+    /// kernel − 1 (the fallback), groups; 40 input channels put the depth above one GEMM block.
+    @Test(arguments: [(1, 1, 1), (1, 1, 2), (2, 1, 1), (1, 3, 1), (1, 0, 2)])
+    func gradientsMatchTheDefinitionBeyondOneBlock(stride: Int, padding: Int, groups: Int) {
+        let x = randomTensor([3, 40, 7, 6], seed: 301)
+        let filter = randomTensor([12, 40 / groups, 3, 3], seed: 302)
+        let y = Tensor.conv2d(x, filter: filter, stride: stride, padding: padding, groups: groups)
+        let upstream = randomTensor(y.shape, seed: 303)
+        let (_, gradients) = valueWithGradients(at: [x, filter]) {
+            (Tensor.conv2d($0[0], filter: $0[1], stride: stride, padding: padding, groups: groups) * upstream).sum()
+        }
+        let expected = Self.naiveGradients(
+            x: x, filter: filter, upstream: upstream, stride: stride, padding: padding, groups: groups)
+        expectClose(gradients[0].scalars, expected.input, tolerance: 2e-4)
+        expectClose(gradients[1].scalars, expected.filter, tolerance: 2e-4)
+    }
+}
