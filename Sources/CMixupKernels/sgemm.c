@@ -589,20 +589,22 @@ int mk_get_num_threads(void) {
 // Per-thread packing buffers (grown on demand, freed when the owning thread exits).
 // ---------------------------------------------------------------------------------------------------------------------
 typedef struct {
-    float *p;
-    size_t cap;  // in floats
+    float *p[2];
+    size_t cap[2];  // in floats
 } mk_buf;
 
 static pthread_key_t mk_buf_key;
 static pthread_once_t mk_buf_once = PTHREAD_ONCE_INIT;
 static void mk_buf_free(void *v) {
     mk_buf *b = (mk_buf *)v;
-    free(b->p);
+    free(b->p[0]);
+    free(b->p[1]);
     free(b);
 }
 static void mk_buf_init(void) { pthread_key_create(&mk_buf_key, mk_buf_free); }
 
-static float *mk_get_buf(size_t floats) {
+// Slot 0: the packing buffers of mk_gemm_rect. Slot 1: a whole pre-packed A (mk_sgemm_conv over a batch).
+static float *mk_get_buf_slot(int slot, size_t floats) {
     pthread_once(&mk_buf_once, mk_buf_init);
     mk_buf *b = (mk_buf *)pthread_getspecific(mk_buf_key);
     if (!b) {
@@ -610,15 +612,16 @@ static float *mk_get_buf(size_t floats) {
         if (!b) abort();
         pthread_setspecific(mk_buf_key, b);
     }
-    if (b->cap < floats) {
-        free(b->p);
+    if (b->cap[slot] < floats) {
+        free(b->p[slot]);
         void *p = NULL;
         if (posix_memalign(&p, 64, floats * sizeof(float)) != 0) abort();
-        b->p = (float *)p;
-        b->cap = floats;
+        b->p[slot] = (float *)p;
+        b->cap[slot] = floats;
     }
-    return b->p;
+    return b->p[slot];
 }
+static float *mk_get_buf(size_t floats) { return mk_get_buf_slot(0, floats); }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Sequential blocked GEMM on one rectangle of C.
@@ -640,6 +643,9 @@ typedef struct {
     // and is packed from the image; B and ldb are unused.
     const mk_conv_columns *conv;
     int conv_t;
+    // When set: op(A) already packed whole (MR-row panels; the depth block starting at pc at Apacked + pc·Mpad, with
+    // Mpad = M rounded up to MR, its rows from ic at + ic·kc), as mk_gemm_rect would pack it block by block.
+    const float *Apacked;
 } mk_problem;
 
 static inline long mk_min(long a, long b) { return a < b ? a : b; }
@@ -820,8 +826,12 @@ static void mk_gemm_rect(const mk_problem *P, long m0, long m1, long n0, long n1
                 kern->pack_b(!P->transB, P->B, P->ldb, jc, pc, nc, kc, Bp);
             for (long ic = m0; ic < m1; ic += mcb) {
                 const long mc = mk_min(mcb, m1 - ic);
-                kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
-                mk_macro_kernel(P, Ap, Bp, mc, nc, kc, beta, P->C + ic * P->rsc + jc * P->csc, tile);
+                const float *a = Ap;
+                if (P->Apacked)
+                    a = P->Apacked + pc * (mk_ceil_div(P->M, MR) * MR) + ic * kc;
+                else
+                    kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
+                mk_macro_kernel(P, a, Bp, mc, nc, kc, beta, P->C + ic * P->rsc + jc * P->csc, tile);
             }
         }
     }
@@ -993,21 +1003,39 @@ int mk_sgemm_named(const char *kernel, int transA, int transB, long M, long N, l
     return 1;
 }
 
-int mk_sgemm_conv(const char *kernel, int transposed, long M, float alpha, const float *A, long lda,
-                  const mk_conv_columns *cols, float beta, float *C, long ldc) {
+int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float alpha, const float *A, long lda,
+                  long a_stride, const mk_conv_columns *cols, long image_stride, float beta, float *C, long ldc,
+                  long c_stride) {
     const mk_kernel *kern = kernel ? mk_kernel_named(kernel) : mk_get_kernel();
     if (kern == NULL) return 0;
     const long rows = cols->channels * cols->kernel_height * cols->kernel_width;
     const long positions = cols->out_height * cols->out_width;
     const long N = transposed ? rows : positions, K = transposed ? positions : rows;
-    if (M <= 0 || N <= 0) return 1;
+    if (M <= 0 || N <= 0 || batch <= 0) return 1;
     if (K <= 0 || alpha == 0.0f) {
-        mk_scale_c(M, N, beta, C, ldc);
+        for (long s = 0; s < batch; s++) {
+            if (c_stride == 0 && s > 0) break;
+            mk_scale_c(M, N, beta, C + s * c_stride, ldc);
+        }
         return 1;
     }
-    // No Cᵀ trick here: the implicit operand is always B.
-    mk_problem P = {kern, 0, 0, M, N, K, alpha, beta, A, NULL, lda, 0, C, ldc, 1, 1, 1, cols, transposed != 0};
-    mk_run_problem(&P);
+    // The same A for every sample (a filter): pack it once, not once per sample.
+    const float *Apacked = NULL;
+    if (batch > 1 && a_stride == 0) {
+        const long MR = kern->mr, Mpad = mk_ceil_div(M, MR) * MR, kcb = mk_block(K, kern->kc, 1);
+        float *buffer = mk_get_buf_slot(1, (size_t)(Mpad * K));
+        for (long pc = 0; pc < K; pc += kcb) kern->pack_a(0, A, lda, 0, pc, M, mk_min(kcb, K - pc), buffer + pc * Mpad);
+        Apacked = buffer;
+    }
+    for (long s = 0; s < batch; s++) {
+        mk_conv_columns sample = *cols;
+        sample.image = cols->image + s * image_stride;
+        const float sampleBeta = c_stride == 0 && s > 0 ? 1.0f : beta;
+        // No Cᵀ trick here: the implicit operand is always B.
+        mk_problem P = {kern, 0, 0, M, N, K, alpha, sampleBeta, A + s * a_stride, NULL, lda, 0, C + s * c_stride, ldc,
+                        1, 1, 1, &sample, transposed != 0, Apacked};
+        mk_run_problem(&P);
+    }
     return 1;
 }
 
@@ -1018,7 +1046,7 @@ static void mk_sgemm_with(const mk_kernel *kern, int transA, int transB, long M,
         mk_scale_c(M, N, beta, C, ldc);
         return;
     }
-    mk_problem P = {kern, transA, transB, M, N, K, alpha, beta, A, B, lda, ldb, C, ldc, 1, 1, 1, NULL, 0};
+    mk_problem P = {kern, transA, transB, M, N, K, alpha, beta, A, B, lda, ldb, C, ldc, 1, 1, 1, NULL, 0, NULL};
 
     // Narrow N (e.g. a 10-class output layer): computing Cᵀ = op(B)ᵀ·op(A)ᵀ wastes less of the NR-wide tiles.
     // Bit-identical per element (same products, same k order).

@@ -69,13 +69,14 @@ extension Tensor {
                     let x = xb.baseAddress!, f = fb.baseAddress!, y = yb.baseAddress!
                     let biasValues = bias?.scalars
                     Parallel.forEachChunk(n, chunks: chunks) { _, samples in
+                        guard let first = samples.first else { return }
+                        for g in 0..<groups {
+                            var columns = geometry.columns(x + first * sampleIn + g * groupIn, channels: cg)
+                            mk_sgemm_conv(
+                                nil, 0, samples.count, og, 1, f + g * og * rowsPerGroup, rowsPerGroup, 0, &columns,
+                                sampleIn, outputBeta, y + first * sampleOut + g * og * spatial, spatial, sampleOut)
+                        }
                         for sample in samples {
-                            for g in 0..<groups {
-                                var columns = geometry.columns(x + sample * sampleIn + g * groupIn, channels: cg)
-                                mk_sgemm_conv(
-                                    nil, 0, og, 1, f + g * og * rowsPerGroup, rowsPerGroup, &columns, outputBeta,
-                                    y + sample * sampleOut + g * og * spatial, spatial)
-                            }
                             if let biasValues {
                                 for oc in 0..<o {
                                     let b = biasValues[oc]
@@ -162,16 +163,15 @@ extension Tensor {
                                         target.update(repeating: 0, count: filterCount)
                                         return
                                     }
-                                    for sample in samples {
-                                        let beta: Float = sample == samples.lowerBound ? 0 : 1
-                                        for gi in 0..<groups {
-                                            // dW (+)= dY · colᵀ, the columns packed from the image.
-                                            var columns = geometry.columns(
-                                                x + sample * sampleIn + gi * groupIn, channels: cg)
-                                            mk_sgemm_conv(
-                                                nil, 1, og, 1, dy + sample * sampleOut + gi * og * spatial, spatial,
-                                                &columns, beta, target + gi * og * rowsPerGroup, rowsPerGroup)
-                                        }
+                                    let first = samples.lowerBound
+                                    for gi in 0..<groups {
+                                        // dW = Σ dY · colᵀ over the chunk's samples, the columns packed from the image.
+                                        var columns = geometry.columns(
+                                            x + first * sampleIn + gi * groupIn, channels: cg)
+                                        mk_sgemm_conv(
+                                            nil, 1, samples.count, og, 1, dy + first * sampleOut + gi * og * spatial,
+                                            spatial, sampleOut, &columns, sampleIn, 0, target + gi * og * rowsPerGroup,
+                                            rowsPerGroup, 0)
                                     }
                                 }
                                 for chunk in 1..<Swift.max(chunks, 1) {
@@ -232,14 +232,13 @@ extension Tensor {
                 dx.withUnsafeMutableBufferPointer { dxb in
                     let dy = dyb.baseAddress!, f = fb.baseAddress!, dxp = dxb.baseAddress!
                     Parallel.forEachChunk(n, chunks: chunks) { _, samples in
-                        for sample in samples {
-                            for g in 0..<groups {
-                                var columns = geometry.gradientColumns(
-                                    dy + sample * sampleOut + g * og * spatial, channels: og)!
-                                mk_sgemm_conv(
-                                    nil, 0, cg, 1, f + g * cg * og * taps, og * taps, &columns, 0,
-                                    dxp + sample * sampleIn + g * cg * h * w, h * w)
-                            }
+                        guard let first = samples.first else { return }
+                        for g in 0..<groups {
+                            var columns = geometry.gradientColumns(
+                                dy + first * sampleOut + g * og * spatial, channels: og)!
+                            mk_sgemm_conv(
+                                nil, 0, samples.count, cg, 1, f + g * cg * og * taps, og * taps, 0, &columns,
+                                sampleOut, 0, dxp + first * sampleIn + g * cg * h * w, h * w, sampleIn)
                         }
                     }
                 }

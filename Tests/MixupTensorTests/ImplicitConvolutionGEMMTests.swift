@@ -81,7 +81,8 @@ import _MixupTestSupport
                                 image: ib.baseAddress, channels: g.channels, height: g.height, width: g.width,
                                 kernel_height: g.kernelHeight, kernel_width: g.kernelWidth, stride: g.stride,
                                 pad_h: g.padH, pad_w: g.padW, out_height: g.outHeight, out_width: g.outWidth)
-                            return mk_sgemm_conv(kernel, transposed ? 1 : 0, m, alpha, a, k, &description, beta, &c, n)
+                            return mk_sgemm_conv(
+                                kernel, transposed ? 1 : 0, 1, m, alpha, a, k, 0, &description, 0, beta, &c, n, 0)
                         }
                         let context = "\(kernel) \(g.testDescription) transposed \(transposed) β \(beta) t \(threads)"
                         #expect(ran == 1, "\(context)")
@@ -98,6 +99,60 @@ import _MixupTestSupport
         }
     }
 
+    /// Over a batch: one filter for all samples (A packed once) equals sample-by-sample calls bit for bit; with
+    /// c_stride 0 the samples accumulate into one C in order (the filter gradient), equal to the running sum.
+    @Test(arguments: [geometries[1], geometries[2]])
+    func aBatchEqualsItsSamplesOneByOne(_ g: Geometry) {
+        let batch = 3, m = 5, imageSize = g.channels * g.height * g.width
+        var generator = SeededGenerator(seed: 77)
+        let images = Tensor.uniform([batch * imageSize], lower: -1, upper: 1, using: &generator).scalars
+        func run(
+            transposed: Bool, batch: Int, a: [Float], aStride: Int, imageOffset: Int, beta: Float, c: inout [Float],
+            cOffset: Int, cStride: Int
+        ) {
+            let (k, n) = transposed ? (g.positions, g.rows) : (g.rows, g.positions)
+            images.withUnsafeBufferPointer { ib in
+                var description = mk_conv_columns(
+                    image: ib.baseAddress! + imageOffset, channels: g.channels, height: g.height, width: g.width,
+                    kernel_height: g.kernelHeight, kernel_width: g.kernelWidth, stride: g.stride, pad_h: g.padH,
+                    pad_w: g.padW, out_height: g.outHeight, out_width: g.outWidth)
+                c.withUnsafeMutableBufferPointer { cb in
+                    _ = mk_sgemm_conv(
+                        nil, transposed ? 1 : 0, batch, m, 1, a, k, aStride, &description, imageSize, beta,
+                        cb.baseAddress! + cOffset, n, cStride)
+                }
+            }
+        }
+        // Forward: one filter, one output block per sample.
+        let filter = Tensor.uniform([m * g.rows], lower: -1, upper: 1, using: &generator).scalars
+        var batched = [Float](repeating: .nan, count: batch * m * g.positions)
+        run(
+            transposed: false, batch: batch, a: filter, aStride: 0, imageOffset: 0, beta: 0, c: &batched, cOffset: 0,
+            cStride: m * g.positions)
+        var oneByOne = [Float](repeating: .nan, count: batch * m * g.positions)
+        for s in 0..<batch {
+            run(
+                transposed: false, batch: 1, a: filter, aStride: 0, imageOffset: s * imageSize, beta: 0, c: &oneByOne,
+                cOffset: s * m * g.positions, cStride: 0)
+        }
+        #expect(batched == oneByOne)
+        // Filter gradient: a different A per sample, accumulated into one C.
+        let gradients = Tensor.uniform([batch * m * g.positions], lower: -1, upper: 1, using: &generator).scalars
+        var summed = [Float](repeating: .nan, count: m * g.rows)
+        run(
+            transposed: true, batch: batch, a: gradients, aStride: m * g.positions, imageOffset: 0, beta: 0, c: &summed,
+            cOffset: 0, cStride: 0)
+        var running = [Float](repeating: .nan, count: m * g.rows)
+        for s in 0..<batch {
+            let a = Array(gradients[(s * m * g.positions)..<((s + 1) * m * g.positions)])
+            run(
+                transposed: true, batch: 1, a: a, aStride: 0, imageOffset: s * imageSize, beta: s == 0 ? 0 : 1,
+                c: &running, cOffset: 0, cStride: 0)
+        }
+        #expect(summed == running)
+        #expect(!summed.contains { $0.isNaN })
+    }
+
     @Test func anUnavailableKernelComputesNothing() {
         var c: [Float] = [7]
         let image: [Float] = [1]
@@ -105,7 +160,7 @@ import _MixupTestSupport
             var description = mk_conv_columns(
                 image: ib.baseAddress, channels: 1, height: 1, width: 1, kernel_height: 1, kernel_width: 1, stride: 1,
                 pad_h: 0, pad_w: 0, out_height: 1, out_width: 1)
-            return mk_sgemm_conv("sse9", 0, 1, 1, [2], 1, &description, 0, &c, 1)
+            return mk_sgemm_conv("sse9", 0, 1, 1, 1, [2], 1, 0, &description, 0, 0, &c, 1, 0)
         }
         #expect(ran == 0 && c == [7])
     }

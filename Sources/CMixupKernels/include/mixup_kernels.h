@@ -55,16 +55,20 @@ typedef struct {
     long out_height, out_width;
 } mk_conv_columns;
 
-/// GEMM with an implicit im2col operand; the columns are packed straight from the image, never written out.
-/// transposed == 0: C[M × oh·ow] = alpha · A · cols + beta · C, A is M × (channels·kh·kw) — a convolution's forward
-///   pass with A the filter (also its input gradient, as a convolution of the output gradient).
-/// transposed != 0: C[M × channels·kh·kw] = alpha · A · colsᵀ + beta · C, A is M × (oh·ow) — the filter gradient with
-///   A the output gradient.
-/// A is row-major with leading dimension lda, C with ldc; beta == 0 writes C without reading it. `kernel` names the
-/// micro-kernel as in mk_sgemm_named, or NULL for the process's choice; returns 0, computing nothing, when this CPU
-/// cannot run it. Deterministic like mk_sgemm (bit-identical for any thread count).
-int mk_sgemm_conv(const char *kernel, int transposed, long M, float alpha, const float *A, long lda,
-                  const mk_conv_columns *cols, float beta, float *C, long ldc);
+/// GEMM with an implicit im2col operand, over a batch of images; the columns are packed straight from each image,
+/// never written out. For each sample s in order, with A_s = A + s·a_stride, cols_s the columns of
+/// cols->image + s·image_stride and C_s = C + s·c_stride:
+///   transposed == 0: C_s[M × oh·ow] = alpha · A_s · cols_s + beta · C_s, A_s is M × (channels·kh·kw) — a convolution's
+///     forward pass with A the filter (also its input gradient, as a convolution of the output gradient);
+///   transposed != 0: C_s[M × channels·kh·kw] = alpha · A_s · cols_sᵀ + beta · C_s, A_s is M × (oh·ow) — the filter
+///     gradient with A the output gradient.
+/// c_stride == 0 accumulates every sample into one C (beta applies to the first). a_stride == 0 (one filter for the
+/// batch) packs A once. A is row-major with leading dimension lda, C with ldc; beta == 0 writes C without reading
+/// it. `kernel` names the micro-kernel as in mk_sgemm_named, or NULL for the process's choice; returns 0, computing
+/// nothing, when this CPU cannot run it. Deterministic like mk_sgemm (bit-identical for any thread count).
+int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float alpha, const float *A, long lda,
+                  long a_stride, const mk_conv_columns *cols, long image_stride, float beta, float *C, long ldc,
+                  long c_stride);
 
 #ifdef __cplusplus
 }
