@@ -78,13 +78,20 @@ typedef void (*mk_ukr_fn)(long kc, const float *a, const float *b, float *c, lon
 // "Packing B" is the same operation on op(B)ᵀ, so one packer serves both (see mk_sgemm_block).
 typedef void (*mk_pack_fn)(int trans, const float *X, long ldx, long i0, long p0, long m, long kc, float *dst);
 
+// The micro-kernel of an unpacked convolution operand (mk_sgemm_conv, stride 1): the 16 B values of depth step k are
+// lo[off[k] .. off[k]+8) and hi[off[k] .. off[k]+8) — two 8-position stretches of the padded image — instead of a
+// packed panel. Same arithmetic as the packed kernel, so the results are bit-identical.
+typedef void (*mk_ukr_direct_fn)(long kc, const float *a, const float *lo, const float *hi, const long *off, float *c,
+                                 long ldc, float alpha, float beta);
+
 typedef struct {
     int mr, nr;
     mk_ukr_fn ukr;
     mk_pack_fn pack_a;  // panels of mr rows
     mk_pack_fn pack_b;  // panels of nr rows of op(B)ᵀ
     const char *name;
-    long kc, mc, nc;  // blocking parameters (maximum block sizes)
+    long kc, mc, nc;              // blocking parameters (maximum block sizes)
+    mk_ukr_direct_fn ukr_direct;  // NULL: convolutions pack their columns (requires nr == 16)
 } mk_kernel;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -139,8 +146,31 @@ static void mk_ukr_portable(long kc, const float *a, const float *b, float *c, l
     }
 }
 
-__attribute__((unused)) static const mk_kernel mk_kernel_portable = {6, 16, mk_ukr_portable, mk_pack6, mk_pack16,
-                                                                     "portable", MK_KC, MK_MC, MK_NC};
+static void mk_ukr_direct_portable(long kc, const float *a, const float *lo, const float *hi, const long *off,
+                                   float *c, long ldc, float alpha, float beta) {
+    float acc[6][16];
+    memset(acc, 0, sizeof acc);
+    for (long k = 0; k < kc; k++) {
+        const float *b0 = lo + off[k], *b1 = hi + off[k];
+        for (int i = 0; i < 6; i++) {
+            float ai = a[i];
+            for (int j = 0; j < 8; j++) acc[i][j] += ai * b0[j];
+            for (int j = 0; j < 8; j++) acc[i][8 + j] += ai * b1[j];
+        }
+        a += 6;
+    }
+    for (int i = 0; i < 6; i++) {
+        float *ci = c + i * ldc;
+        if (beta == 0.0f) {
+            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j];
+        } else {
+            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j] + beta * ci[j];
+        }
+    }
+}
+
+__attribute__((unused)) static const mk_kernel mk_kernel_portable = {
+    6, 16, mk_ukr_portable, mk_pack6, mk_pack16, "portable", MK_KC, MK_MC, MK_NC, mk_ukr_direct_portable};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // x86_64: AVX2+FMA 6×16 kernel: 12 ymm accumulators + 2 for B + 1 broadcast of A = 15 of 16 registers, 12 FMAs
@@ -197,6 +227,47 @@ MK_AVX2 static void mk_ukr_avx2(long kc, const float *a, const float *b, float *
         c51 = _mm256_fmadd_ps(ai, b1, c51);
         a += 6;
         b += 16;
+    }
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    MK_AVX2_STORE_ROW(0, c00, c01);
+    MK_AVX2_STORE_ROW(1, c10, c11);
+    MK_AVX2_STORE_ROW(2, c20, c21);
+    MK_AVX2_STORE_ROW(3, c30, c31);
+    MK_AVX2_STORE_ROW(4, c40, c41);
+    MK_AVX2_STORE_ROW(5, c50, c51);
+}
+
+// mk_ukr_avx2 with the B values read from the image (mk_ukr_direct_fn).
+MK_AVX2 static void mk_ukr_direct_avx2(long kc, const float *a, const float *lo, const float *hi, const long *off,
+                                       float *c, long ldc, float alpha, float beta) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (int i = 0; i < 6; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    for (long k = 0; k < kc; k++) {
+        __m256 b0 = _mm256_loadu_ps(lo + off[k]), b1 = _mm256_loadu_ps(hi + off[k]), ai;
+        ai = _mm256_broadcast_ss(a + 0);
+        c00 = _mm256_fmadd_ps(ai, b0, c00);
+        c01 = _mm256_fmadd_ps(ai, b1, c01);
+        ai = _mm256_broadcast_ss(a + 1);
+        c10 = _mm256_fmadd_ps(ai, b0, c10);
+        c11 = _mm256_fmadd_ps(ai, b1, c11);
+        ai = _mm256_broadcast_ss(a + 2);
+        c20 = _mm256_fmadd_ps(ai, b0, c20);
+        c21 = _mm256_fmadd_ps(ai, b1, c21);
+        ai = _mm256_broadcast_ss(a + 3);
+        c30 = _mm256_fmadd_ps(ai, b0, c30);
+        c31 = _mm256_fmadd_ps(ai, b1, c31);
+        ai = _mm256_broadcast_ss(a + 4);
+        c40 = _mm256_fmadd_ps(ai, b0, c40);
+        c41 = _mm256_fmadd_ps(ai, b1, c41);
+        ai = _mm256_broadcast_ss(a + 5);
+        c50 = _mm256_fmadd_ps(ai, b0, c50);
+        c51 = _mm256_fmadd_ps(ai, b1, c51);
+        a += 6;
     }
     __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     MK_AVX2_STORE_ROW(0, c00, c01);
@@ -313,8 +384,8 @@ MK_AVX2 static void mk_pack6_avx2(int trans, const float *X, long ldx, long i0, 
     if (full < m) mk_pack_generic(6, trans, X, ldx, i0 + full, p0, m - full, kc, dst);
 }
 
-static const mk_kernel mk_kernel_avx2 = {6, 16, mk_ukr_avx2, mk_pack6_avx2, mk_pack16_avx2, "avx2-fma",
-                                         MK_KC, MK_MC, MK_NC};
+static const mk_kernel mk_kernel_avx2 = {6,      16,    mk_ukr_avx2, mk_pack6_avx2,     mk_pack16_avx2,
+                                         "avx2-fma", MK_KC, MK_MC, MK_NC, mk_ukr_direct_avx2};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // x86_64: AVX-512 12×32 kernel: 24 zmm accumulators (two per row of C) + 2 for B + 1 broadcast of A = 27 of 32
@@ -589,21 +660,21 @@ int mk_get_num_threads(void) {
 // Per-thread packing buffers (grown on demand, freed when the owning thread exits).
 // ---------------------------------------------------------------------------------------------------------------------
 typedef struct {
-    float *p[2];
-    size_t cap[2];  // in floats
+    float *p[3];
+    size_t cap[3];  // in floats
 } mk_buf;
 
 static pthread_key_t mk_buf_key;
 static pthread_once_t mk_buf_once = PTHREAD_ONCE_INIT;
 static void mk_buf_free(void *v) {
     mk_buf *b = (mk_buf *)v;
-    free(b->p[0]);
-    free(b->p[1]);
+    for (int i = 0; i < 3; i++) free(b->p[i]);
     free(b);
 }
 static void mk_buf_init(void) { pthread_key_create(&mk_buf_key, mk_buf_free); }
 
-// Slot 0: the packing buffers of mk_gemm_rect. Slot 1: a whole pre-packed A (mk_sgemm_conv over a batch).
+// Slot 0: the packing buffers of mk_gemm_rect. Slot 1: a whole pre-packed A (mk_sgemm_conv over a batch). Slot 2:
+// the zero-padded image of mk_sgemm_conv.
 static float *mk_get_buf_slot(int slot, size_t floats) {
     pthread_once(&mk_buf_once, mk_buf_init);
     mk_buf *b = (mk_buf *)pthread_getspecific(mk_buf_key);
@@ -703,99 +774,142 @@ static void mk_macro_kernel(const mk_problem *P, const float *Ap, const float *B
 // the explicit method by one pass over the image.
 // ---------------------------------------------------------------------------------------------------------------------
 
-// d[i·dstride] = cols(r, p + i) for i < len, where r = (c, ky, kx), p = oy·ow + ox and ox + len ≤ ow (one output row).
-static inline void mk_conv_run(const mk_conv_columns *g, long c, long ky, long kx, long oy, long ox, long len, float *d,
-                               long dstride) {
-    const long s = g->stride, iy = oy * s - g->pad_h + ky, ix0 = ox * s - g->pad_w + kx, W = g->width;
-    if (iy < 0 || iy >= g->height) {
-        for (long i = 0; i < len; i++) d[i * dstride] = 0.0f;
-        return;
-    }
-    const float *row = g->image + (c * g->height + iy) * W;
-    // Valid i: 0 ≤ ix0 + i·s < W.
-    long lo = ix0 >= 0 ? 0 : (-ix0 + s - 1) / s;
-    long hi = ix0 > W - 1 ? 0 : (W - 1 - ix0) / s + 1;
-    if (lo > len) lo = len;
-    if (hi > len) hi = len;
-    if (hi < lo) hi = lo;
-    for (long i = 0; i < lo; i++) d[i * dstride] = 0.0f;
-    if (s == 1 && dstride == 1) {
-        if (hi > lo) memcpy(d + lo, row + ix0 + lo, (size_t)(hi - lo) * sizeof(float));
-    } else {
-        for (long i = lo; i < hi; i++) d[i * dstride] = row[ix0 + i * s];
-    }
-    for (long i = hi; i < len; i++) d[i * dstride] = 0.0f;
-}
-
-// dst[i] = cols(r, p0 + i) for i < len: a stretch of one row of the column matrix, contiguous.
-static void mk_conv_row(const mk_conv_columns *g, long r, long p0, long len, float *dst) {
+// The packers below read an unpadded geometry (pad_h = pad_w = 0, see mk_sgemm_conv, which pads each image first):
+// every element of the column matrix is then an image element, no bounds checks. cols(r, p) with r = (c, ky, kx) and
+// p = oy·ow + ox is base_r[oy·s·W + ox·s], base_r = image + (c·H + ky)·W + kx.
+static inline const float *mk_conv_base(const mk_conv_columns *g, long r) {
     const long kw = g->kernel_width, khw = g->kernel_height * kw;
-    const long c = r / khw, ky = r % khw / kw, kx = r % kw, ow = g->out_width, H = g->height, W = g->width;
-    if (g->stride == 1 && ow == W) {
-        // Same-size stride-1 geometry: the row is the image plane shifted by dy·W + dx (one block copy), with the
-        // out-of-range rows and the border columns set to zero.
-        const float *plane = g->image + c * H * W;
-        const long dy = ky - g->pad_h, dx = kx - g->pad_w;
-        const long oyLo = dy < 0 ? -dy : 0, oyHi = H - dy < g->out_height ? H - dy : g->out_height;
-        long start = oyLo * ow, end = oyHi * ow;
-        if (end < start) end = start;
-        // Trim one element at an end where the shifted source would step outside the plane (a border zero anyway).
-        long copyStart = start + (dx < 0 ? -dx : 0), copyEnd = end - (dx > 0 ? dx : 0);
-        long a = mk_max(p0, copyStart), b = mk_min(p0 + len, copyEnd);
-        // Zero everything outside the copied range, then the border columns inside it.
-        for (long p = p0; p < mk_min(a, p0 + len); p++) dst[p - p0] = 0.0f;
-        if (b > a) memcpy(dst + (a - p0), plane + a + dy * W + dx, (size_t)(b - a) * sizeof(float));
-        for (long p = mk_max(b, p0); p < p0 + len; p++) dst[p - p0] = 0.0f;
-        if (dx != 0 && b > a) {
-            const long lo = dx < 0 ? 0 : W - dx, hi = dx < 0 ? -dx : W;  // zero columns [lo, hi)
-            for (long oy = a / ow; oy * ow < b; oy++)
-                for (long ox = lo; ox < hi; ox++) {
-                    const long p = oy * ow + ox;
-                    if (p >= p0 && p < p0 + len) dst[p - p0] = 0.0f;
-                }
-        }
-        return;
-    }
-    long oy = p0 / ow, ox = p0 % ow, left = len;
-    while (left > 0) {
-        const long run = mk_min(ow - ox, left);
-        mk_conv_run(g, c, ky, kx, oy, ox, run, dst, 1);
-        dst += run, left -= run, ox += run;
-        if (ox == ow) ox = 0, oy++;
+    const long c = r / khw, ky = r % khw / kw, kx = r % kw;
+    return g->image + (c * g->height + ky) * g->width + kx;
+}
+
+// d[0..<len) = cols(r, p..<p + len) for positions p = oy·ow + ox onwards (crossing output rows as needed).
+static inline void mk_conv_copy(const mk_conv_columns *g, const float *base, long oy, long ox, long len, float *d) {
+    const long s = g->stride, W = g->width, ow = g->out_width;
+    while (len > 0) {
+        const long run = mk_min(ow - ox, len);
+        const float *src = base + oy * s * W + ox * s;
+        if (s == 1)
+            memcpy(d, src, (size_t)run * sizeof(float));
+        else
+            for (long i = 0; i < run; i++) d[i] = src[i * s];
+        d += run, len -= run, ox = 0, oy++;
     }
 }
 
-// Packs columns [jc, jc+nc) × depth [pc, pc+kc) of op(B) into NR-wide, k-major micro-panels (as pack_b does), going
-// through `stage` (room for NR·kc, and for nc, floats), which stays in L1/L2.
-// !t: op(B) = cols, so depth is r: each column-matrix row stretch is staged, then dealt out NR values per panel.
-// t:  op(B) = colsᵀ, so depth is p: the panel's NR rows r are staged (NR × kc), then the kernel's own packer
-//     interleaves the block.
+// Packs columns [jc, jc+nc) × depth [pc, pc+kc) of op(B) into NR-wide, k-major micro-panels (as pack_b does).
+// !t: op(B) = cols, so depth is r and a panel row is NR consecutive positions: mostly one stretch of an image row,
+//     copied in place.
+// t:  op(B) = colsᵀ, so depth is p: the panel's NR rows r are copied into `stage` (NR × kc, in L1), then the
+//     kernel's own packer interleaves the block.
 static void mk_pack_conv(const mk_kernel *kern, const mk_conv_columns *g, int t, long jc, long pc, long nc, long kc,
                          float *dst, float *stage) {
-    const long NR = kern->nr;
+    const long NR = kern->nr, ow = g->out_width, W = g->width;
     if (!t) {
-        const long full = nc / NR * NR;
+        const long oy0 = jc / ow, ox0 = jc % ow;
+        const int whole = g->stride == 1 && ow >= NR;  // a full panel can lie in one output row
         for (long k = 0; k < kc; k++) {
-            mk_conv_row(g, pc + k, jc, nc, stage);
+            const float *base = mk_conv_base(g, pc + k);
             float *d = dst + k * NR;
-            long j = 0;
-            if (NR == 16)
-                for (; j < full; j += 16, d += 16 * kc) memcpy(d, stage + j, 16 * sizeof(float));
-            else if (NR == 32)
-                for (; j < full; j += 32, d += 32 * kc) memcpy(d, stage + j, 32 * sizeof(float));
-            else
-                for (; j < full; j += NR, d += NR * kc) memcpy(d, stage + j, (size_t)NR * sizeof(float));
-            if (j < nc) {
-                for (long i = 0; i < nc - j; i++) d[i] = stage[j + i];
-                for (long i = nc - j; i < NR; i++) d[i] = 0.0f;
+            long oy = oy0, ox = ox0, left = nc;
+            while (left >= NR) {
+                if (whole && ox + NR <= ow) {
+                    const float *src = base + oy * W + ox;
+                    if (NR == 16)
+                        memcpy(d, src, 16 * sizeof(float));
+                    else if (NR == 32)
+                        memcpy(d, src, 32 * sizeof(float));
+                    else
+                        memcpy(d, src, (size_t)NR * sizeof(float));
+                } else {
+                    mk_conv_copy(g, base, oy, ox, NR, d);
+                }
+                ox += NR, left -= NR, d += NR * kc;
+                while (ox >= ow) ox -= ow, oy++;
+            }
+            if (left > 0) {
+                mk_conv_copy(g, base, oy, ox, left, d);
+                for (long i = left; i < NR; i++) d[i] = 0.0f;
             }
         }
         return;
     }
     for (long j = 0; j < nc; j += NR) {
         const long rn = mk_min(NR, nc - j);
-        for (long lane = 0; lane < rn; lane++) mk_conv_row(g, jc + j + lane, pc, kc, stage + lane * kc);
+        for (long lane = 0; lane < rn; lane++)
+            mk_conv_copy(g, mk_conv_base(g, jc + j + lane), pc / ow, pc % ow, kc, stage + lane * kc);
         kern->pack_b(0, stage, kc, 0, 0, rn, kc, dst + j * kc);
+    }
+}
+
+// Copies one image [channels, H, W] into a zero-padded [channels, H + 2·pad_h, W + 2·pad_w] buffer.
+static void mk_conv_pad(const mk_conv_columns *g, float *padded) {
+    const long H = g->height, W = g->width, ph = g->pad_h, pw = g->pad_w, Hp = H + 2 * ph, Wp = W + 2 * pw;
+    for (long c = 0; c < g->channels; c++) {
+        float *plane = padded + c * Hp * Wp;
+        memset(plane, 0, (size_t)(ph * Wp) * sizeof(float));
+        for (long y = 0; y < H; y++) {
+            float *row = plane + (ph + y) * Wp;
+            for (long x = 0; x < pw; x++) row[x] = 0.0f, row[pw + W + x] = 0.0f;
+            memcpy(row + pw, g->image + (c * H + y) * W, (size_t)W * sizeof(float));
+        }
+        memset(plane + (ph + H) * Wp, 0, (size_t)(ph * Wp) * sizeof(float));
+    }
+}
+
+// Whether a convolution problem runs without packing its columns: the kernel has a direct variant, stride 1 (so 8
+// consecutive positions of an output row are 8 consecutive image values), rows of whole 8-position halves and whole
+// panels.
+static int mk_conv_direct(const mk_problem *P) {
+    const mk_conv_columns *g = P->conv;
+    return g && !P->conv_t && P->kern->ukr_direct && P->kern->nr == 16 && g->stride == 1 && g->out_width % 8 == 0 &&
+           P->N % 16 == 0 && g->pad_h == 0 && g->pad_w == 0;
+}
+
+// mk_gemm_rect for mk_conv_direct problems: A packed as usual, B read from the (padded) image through a table of
+// per-depth offsets, off[k] = (c·H + ky)·W + kx for r = pc + k.
+static void mk_gemm_rect_direct(const mk_problem *P, long m0, long m1, long n0, long n1, long kcb, long mcb, float *Ap,
+                                float *tile) {
+    const mk_kernel *kern = P->kern;
+    const mk_conv_columns *g = P->conv;
+    const long MR = kern->mr, NR = kern->nr, K = P->K, ow = g->out_width, W = g->width;
+    const long kw = g->kernel_width, khw = g->kernel_height * kw;
+    long off[MK_KC > MK_AVX512_KC ? MK_KC : MK_AVX512_KC];
+    for (long pc = 0; pc < K; pc += kcb) {
+        const long kc = mk_min(kcb, K - pc);
+        const float beta = pc == 0 ? P->beta : 1.0f;
+        for (long k = 0; k < kc; k++) {
+            const long r = pc + k, c = r / khw, ky = r % khw / kw, kx = r % kw;
+            off[k] = (c * g->height + ky) * W + kx;
+        }
+        for (long ic = m0; ic < m1; ic += mcb) {
+            const long mc = mk_min(mcb, m1 - ic);
+            const float *a = Ap;
+            if (P->Apacked)
+                a = P->Apacked + pc * (mk_ceil_div(P->M, MR) * MR) + ic * kc;
+            else
+                kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
+            for (long jr = n0; jr < n1; jr += NR) {
+                const long pl = jr, ph = jr + 8;
+                const float *lo = g->image + pl / ow * W + pl % ow, *hi = g->image + ph / ow * W + ph % ow;
+                float *c = P->C + ic * P->rsc + jr;
+                for (long ir = 0; ir < mc; ir += MR) {
+                    const long mr = mk_min(MR, mc - ir);
+                    const float *ap = a + ir * kc;
+                    if (mr == MR) {
+                        kern->ukr_direct(kc, ap, lo, hi, off, c + ir * P->rsc, P->rsc, P->alpha, beta);
+                    } else {
+                        float *ci = c + ir * P->rsc;
+                        if (beta != 0.0f)
+                            for (long i = 0; i < mr; i++)
+                                for (long j = 0; j < NR; j++) tile[i * NR + j] = ci[i * P->rsc + j];
+                        kern->ukr_direct(kc, ap, lo, hi, off, tile, NR, P->alpha, beta);
+                        for (long i = 0; i < mr; i++)
+                            for (long j = 0; j < NR; j++) ci[i * P->rsc + j] = tile[i * NR + j];
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -807,13 +921,17 @@ static void mk_gemm_rect(const mk_problem *P, long m0, long m1, long n0, long n1
     const long kcb = mk_block(K, kern->kc, 1);
     const long mcb = mk_block(m, kern->mc, MR);
     const long ncb = mk_block(n, kern->nc, NR);
-    // The implicit operand is staged through a block of NR × kc (and ≥ nc) floats after the packed B.
-    const long staging = P->conv ? mk_max(NR * kcb, ncb) + 16 : 0;
+    // The transposed implicit operand is staged through a block of NR × kc floats after the packed B.
+    const long staging = P->conv && P->conv_t ? NR * kcb + 16 : 0;
     float *Ap = mk_get_buf((size_t)(mcb + ncb) * kcb + 64 + (size_t)staging);
     float *Bp = Ap + ((mcb * kcb + 15) & ~15L);
     float *stage = Bp + ((ncb * kcb + 15) & ~15L);
     float tile[MK_MAX_MR * MK_MAX_NR] __attribute__((aligned(64)));
 
+    if (mk_conv_direct(P)) {
+        mk_gemm_rect_direct(P, m0, m1, n0, n1, kcb, mcb, Ap, tile);
+        return;
+    }
     for (long jc = n0; jc < n1; jc += ncb) {
         const long nc = mk_min(ncb, n1 - jc);
         for (long pc = 0; pc < K; pc += kcb) {
@@ -1027,9 +1145,17 @@ int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float 
         for (long pc = 0; pc < K; pc += kcb) kern->pack_a(0, A, lda, 0, pc, M, mk_min(kcb, K - pc), buffer + pc * Mpad);
         Apacked = buffer;
     }
+    // Padded images make every column element an image element (no bounds checks in the packers).
+    const int pad = cols->pad_h > 0 || cols->pad_w > 0;
+    const long Hp = cols->height + 2 * cols->pad_h, Wp = cols->width + 2 * cols->pad_w;
+    float *padded = pad ? mk_get_buf_slot(2, (size_t)(cols->channels * Hp * Wp)) : NULL;
     for (long s = 0; s < batch; s++) {
         mk_conv_columns sample = *cols;
         sample.image = cols->image + s * image_stride;
+        if (pad) {
+            mk_conv_pad(&sample, padded);
+            sample.image = padded, sample.height = Hp, sample.width = Wp, sample.pad_h = 0, sample.pad_w = 0;
+        }
         const float sampleBeta = c_stride == 0 && s > 0 ? 1.0f : beta;
         // No Cᵀ trick here: the implicit operand is always B.
         mk_problem P = {kern, 0, 0, M, N, K, alpha, sampleBeta, A + s * a_stride, NULL, lda, 0, C + s * c_stride, ldc,

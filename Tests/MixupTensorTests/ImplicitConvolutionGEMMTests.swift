@@ -51,6 +51,10 @@ import _MixupTestSupport
         // 1×1 stride 2 (a ResNet shortcut), and wide rows spanning several NC / panel blocks.
         Geometry(channels: 6, height: 9, width: 9, kernelHeight: 1, kernelWidth: 1, stride: 2, padH: 0, padW: 0),
         Geometry(channels: 2, height: 9, width: 40, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
+        // Rows of whole 8-position halves and whole 16-wide panels: kernels with a direct variant read the padded
+        // image without packing (one depth block and two).
+        Geometry(channels: 3, height: 4, width: 16, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
+        Geometry(channels: 40, height: 6, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
     ]
 
     @Test(arguments: geometries)
@@ -175,6 +179,7 @@ import _MixupTestSupport
         let (o, cg, kh, kw) = (filter.shape[0], filter.shape[1], filter.shape[2], filter.shape[3])
         let (oh, ow) = (upstream.shape[2], upstream.shape[3])
         let og = o / groups
+        let xs = x.scalars, ws = filter.scalars, gs = upstream.scalars
         var dx = [Double](repeating: 0, count: x.count)
         var dw = [Double](repeating: 0, count: filter.count)
         for s in 0..<n {
@@ -182,15 +187,19 @@ import _MixupTestSupport
                 let group = oc / og
                 for oy in 0..<oh {
                     for ox in 0..<ow {
-                        let g = Double(upstream[s, oc, oy, ox])
+                        let g = Double(gs[((s * o + oc) * oh + oy) * ow + ox])
                         for ci in 0..<cg {
+                            let channel = group * cg + ci
                             for ky in 0..<kh {
+                                let iy = oy * stride - padding + ky
+                                guard iy >= 0, iy < h else { continue }
                                 for kx in 0..<kw {
-                                    let iy = oy * stride - padding + ky, ix = ox * stride - padding + kx
-                                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
-                                    let channel = group * cg + ci
-                                    dx[((s * c + channel) * h + iy) * w + ix] += g * Double(filter[oc, ci, ky, kx])
-                                    dw[((oc * cg + ci) * kh + ky) * kw + kx] += g * Double(x[s, channel, iy, ix])
+                                    let ix = ox * stride - padding + kx
+                                    guard ix >= 0, ix < w else { continue }
+                                    let xi = ((s * c + channel) * h + iy) * w + ix
+                                    let wi = ((oc * cg + ci) * kh + ky) * kw + kx
+                                    dx[xi] += g * Double(ws[wi])
+                                    dw[wi] += g * Double(xs[xi])
                                 }
                             }
                         }
@@ -202,12 +211,17 @@ import _MixupTestSupport
     }
 
     /// Stride 1 (input gradient as a convolution with the flipped filter), stride 2 (GEMM + col2im), padding above
-    /// kernel − 1 (the fallback), groups; 40 input channels put the depth above one GEMM block.
-    @Test(arguments: [(1, 1, 1), (1, 1, 2), (2, 1, 1), (1, 3, 1), (1, 0, 2)])
-    func gradientsMatchTheDefinitionBeyondOneBlock(stride: Int, padding: Int, groups: Int) {
-        let x = randomTensor([3, 40, 7, 6], seed: 301)
-        let filter = randomTensor([12, 40 / groups, 3, 3], seed: 302)
+    /// kernel − 1 (the fallback), groups; 30 input channels put the depth (270) above one GEMM block; widths 8 and 16 take
+    /// the unpacked (direct) micro-kernel where the CPU's kernel has one.
+    @Test(arguments: [
+        (1, 1, 1, 6), (1, 1, 2, 6), (2, 1, 1, 6), (1, 3, 1, 6), (1, 0, 2, 6), (1, 1, 1, 16), (1, 1, 2, 8),
+    ])
+    func gradientsMatchTheDefinitionBeyondOneBlock(stride: Int, padding: Int, groups: Int, width: Int) {
+        let x = randomTensor([2, 30, 7, width], seed: 301)
+        let filter = randomTensor([12, 30 / groups, 3, 3], seed: 302)
         let y = Tensor.conv2d(x, filter: filter, stride: stride, padding: padding, groups: groups)
+        expectClose(
+            y, naiveConv2d(x, filter, bias: nil, stride: stride, padding: padding, groups: groups), tolerance: 1e-4)
         let upstream = randomTensor(y.shape, seed: 303)
         let (_, gradients) = valueWithGradients(at: [x, filter]) {
             (Tensor.conv2d($0[0], filter: $0[1], stride: stride, padding: padding, groups: groups) * upstream).sum()
