@@ -857,13 +857,13 @@ static void mk_conv_pad(const mk_conv_columns *g, float *padded) {
     }
 }
 
-// Whether a convolution problem runs without packing its columns: the kernel has a direct variant, stride 1 (so 8
-// consecutive positions of an output row are 8 consecutive image values), rows of whole 8-position halves and whole
-// panels.
+// Whether a convolution problem runs without packing its columns: the kernel has a direct variant and the stride is 1
+// (so 8 consecutive positions of one output row are 8 consecutive image values). Panels whose 8-position halves
+// cross an output row, and a partial last panel, are still packed (one panel at a time).
 static int mk_conv_direct(const mk_problem *P) {
     const mk_conv_columns *g = P->conv;
-    return g && !P->conv_t && P->kern->ukr_direct && P->kern->nr == 16 && g->stride == 1 && g->out_width % 8 == 0 &&
-           P->N % 16 == 0 && g->pad_h == 0 && g->pad_w == 0;
+    return g && !P->conv_t && P->kern->ukr_direct && P->kern->nr == 16 && g->stride == 1 && g->pad_h == 0 &&
+           g->pad_w == 0;
 }
 
 // mk_gemm_rect for mk_conv_direct problems: A packed as usual, B read from the (padded) image through a table of
@@ -875,6 +875,7 @@ static void mk_gemm_rect_direct(const mk_problem *P, long m0, long m1, long n0, 
     const long MR = kern->mr, NR = kern->nr, K = P->K, ow = g->out_width, W = g->width;
     const long kw = g->kernel_width, khw = g->kernel_height * kw;
     long off[MK_KC > MK_AVX512_KC ? MK_KC : MK_AVX512_KC];
+    float *panel = Ap + ((mcb * kcb + 15) & ~15L);  // after the A block: room for a kc × NR panel (see mk_gemm_rect)
     for (long pc = 0; pc < K; pc += kcb) {
         const long kc = mk_min(kcb, K - pc);
         const float beta = pc == 0 ? P->beta : 1.0f;
@@ -890,9 +891,20 @@ static void mk_gemm_rect_direct(const mk_problem *P, long m0, long m1, long n0, 
             else
                 kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
             for (long jr = n0; jr < n1; jr += NR) {
-                const long pl = jr, ph = jr + 8;
-                const float *lo = g->image + pl / ow * W + pl % ow, *hi = g->image + ph / ow * W + ph % ow;
+                const long nr = mk_min(NR, n1 - jr), pl = jr, ph = jr + 8;
                 float *c = P->C + ic * P->rsc + jr;
+                if (nr < NR || pl % ow + 8 > ow || ph % ow + 8 > ow) {
+                    // Pack this panel: kc rows of 16 positions (zero past nr), then the usual kernel.
+                    for (long k = 0; k < kc; k++) {
+                        float *d = panel + k * NR;
+                        mk_conv_copy(g, g->image + off[k], pl / ow, pl % ow, nr, d);
+                        for (long j = nr; j < NR; j++) d[j] = 0.0f;
+                    }
+                    for (long ir = 0; ir < mc; ir += MR)
+                        mk_tile(P, a + ir * kc, panel, mk_min(MR, mc - ir), nr, kc, beta, c + ir * P->rsc, tile);
+                    continue;
+                }
+                const float *lo = g->image + pl / ow * W + pl % ow, *hi = g->image + ph / ow * W + ph % ow;
                 for (long ir = 0; ir < mc; ir += MR) {
                     const long mr = mk_min(MR, mc - ir);
                     const float *ap = a + ir * kc;
