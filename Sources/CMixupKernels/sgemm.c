@@ -84,6 +84,12 @@ typedef void (*mk_pack_fn)(int trans, const float *X, long ldx, long i0, long p0
 typedef void (*mk_ukr_direct_fn)(long kc, const float *a, const float *lo, const float *hi, const long *off, float *c,
                                  long ldc, float alpha, float beta);
 
+// The micro-kernel of a convolution's filter gradient with the columns as the unpacked A operand: the MR A values of
+// depth step k (position p) are rows[i][off[k]], i < MR — MR rows of the column matrix, each a shifted view of the
+// padded image — broadcast straight from the image; B is a packed panel as usual.
+typedef void (*mk_ukr_direct_a_fn)(long kc, const float *const *rows, const long *off, const float *b, float *c,
+                                   long ldc, float alpha, float beta);
+
 typedef struct {
     int mr, nr;
     mk_ukr_fn ukr;
@@ -92,6 +98,7 @@ typedef struct {
     const char *name;
     long kc, mc, nc;              // blocking parameters (maximum block sizes)
     mk_ukr_direct_fn ukr_direct;  // NULL: convolutions pack their columns (requires nr == 16)
+    mk_ukr_direct_a_fn ukr_direct_a;  // NULL: filter gradients pack their columns (requires mr == 6)
 } mk_kernel;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -169,8 +176,30 @@ static void mk_ukr_direct_portable(long kc, const float *a, const float *lo, con
     }
 }
 
+static void mk_ukr_direct_a_portable(long kc, const float *const *rows, const long *off, const float *b, float *c,
+                                     long ldc, float alpha, float beta) {
+    float acc[6][16];
+    memset(acc, 0, sizeof acc);
+    for (long k = 0; k < kc; k++) {
+        for (int i = 0; i < 6; i++) {
+            float ai = rows[i][off[k]];
+            for (int j = 0; j < 16; j++) acc[i][j] += ai * b[j];
+        }
+        b += 16;
+    }
+    for (int i = 0; i < 6; i++) {
+        float *ci = c + i * ldc;
+        if (beta == 0.0f) {
+            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j];
+        } else {
+            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j] + beta * ci[j];
+        }
+    }
+}
+
 __attribute__((unused)) static const mk_kernel mk_kernel_portable = {
-    6, 16, mk_ukr_portable, mk_pack6, mk_pack16, "portable", MK_KC, MK_MC, MK_NC, mk_ukr_direct_portable};
+    6,     16,    mk_ukr_portable,        mk_pack6, mk_pack16, "portable", MK_KC, MK_MC,
+    MK_NC, mk_ukr_direct_portable, mk_ukr_direct_a_portable};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // x86_64: AVX2+FMA 6×16 kernel: 12 ymm accumulators + 2 for B + 1 broadcast of A = 15 of 16 registers, 12 FMAs
@@ -226,6 +255,49 @@ MK_AVX2 static void mk_ukr_avx2(long kc, const float *a, const float *b, float *
         c50 = _mm256_fmadd_ps(ai, b0, c50);
         c51 = _mm256_fmadd_ps(ai, b1, c51);
         a += 6;
+        b += 16;
+    }
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    MK_AVX2_STORE_ROW(0, c00, c01);
+    MK_AVX2_STORE_ROW(1, c10, c11);
+    MK_AVX2_STORE_ROW(2, c20, c21);
+    MK_AVX2_STORE_ROW(3, c30, c31);
+    MK_AVX2_STORE_ROW(4, c40, c41);
+    MK_AVX2_STORE_ROW(5, c50, c51);
+}
+
+// mk_ukr_avx2 with the A values broadcast from the image (mk_ukr_direct_a_fn).
+MK_AVX2 static void mk_ukr_direct_a_avx2(long kc, const float *const *rows, const long *off, const float *b, float *c,
+                                         long ldc, float alpha, float beta) {
+    const float *a0 = rows[0], *a1 = rows[1], *a2 = rows[2], *a3 = rows[3], *a4 = rows[4], *a5 = rows[5];
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (int i = 0; i < 6; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    for (long k = 0; k < kc; k++) {
+        const long o = off[k];
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), ai;
+        ai = _mm256_broadcast_ss(a0 + o);
+        c00 = _mm256_fmadd_ps(ai, b0, c00);
+        c01 = _mm256_fmadd_ps(ai, b1, c01);
+        ai = _mm256_broadcast_ss(a1 + o);
+        c10 = _mm256_fmadd_ps(ai, b0, c10);
+        c11 = _mm256_fmadd_ps(ai, b1, c11);
+        ai = _mm256_broadcast_ss(a2 + o);
+        c20 = _mm256_fmadd_ps(ai, b0, c20);
+        c21 = _mm256_fmadd_ps(ai, b1, c21);
+        ai = _mm256_broadcast_ss(a3 + o);
+        c30 = _mm256_fmadd_ps(ai, b0, c30);
+        c31 = _mm256_fmadd_ps(ai, b1, c31);
+        ai = _mm256_broadcast_ss(a4 + o);
+        c40 = _mm256_fmadd_ps(ai, b0, c40);
+        c41 = _mm256_fmadd_ps(ai, b1, c41);
+        ai = _mm256_broadcast_ss(a5 + o);
+        c50 = _mm256_fmadd_ps(ai, b0, c50);
+        c51 = _mm256_fmadd_ps(ai, b1, c51);
         b += 16;
     }
     __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
@@ -384,8 +456,9 @@ MK_AVX2 static void mk_pack6_avx2(int trans, const float *X, long ldx, long i0, 
     if (full < m) mk_pack_generic(6, trans, X, ldx, i0 + full, p0, m - full, kc, dst);
 }
 
-static const mk_kernel mk_kernel_avx2 = {6,      16,    mk_ukr_avx2, mk_pack6_avx2,     mk_pack16_avx2,
-                                         "avx2-fma", MK_KC, MK_MC, MK_NC, mk_ukr_direct_avx2};
+static const mk_kernel mk_kernel_avx2 = {
+    6,     16,    mk_ukr_avx2,        mk_pack6_avx2, mk_pack16_avx2, "avx2-fma", MK_KC, MK_MC,
+    MK_NC, mk_ukr_direct_avx2, mk_ukr_direct_a_avx2};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // x86_64: AVX-512 12×32 kernel: 24 zmm accumulators (two per row of C) + 2 for B + 1 broadcast of A = 27 of 32
@@ -660,21 +733,21 @@ int mk_get_num_threads(void) {
 // Per-thread packing buffers (grown on demand, freed when the owning thread exits).
 // ---------------------------------------------------------------------------------------------------------------------
 typedef struct {
-    float *p[3];
-    size_t cap[3];  // in floats
+    float *p[4];
+    size_t cap[4];  // in floats
 } mk_buf;
 
 static pthread_key_t mk_buf_key;
 static pthread_once_t mk_buf_once = PTHREAD_ONCE_INIT;
 static void mk_buf_free(void *v) {
     mk_buf *b = (mk_buf *)v;
-    for (int i = 0; i < 3; i++) free(b->p[i]);
+    for (int i = 0; i < 4; i++) free(b->p[i]);
     free(b);
 }
 static void mk_buf_init(void) { pthread_key_create(&mk_buf_key, mk_buf_free); }
 
 // Slot 0: the packing buffers of mk_gemm_rect. Slot 1: a whole pre-packed A (mk_sgemm_conv over a batch). Slot 2:
-// the zero-padded image of mk_sgemm_conv.
+// the zero-padded image of mk_sgemm_conv. Slot 3: its transposed filter-gradient accumulator.
 static float *mk_get_buf_slot(int slot, size_t floats) {
     pthread_once(&mk_buf_once, mk_buf_init);
     mk_buf *b = (mk_buf *)pthread_getspecific(mk_buf_key);
@@ -1133,6 +1206,84 @@ int mk_sgemm_named(const char *kernel, int transA, int transB, long M, long N, l
     return 1;
 }
 
+// Tᵀ-form filter gradient of one sample on one thread, for kernels with ukr_direct_a and stride-1 unpadded (already
+// padded) columns: T[R × O] = alpha · cols · dYᵀ + beta · T (ld O), with dY [O × P] (ld ldy). The column matrix is the
+// A operand, read from the image through per-position offsets; dYᵀ is packed in NR-wide panels.
+// Rows [r0, r1) of T only (r0 a multiple of MR), so that threads can share one sample (see mk_conv_filter_task); each
+// tile's arithmetic does not depend on the split, so neither do the results.
+static void mk_conv_filter_direct(const mk_kernel *kern, const mk_conv_columns *g, long O, const float *dy, long ldy,
+                                  float alpha, float beta, float *T, long r0, long r1) {
+    const long MR = kern->mr, NR = kern->nr;
+    const long P = g->out_height * g->out_width, ow = g->out_width, W = g->width;
+    const long kw = g->kernel_width, khw = g->kernel_height * kw;
+    const long kcb = mk_block(P, kern->kc, 1), Opad = mk_ceil_div(O, NR) * NR;
+    float *Bp = mk_get_buf((size_t)(Opad * kcb + 64));
+    long off[MK_KC > MK_AVX512_KC ? MK_KC : MK_AVX512_KC];
+    float tile[MK_MAX_MR * MK_MAX_NR] __attribute__((aligned(64)));
+    for (long pc = 0; pc < P; pc += kcb) {
+        const long kc = mk_min(kcb, P - pc);
+        const float blockBeta = pc == 0 ? beta : 1.0f;
+        for (long k = 0, oy = pc / ow, ox = pc % ow; k < kc; k++) {
+            off[k] = oy * W + ox;
+            if (++ox == ow) ox = 0, oy++;
+        }
+        kern->pack_b(0, dy, ldy, 0, pc, O, kc, Bp);
+        for (long ir = r0; ir < r1; ir += MR) {
+            const long mr = mk_min(MR, r1 - ir);
+            const float *rows[MK_MAX_MR];
+            for (long i = 0; i < MR; i++) {
+                const long r = ir + (i < mr ? i : 0), c = r / khw, ky = r % khw / kw, kx = r % kw;
+                rows[i] = g->image + (c * g->height + ky) * W + kx;
+            }
+            for (long jr = 0; jr < O; jr += NR) {
+                const long nr = mk_min(NR, O - jr);
+                float *c = T + ir * O + jr;
+                if (mr == MR && nr == NR) {
+                    kern->ukr_direct_a(kc, rows, off, Bp + jr * kc, c, O, alpha, blockBeta);
+                    continue;
+                }
+                if (blockBeta != 0.0f)
+                    for (long i = 0; i < mr; i++)
+                        for (long j = 0; j < nr; j++) tile[i * NR + j] = c[i * O + j];
+                kern->ukr_direct_a(kc, rows, off, Bp + jr * kc, tile, NR, alpha, blockBeta);
+                for (long i = 0; i < mr; i++)
+                    for (long j = 0; j < nr; j++) c[i * O + j] = tile[i * NR + j];
+            }
+        }
+    }
+}
+
+typedef struct {
+    const mk_kernel *kern;
+    const mk_conv_columns *g;
+    long O, ldy, rows, chunks;
+    const float *dy;
+    float alpha, beta, *T;
+} mk_conv_filter_job;
+
+static void mk_conv_filter_task(void *arg, long chunk) {
+    const mk_conv_filter_job *j = (const mk_conv_filter_job *)arg;
+    const long MR = j->kern->mr, tiles = mk_ceil_div(j->rows, MR);
+    const long r0 = tiles * chunk / j->chunks * MR, r1 = mk_min(tiles * (chunk + 1) / j->chunks * MR, j->rows);
+    if (r1 > r0) mk_conv_filter_direct(j->kern, j->g, j->O, j->dy, j->ldy, j->alpha, j->beta, j->T, r0, r1);
+}
+
+// mk_conv_filter_direct over all rows, split across the pool's threads unless already inside a parallel chunk.
+static void mk_conv_filter_rows(const mk_kernel *kern, const mk_conv_columns *g, long O, const float *dy, long ldy,
+                                float alpha, float beta, float *T) {
+    const long rows = g->channels * g->kernel_height * g->kernel_width;
+    const double work = (double)rows * (double)O * (double)(g->out_height * g->out_width);
+    int nt = mk_in_parallel_chunk ? 1 : mk_get_num_threads();
+    if (work < (double)nt * MK_MIN_WORK_PER_THREAD) nt = (int)(work / MK_MIN_WORK_PER_THREAD);
+    if (nt > mk_ceil_div(rows, kern->mr)) nt = (int)mk_ceil_div(rows, kern->mr);
+    if (nt <= 1) {
+        mk_conv_filter_direct(kern, g, O, dy, ldy, alpha, beta, T, 0, rows);
+        return;
+    }
+    mk_conv_filter_job job = {kern, g, O, ldy, rows, nt, dy, alpha, beta, T};
+    mk_pool_run(mk_conv_filter_task, &job, nt, nt);
+}
+
 int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float alpha, const float *A, long lda,
                   long a_stride, const mk_conv_columns *cols, long image_stride, float beta, float *C, long ldc,
                   long c_stride) {
@@ -1161,6 +1312,10 @@ int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float 
     const int pad = cols->pad_h > 0 || cols->pad_w > 0;
     const long Hp = cols->height + 2 * cols->pad_h, Wp = cols->width + 2 * cols->pad_w;
     float *padded = pad ? mk_get_buf_slot(2, (size_t)(cols->channels * Hp * Wp)) : NULL;
+    // Filter gradient with the columns as an unpacked A operand (stride 1): Tᵀ = Σ cols · dYᵀ is
+    // accumulated in a [rows × M] buffer and transposed into C at the end (per sample when c_stride != 0).
+    const int filterDirect = transposed && kern->ukr_direct_a && kern->mr == 6 && cols->stride == 1;
+    float *Tbuf = filterDirect ? mk_get_buf_slot(3, (size_t)(rows * M)) : NULL;
     for (long s = 0; s < batch; s++) {
         mk_conv_columns sample = *cols;
         sample.image = cols->image + s * image_stride;
@@ -1169,6 +1324,21 @@ int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float 
             sample.image = padded, sample.height = Hp, sample.width = Wp, sample.pad_h = 0, sample.pad_w = 0;
         }
         const float sampleBeta = c_stride == 0 && s > 0 ? 1.0f : beta;
+        if (filterDirect) {
+            const int accumulate = c_stride == 0 && s > 0;
+            mk_conv_filter_rows(kern, &sample, M, A + s * a_stride, lda, alpha, accumulate ? 1.0f : 0.0f, Tbuf);
+            if (c_stride == 0 && s + 1 < batch) continue;
+            // C (= beta · C) + Tᵀ, or C = Tᵀ when beta == 0 (C not read).
+            float *Cs = C + s * c_stride;
+            for (long m = 0; m < M; m++) {
+                float *crow = Cs + m * ldc;
+                if (beta == 0.0f)
+                    for (long r = 0; r < rows; r++) crow[r] = Tbuf[r * M + m];
+                else
+                    for (long r = 0; r < rows; r++) crow[r] = beta * crow[r] + Tbuf[r * M + m];
+            }
+            continue;
+        }
         // No Cᵀ trick here: the implicit operand is always B.
         mk_problem P = {kern, 0, 0, M, N, K, alpha, sampleBeta, A + s * a_stride, NULL, lda, 0, C + s * c_stride, ldc,
                         1, 1, 1, &sample, transposed != 0, Apacked};
