@@ -45,7 +45,7 @@ public struct Recipe: Sendable {
     public var hooks: (@Sendable (RunOptions) -> TrainingHooks)?
     /// Default epochs, batch size and unlabelled batch size.
     public var epochs: Int, batchSize: Int, unlabelledBatchSize: Int?
-    /// Evaluate on the test set every this many epochs (and after the last).
+    /// Evaluate on the test set, and write the checkpoint, every this many epochs (and after the last).
     public var evaluationInterval: Int
     /// Batch augmentation for training inputs.
     public var augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?

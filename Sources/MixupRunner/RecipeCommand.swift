@@ -396,7 +396,8 @@ public enum RecipeCommand {
             epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize, seed: options.seed,
             outputDirectory: output, resume: options.resume, progress: options.quiet ? .silent : .automatic,
             augmentation: recipe.augmentation, evaluationInterval: recipe.evaluationInterval,
-            maximumSteps: options.maximumSteps, expectedSampleShape: recipe.sampleShape)
+            checkpointInterval: recipe.evaluationInterval, maximumSteps: options.maximumSteps,
+            expectedSampleShape: recipe.sampleShape)
         let trainer = Trainer(
             model: model, objective: objective, optimizer: recipe.optimizer.make(parameters: model.allParameters),
             schedule: recipe.schedule.make(rate: recipe.optimizer.learningRate), trainingSet: data.train,

@@ -8,7 +8,8 @@ import MixupTensor
 /// and owns everything around the steps — resuming from a checkpoint, evaluation, `metrics.jsonl`, checkpoints,
 /// interrupts and progress reports.
 ///
-/// After each epoch it evaluates, appends a line to `metrics.jsonl` and writes `checkpoint.safetensors` atomically,
+/// After each epoch it evaluates, appends a line to `metrics.jsonl` and writes `checkpoint.safetensors` atomically (every
+/// ``TrainerConfiguration/checkpointInterval`` epochs and after the last),
 /// after checking that every parameter is finite (a non-finite one stops the run and leaves the previous checkpoint
 /// untouched). SIGINT or SIGTERM (see ``InterruptPolicy``) saves a checkpoint and stops.
 public final class Trainer {
@@ -199,9 +200,11 @@ public final class Trainer {
             position.epoch += 1
             position.step = 0
         }
-        position.lastCheckpoint =
-            try saveCheckpoint(epoch: position.epoch, step: position.step, globalStep: position.globalStep)
-            ?? position.lastCheckpoint
+        if isLast || position.step != 0 || position.epoch % configuration.checkpointInterval == 0 {
+            position.lastCheckpoint =
+                try saveCheckpoint(epoch: position.epoch, step: position.step, globalStep: position.globalStep)
+                ?? position.lastCheckpoint
+        }
         return report
     }
 

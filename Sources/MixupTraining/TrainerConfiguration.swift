@@ -23,6 +23,11 @@ public struct TrainerConfiguration {
     public var augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
     /// Evaluate on the test set every this many epochs (and always after the last).
     public var evaluationInterval: Int
+    /// Write `checkpoint.safetensors` every this many epochs, and always after the last one, when a run stops at
+    /// ``maximumSteps`` and on an interrupt (default 1: every epoch). Runs of many tiny epochs (e.g. one step each)
+    /// set it higher so that writing the checkpoint does not dominate; a resume continues from the last one written
+    /// (and `metrics.jsonl` is cut back to it).
+    public var checkpointInterval: Int
     /// Stop after this many optimizer steps in total (for smoke tests and benchmarks); `nil` for no limit. The
     /// learning-rate schedule still spans the configured epochs, so a resume after such a stop reproduces the
     /// uninterrupted run.
@@ -41,7 +46,8 @@ public struct TrainerConfiguration {
         epochs: Int, batchSize: Int, unlabelledBatchSize: Int? = nil, dropLastBatch: Bool = false, seed: UInt64 = 0,
         outputDirectory: String? = nil, resume: Bool = false, progress: ProgressStyle = .automatic,
         augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil, evaluationInterval: Int = 1,
-        maximumSteps: Int? = nil, interrupts: InterruptPolicy = .checkpointAndStop, expectedSampleShape: [Int]? = nil,
+        checkpointInterval: Int = 1, maximumSteps: Int? = nil, interrupts: InterruptPolicy = .checkpointAndStop,
+        expectedSampleShape: [Int]? = nil,
         maximumBatchBytes: Int? = nil
     ) {
         self.epochs = epochs
@@ -54,6 +60,7 @@ public struct TrainerConfiguration {
         self.progress = progress
         self.augmentation = augmentation
         self.evaluationInterval = evaluationInterval
+        self.checkpointInterval = checkpointInterval
         self.maximumSteps = maximumSteps
         self.interrupts = interrupts
         self.expectedSampleShape = expectedSampleShape
@@ -69,6 +76,9 @@ public struct TrainerConfiguration {
         }
         guard evaluationInterval >= 1 else {
             throw .invalidConfiguration("evaluation interval must be at least 1, got \(evaluationInterval)")
+        }
+        guard checkpointInterval >= 1 else {
+            throw .invalidConfiguration("checkpoint interval must be at least 1, got \(checkpointInterval)")
         }
         if let steps = maximumSteps, steps < 1 {
             throw .invalidConfiguration("maximum steps must be at least 1, got \(steps)")

@@ -14,7 +14,8 @@ extension TrainerTests {
     /// Input Mixup on an MLP with BatchNorm and dropout, so every random stream and buffer matters.
     static func resumableTrainer(
         directory: String, epochs: Int, resume: Bool = false, maximumSteps: Int? = nil, adam: Bool = false,
-        initialisationSeed: UInt64 = 11, cosine: Bool = false, interrupts: InterruptPolicy = .checkpointAndStop
+        initialisationSeed: UInt64 = 11, cosine: Bool = false, interrupts: InterruptPolicy = .checkpointAndStop,
+        checkpointInterval: Int = 1
     ) throws -> Trainer {
         let model = TrainingFixtures.mlp(seed: initialisationSeed, hidden: [12, 8], batchNorm: true, dropout: 0.25)
         let optimizer: any Optimizer =
@@ -30,7 +31,7 @@ extension TrainerTests {
             testSet: TrainingFixtures.moons(perClass: 10, seed: 22),
             configuration: TrainerConfiguration(
                 epochs: epochs, batchSize: 16, seed: 31, outputDirectory: directory, resume: resume, progress: .silent,
-                maximumSteps: maximumSteps, interrupts: interrupts))
+                checkpointInterval: checkpointInterval, maximumSteps: maximumSteps, interrupts: interrupts))
         return trainer
     }
 
@@ -66,6 +67,45 @@ extension TrainerTests {
         let lines = try String(contentsOfFile: try #require(resumed.metricsPath), encoding: .utf8).split(
             separator: "\n")
         #expect(lines.count == 3)
+    }
+
+    /// Records, after every epoch, which epoch the checkpoint on disk holds, and keeps a copy of it after one epoch.
+    final class CheckpointWatcher: TrainingReporter {
+        let path: String, copyAfterEpoch: Int, copyPath: String
+        var heldEpochs: [Int?] = []
+        init(path: String, copyAfterEpoch: Int, copyPath: String) {
+            (self.path, self.copyAfterEpoch, self.copyPath) = (path, copyAfterEpoch, copyPath)
+        }
+        func epochFinished(_ report: EpochReport, epochs: Int, label: String) {
+            heldEpochs.append(try? Checkpoint(contentsOf: path).epoch)
+            if report.epoch == copyAfterEpoch { try? FileManager.default.copyItem(atPath: path, toPath: copyPath) }
+        }
+    }
+
+    @Test func aCheckpointIntervalWritesEveryNthAndTheLastEpochAndAResumeFromItIsExact() throws {
+        let (full, split) = (TrainingFixtures.temporaryDirectory("full"), TrainingFixtures.temporaryDirectory("split"))
+        defer { for d in [full, split] { try? FileManager.default.removeItem(atPath: d) } }
+        let uninterrupted = try Self.resumableTrainer(directory: full, epochs: 5, adam: true)
+        try uninterrupted.run()
+
+        let trainer = try Self.resumableTrainer(directory: split, epochs: 5, adam: true, checkpointInterval: 2)
+        let path = try #require(trainer.checkpointPath)
+        let watcher = CheckpointWatcher(path: path, copyAfterEpoch: 3, copyPath: path + ".after-epoch-3")
+        trainer.reporter = watcher
+        try trainer.run()
+        #expect(watcher.heldEpochs == [nil, 2, 2, 4, 5])
+
+        // A crash after epoch 3 leaves the epoch-2 checkpoint and three lines of metrics: the resume redoes epoch 3.
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: path + ".after-epoch-3", toPath: path)
+        let resumed = try Self.resumableTrainer(
+            directory: split, epochs: 5, resume: true, adam: true, initialisationSeed: 99, checkpointInterval: 2)
+        let result = try resumed.run()
+        #expect(result.reports.map(\.epoch) == [3, 4, 5])
+        let lines = try String(contentsOfFile: try #require(resumed.metricsPath), encoding: .utf8).split(
+            separator: "\n")
+        #expect(lines.count == 5)
+        Self.expectIdentical(TrainingFixtures.state(of: resumed.model), TrainingFixtures.state(of: uninterrupted.model))
     }
 
     @Test func resumeAfterMaximumStepsStoppedMidEpochEqualsUninterrupted() throws {

@@ -106,6 +106,9 @@ import Testing
             "evaluation interval 0": (
                 TrainerConfiguration(epochs: 1, batchSize: 8, evaluationInterval: 0), ["evaluation interval", "0"]
             ),
+            "checkpoint interval 0": (
+                TrainerConfiguration(epochs: 1, batchSize: 8, checkpointInterval: 0), ["checkpoint interval", "0"]
+            ),
             "resume without folder": (
                 TrainerConfiguration(epochs: 1, batchSize: 8, resume: true), ["resume", "output folder"]
             ),
