@@ -930,6 +930,8 @@ static void mk_conv_pad(const mk_conv_columns *g, float *padded) {
     }
 }
 
+#define MK_CONV_SLACK 64  // floats readable past the end of a copied image (see mk_gemm_rect_direct)
+
 // Whether a convolution problem runs without packing its columns: the kernel has a direct variant and the stride is 1
 // (so 8 consecutive positions of one output row are 8 consecutive image values). Panels whose 8-position halves
 // cross an output row, and a partial last panel, are still packed (one panel at a time).
@@ -963,6 +965,31 @@ static void mk_gemm_rect_direct(const mk_problem *P, long m0, long m1, long n0, 
                 a = P->Apacked + pc * (mk_ceil_div(P->M, MR) * MR) + ic * kc;
             else
                 kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
+            if (ow % 8 != 0) {
+                // Row-aligned panels: up to 16 positions of one output row, read as two 8-float loads from the image
+                // row (the lanes past the row end read the next row or the buffer's slack and are discarded).
+                for (long p = n0; p < n1;) {
+                    const long nr = mk_min(NR, mk_min(n1, (p / ow + 1) * ow) - p);
+                    const float *lo = g->image + p / ow * W + p % ow;
+                    float *c = P->C + ic * P->rsc + p;
+                    for (long ir = 0; ir < mc; ir += MR) {
+                        const long mr = mk_min(MR, mc - ir);
+                        float *ci = c + ir * P->rsc;
+                        if (mr == MR && nr == NR) {
+                            kern->ukr_direct(kc, a + ir * kc, lo, lo + 8, off, ci, P->rsc, P->alpha, beta);
+                            continue;
+                        }
+                        if (beta != 0.0f)
+                            for (long i = 0; i < mr; i++)
+                                for (long j = 0; j < nr; j++) tile[i * NR + j] = ci[i * P->rsc + j];
+                        kern->ukr_direct(kc, a + ir * kc, lo, lo + 8, off, tile, NR, P->alpha, beta);
+                        for (long i = 0; i < mr; i++)
+                            for (long j = 0; j < nr; j++) ci[i * P->rsc + j] = tile[i * NR + j];
+                    }
+                    p += nr;
+                }
+                continue;
+            }
             for (long jr = n0; jr < n1; jr += NR) {
                 const long nr = mk_min(NR, n1 - jr), pl = jr, ph = jr + 8;
                 float *c = P->C + ic * P->rsc + jr;
@@ -1309,9 +1336,14 @@ int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float 
         Apacked = buffer;
     }
     // Padded images make every column element an image element (no bounds checks in the packers).
-    const int pad = cols->pad_h > 0 || cols->pad_w > 0;
+    // The direct kernel on rows whose width is not a multiple of 8 reads up to MK_CONV_SLACK floats past a row (lanes
+    // it then discards): such images are always copied, into a buffer with zeroed slack after the last row.
+    const int overreads = !transposed && kern->ukr_direct && cols->stride == 1 && cols->out_width % 8 != 0;
+    const int pad = cols->pad_h > 0 || cols->pad_w > 0 || overreads;
     const long Hp = cols->height + 2 * cols->pad_h, Wp = cols->width + 2 * cols->pad_w;
-    float *padded = pad ? mk_get_buf_slot(2, (size_t)(cols->channels * Hp * Wp)) : NULL;
+    const size_t paddedCount = (size_t)(cols->channels * Hp * Wp);
+    float *padded = pad ? mk_get_buf_slot(2, paddedCount + MK_CONV_SLACK) : NULL;
+    if (pad) memset(padded + paddedCount, 0, MK_CONV_SLACK * sizeof(float));
     // Filter gradient with the columns as an unpacked A operand (stride 1): Tᵀ = Σ cols · dYᵀ is
     // accumulated in a [rows × M] buffer and transposed into C at the end (per sample when c_stride != 0).
     const int filterDirect = transposed && kern->ukr_direct_a && kern->mr == 6 && cols->stride == 1;
