@@ -49,7 +49,11 @@ extension Tensor {
                                 for oy in 0..<oh {
                                     let r0 = planeSrc + 2 * oy * w, r1 = r0 + w
                                     let o = (plane * oh + oy) * ow
-                                    for ox in 0..<ow {
+                                    // 8 windows at a time, the same comparisons as the scalar loop below.
+                                    let vectorEnd = Tensor.maxPool2x2Row(
+                                        r0, r1, width: w, outputs: ow, rowIndex: 2 * oy * w, into: dst + o,
+                                        winners: win + o)
+                                    for ox in vectorEnd..<ow {
                                         let x0 = 2 * ox
                                         var best = r0[x0]
                                         var bestIndex = 2 * oy * w + x0
@@ -145,5 +149,41 @@ extension Tensor {
                     }
                 )
             ])
+    }
+}
+
+extension Tensor {
+    /// The 2×2, stride-2 max windows `0..<(outputs / 8 · 8)` of one output row from input rows `r0` and `r1`, eight
+    /// at a time: each window keeps the first maximal element in the order (r0, x), (r0, x+1), (r1, x), (r1, x+1),
+    /// except that a NaN replaces the running best (so the last NaN wins), exactly as the scalar loop. Writes the
+    /// maxima and the winners' flat indices (`rowIndex` is that of `r0[0]` in the plane); returns the first window not
+    /// done.
+    @inline(__always)
+    fileprivate static func maxPool2x2Row(
+        _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, width w: Int, outputs: Int, rowIndex: Int,
+        into dst: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        let raw0 = UnsafeRawPointer(r0), raw1 = UnsafeRawPointer(r1)
+        let rawDst = UnsafeMutableRawPointer(dst), rawWin = UnsafeMutableRawPointer(winners)
+        let lane = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+        var ox = 0
+        while ox + 8 <= outputs {
+            let top = raw0.loadUnaligned(fromByteOffset: 2 * ox * 4, as: SIMD16<Float>.self)
+            let bottom = raw1.loadUnaligned(fromByteOffset: 2 * ox * 4, as: SIMD16<Float>.self)
+            var best = top.evenHalf
+            var index = lane &+ Int32(rowIndex + 2 * ox)
+            @inline(__always) func consider(_ candidate: SIMD8<Float>, _ offset: Int) {
+                let wins = (candidate .> best) .| (candidate .!= candidate)
+                best.replace(with: candidate, where: wins)
+                index.replace(with: lane &+ Int32(offset), where: wins)
+            }
+            consider(top.oddHalf, rowIndex + 2 * ox + 1)
+            consider(bottom.evenHalf, rowIndex + w + 2 * ox)
+            consider(bottom.oddHalf, rowIndex + w + 2 * ox + 1)
+            rawDst.storeBytes(of: best, toByteOffset: ox * 4, as: SIMD8<Float>.self)
+            rawWin.storeBytes(of: index, toByteOffset: ox * 4, as: SIMD8<Int32>.self)
+            ox += 8
+        }
+        return ox
     }
 }

@@ -93,4 +93,45 @@ import _MixupTestSupport
             _ = Tensor.zeros([1, 1, 2, 2]).avgPool2d(kernelSize: 3, stride: 2)
         }
     }
+
+    /// The vectorised 2×2/2 path (8 windows at a time) against the definition: values with ties (rounded to halves)
+    /// and NaNs, widths with and without a scalar tail; the gradient goes to the first maximal element, or the last
+    /// NaN, of each window.
+    @Test(arguments: [16, 17, 34])
+    func twoByTwoMaxPoolMatchesTheDefinitionWithTiesAndNaN(width: Int) {
+        var generator = SeededGenerator(seed: UInt64(width))
+        let (n, c, h) = (2, 3, 6)
+        var values = Tensor.uniform([n * c * h * width], lower: -2, upper: 2, using: &generator).scalars.map {
+            ($0 * 2).rounded() / 2
+        }
+        for i in stride(from: 5, to: values.count, by: 23) { values[i] = .nan }
+        let x = Tensor(shape: [n, c, h, width], scalars: values)
+        let (oh, ow) = (h / 2, width / 2)
+        var expected = [Float](), winners = [Int]()
+        for plane in 0..<(n * c) {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var best = -Float.infinity, winner = -1
+                    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                        let index = plane * h * width + (2 * oy + dy) * width + 2 * ox + dx
+                        if winner < 0 || values[index] > best || values[index].isNaN {
+                            (best, winner) = (values[index], index)
+                        }
+                    }
+                    expected.append(best)
+                    winners.append(winner)
+                }
+            }
+        }
+        let y = x.maxPool2d(kernelSize: 2)
+        #expect(y.shape == [n, c, oh, ow])
+        #expect(zip(y.scalars, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        let upstream = Tensor.uniform([n * c * oh * ow], lower: 1, upper: 2, using: &generator).scalars
+        let (_, gradients) = valueWithGradients(at: [x]) {
+            ($0[0].maxPool2d(kernelSize: 2) * Tensor(shape: [n, c, oh, ow], scalars: upstream)).sum()
+        }
+        var expectedGradient = [Float](repeating: 0, count: values.count)
+        for (o, winner) in winners.enumerated() { expectedGradient[winner] += upstream[o] }
+        #expect(gradients[0].scalars == expectedGradient)
+    }
 }
