@@ -55,6 +55,9 @@ import _MixupTestSupport
         // image without packing (one depth block and two).
         Geometry(channels: 3, height: 4, width: 16, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
         Geometry(channels: 40, height: 6, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 1, padH: 1, padW: 1),
+        // Stride 2 with 8-wide output rows in whole panels, and an odd input size: the phase-split direct path.
+        Geometry(channels: 3, height: 16, width: 16, kernelHeight: 3, kernelWidth: 3, stride: 2, padH: 1, padW: 1),
+        Geometry(channels: 4, height: 17, width: 15, kernelHeight: 3, kernelWidth: 3, stride: 2, padH: 1, padW: 1),
     ]
 
     @Test(arguments: geometries)
