@@ -19,7 +19,7 @@ struct ConvolutionGeometry {
         return (Swift.min(lo, hi), hi)
     }
 
-    /// The column matrix of `channels` planes of one image as ``mk_sgemm_conv`` reads it (implicit im2col):
+    /// The column matrix of `channels` planes of one image as `mk_sgemm_conv` reads it (implicit im2col):
     /// `[channels·kh·kw, outHeight·outWidth]`, never materialised.
     func columns(_ image: UnsafePointer<Float>, channels: Int) -> mk_conv_columns {
         mk_conv_columns(

@@ -2,7 +2,7 @@ import CMixupKernels
 
 extension Tensor {
     /// 2-D cross-correlation (what deep-learning libraries call convolution) as implicit GEMM: the im2col column
-    /// matrix is packed straight from the image inside the GEMM (``mk_sgemm_conv``), never written out. The filter
+    /// matrix is packed straight from the image inside the GEMM (`mk_sgemm_conv`), never written out. The filter
     /// gradient is the same kind of product; the input gradient of a stride-1 convolution is the convolution of the
     /// output gradient with the flipped filter, and of other strides a GEMM followed by col2im.
     ///
