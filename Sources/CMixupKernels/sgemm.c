@@ -225,129 +225,81 @@ __attribute__((unused)) static const mk_kernel mk_kernel_portable = {
         }                                                                                                  \
     } while (0)
 
+// The 6×16 register tile shared by the AVX2 kernels: 12 accumulators; one depth step broadcasts the six A values
+// A0…A5 (float pointers) against the 16 B values in b0, b1; the epilogue stores alpha·acc (+ beta·C).
+#define MK_AVX2_TILE_DECLARE                                               \
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();           \
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();           \
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();           \
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();           \
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();           \
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();           \
+    for (int i = 0; i < 6; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0)
+
+#define MK_AVX2_ROW_FMA(A, lo, hi)                  \
+    do {                                            \
+        const __m256 ai = _mm256_broadcast_ss(A);   \
+        lo = _mm256_fmadd_ps(ai, b0, lo);           \
+        hi = _mm256_fmadd_ps(ai, b1, hi);           \
+    } while (0)
+
+#define MK_AVX2_TILE_STEP(A0, A1, A2, A3, A4, A5) \
+    do {                                          \
+        MK_AVX2_ROW_FMA(A0, c00, c01);            \
+        MK_AVX2_ROW_FMA(A1, c10, c11);            \
+        MK_AVX2_ROW_FMA(A2, c20, c21);            \
+        MK_AVX2_ROW_FMA(A3, c30, c31);            \
+        MK_AVX2_ROW_FMA(A4, c40, c41);            \
+        MK_AVX2_ROW_FMA(A5, c50, c51);            \
+    } while (0)
+
+#define MK_AVX2_TILE_STORE                                                   \
+    do {                                                                     \
+        __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);        \
+        MK_AVX2_STORE_ROW(0, c00, c01);                                      \
+        MK_AVX2_STORE_ROW(1, c10, c11);                                      \
+        MK_AVX2_STORE_ROW(2, c20, c21);                                      \
+        MK_AVX2_STORE_ROW(3, c30, c31);                                      \
+        MK_AVX2_STORE_ROW(4, c40, c41);                                      \
+        MK_AVX2_STORE_ROW(5, c50, c51);                                      \
+    } while (0)
+
 MK_AVX2 static void mk_ukr_avx2(long kc, const float *a, const float *b, float *c, long ldc, float alpha,
                                 float beta) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int i = 0; i < 6; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    MK_AVX2_TILE_DECLARE;
     for (long k = 0; k < kc; k++) {
-        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), ai;
-        ai = _mm256_broadcast_ss(a + 0);
-        c00 = _mm256_fmadd_ps(ai, b0, c00);
-        c01 = _mm256_fmadd_ps(ai, b1, c01);
-        ai = _mm256_broadcast_ss(a + 1);
-        c10 = _mm256_fmadd_ps(ai, b0, c10);
-        c11 = _mm256_fmadd_ps(ai, b1, c11);
-        ai = _mm256_broadcast_ss(a + 2);
-        c20 = _mm256_fmadd_ps(ai, b0, c20);
-        c21 = _mm256_fmadd_ps(ai, b1, c21);
-        ai = _mm256_broadcast_ss(a + 3);
-        c30 = _mm256_fmadd_ps(ai, b0, c30);
-        c31 = _mm256_fmadd_ps(ai, b1, c31);
-        ai = _mm256_broadcast_ss(a + 4);
-        c40 = _mm256_fmadd_ps(ai, b0, c40);
-        c41 = _mm256_fmadd_ps(ai, b1, c41);
-        ai = _mm256_broadcast_ss(a + 5);
-        c50 = _mm256_fmadd_ps(ai, b0, c50);
-        c51 = _mm256_fmadd_ps(ai, b1, c51);
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+        MK_AVX2_TILE_STEP(a, a + 1, a + 2, a + 3, a + 4, a + 5);
         a += 6;
         b += 16;
     }
-    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
-    MK_AVX2_STORE_ROW(0, c00, c01);
-    MK_AVX2_STORE_ROW(1, c10, c11);
-    MK_AVX2_STORE_ROW(2, c20, c21);
-    MK_AVX2_STORE_ROW(3, c30, c31);
-    MK_AVX2_STORE_ROW(4, c40, c41);
-    MK_AVX2_STORE_ROW(5, c50, c51);
+    MK_AVX2_TILE_STORE;
 }
 
 // mk_ukr_avx2 with the A values broadcast from the image (mk_ukr_direct_a_fn).
 MK_AVX2 static void mk_ukr_direct_a_avx2(long kc, const float *const *rows, const long *off, const float *b, float *c,
                                          long ldc, float alpha, float beta) {
     const float *a0 = rows[0], *a1 = rows[1], *a2 = rows[2], *a3 = rows[3], *a4 = rows[4], *a5 = rows[5];
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int i = 0; i < 6; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    MK_AVX2_TILE_DECLARE;
     for (long k = 0; k < kc; k++) {
         const long o = off[k];
-        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), ai;
-        ai = _mm256_broadcast_ss(a0 + o);
-        c00 = _mm256_fmadd_ps(ai, b0, c00);
-        c01 = _mm256_fmadd_ps(ai, b1, c01);
-        ai = _mm256_broadcast_ss(a1 + o);
-        c10 = _mm256_fmadd_ps(ai, b0, c10);
-        c11 = _mm256_fmadd_ps(ai, b1, c11);
-        ai = _mm256_broadcast_ss(a2 + o);
-        c20 = _mm256_fmadd_ps(ai, b0, c20);
-        c21 = _mm256_fmadd_ps(ai, b1, c21);
-        ai = _mm256_broadcast_ss(a3 + o);
-        c30 = _mm256_fmadd_ps(ai, b0, c30);
-        c31 = _mm256_fmadd_ps(ai, b1, c31);
-        ai = _mm256_broadcast_ss(a4 + o);
-        c40 = _mm256_fmadd_ps(ai, b0, c40);
-        c41 = _mm256_fmadd_ps(ai, b1, c41);
-        ai = _mm256_broadcast_ss(a5 + o);
-        c50 = _mm256_fmadd_ps(ai, b0, c50);
-        c51 = _mm256_fmadd_ps(ai, b1, c51);
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+        MK_AVX2_TILE_STEP(a0 + o, a1 + o, a2 + o, a3 + o, a4 + o, a5 + o);
         b += 16;
     }
-    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
-    MK_AVX2_STORE_ROW(0, c00, c01);
-    MK_AVX2_STORE_ROW(1, c10, c11);
-    MK_AVX2_STORE_ROW(2, c20, c21);
-    MK_AVX2_STORE_ROW(3, c30, c31);
-    MK_AVX2_STORE_ROW(4, c40, c41);
-    MK_AVX2_STORE_ROW(5, c50, c51);
+    MK_AVX2_TILE_STORE;
 }
 
 // mk_ukr_avx2 with the B values read from the image (mk_ukr_direct_fn).
 MK_AVX2 static void mk_ukr_direct_avx2(long kc, const float *a, const float *lo, const float *hi, const long *off,
                                        float *c, long ldc, float alpha, float beta) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int i = 0; i < 6; i++) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    MK_AVX2_TILE_DECLARE;
     for (long k = 0; k < kc; k++) {
-        __m256 b0 = _mm256_loadu_ps(lo + off[k]), b1 = _mm256_loadu_ps(hi + off[k]), ai;
-        ai = _mm256_broadcast_ss(a + 0);
-        c00 = _mm256_fmadd_ps(ai, b0, c00);
-        c01 = _mm256_fmadd_ps(ai, b1, c01);
-        ai = _mm256_broadcast_ss(a + 1);
-        c10 = _mm256_fmadd_ps(ai, b0, c10);
-        c11 = _mm256_fmadd_ps(ai, b1, c11);
-        ai = _mm256_broadcast_ss(a + 2);
-        c20 = _mm256_fmadd_ps(ai, b0, c20);
-        c21 = _mm256_fmadd_ps(ai, b1, c21);
-        ai = _mm256_broadcast_ss(a + 3);
-        c30 = _mm256_fmadd_ps(ai, b0, c30);
-        c31 = _mm256_fmadd_ps(ai, b1, c31);
-        ai = _mm256_broadcast_ss(a + 4);
-        c40 = _mm256_fmadd_ps(ai, b0, c40);
-        c41 = _mm256_fmadd_ps(ai, b1, c41);
-        ai = _mm256_broadcast_ss(a + 5);
-        c50 = _mm256_fmadd_ps(ai, b0, c50);
-        c51 = _mm256_fmadd_ps(ai, b1, c51);
+        const __m256 b0 = _mm256_loadu_ps(lo + off[k]), b1 = _mm256_loadu_ps(hi + off[k]);
+        MK_AVX2_TILE_STEP(a, a + 1, a + 2, a + 3, a + 4, a + 5);
         a += 6;
     }
-    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
-    MK_AVX2_STORE_ROW(0, c00, c01);
-    MK_AVX2_STORE_ROW(1, c10, c11);
-    MK_AVX2_STORE_ROW(2, c20, c21);
-    MK_AVX2_STORE_ROW(3, c30, c31);
-    MK_AVX2_STORE_ROW(4, c40, c41);
-    MK_AVX2_STORE_ROW(5, c50, c51);
+    MK_AVX2_TILE_STORE;
 }
 
 // 8×8 transpose of r0..r7 in place (standard unpack/shuffle/permute sequence).
