@@ -131,6 +131,18 @@ static void mk_pack16(int t, const float *X, long ldx, long i0, long p0, long m,
     mk_pack_generic(16, t, X, ldx, i0, p0, m, kc, d);
 }
 
+// C tile update shared by the portable kernels: row i of C ← alpha·acc + beta·C (beta == 0: C not read).
+static inline void mk_portable_store(float acc[6][16], float *c, long ldc, float alpha, float beta) {
+    for (int i = 0; i < 6; i++) {
+        float *ci = c + i * ldc;
+        if (beta == 0.0f) {
+            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j];
+        } else {
+            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j] + beta * ci[j];
+        }
+    }
+}
+
 // Portable micro-kernel (6×16). Plain loops the compiler can vectorize at -O2.
 static void mk_ukr_portable(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta) {
     float acc[6][16];
@@ -143,14 +155,7 @@ static void mk_ukr_portable(long kc, const float *a, const float *b, float *c, l
         a += 6;
         b += 16;
     }
-    for (int i = 0; i < 6; i++) {
-        float *ci = c + i * ldc;
-        if (beta == 0.0f) {
-            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j];
-        } else {
-            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j] + beta * ci[j];
-        }
-    }
+    mk_portable_store(acc, c, ldc, alpha, beta);
 }
 
 static void mk_ukr_direct_portable(long kc, const float *a, const float *lo, const float *hi, const long *off,
@@ -166,14 +171,7 @@ static void mk_ukr_direct_portable(long kc, const float *a, const float *lo, con
         }
         a += 6;
     }
-    for (int i = 0; i < 6; i++) {
-        float *ci = c + i * ldc;
-        if (beta == 0.0f) {
-            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j];
-        } else {
-            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j] + beta * ci[j];
-        }
-    }
+    mk_portable_store(acc, c, ldc, alpha, beta);
 }
 
 static void mk_ukr_direct_a_portable(long kc, const float *const *rows, const long *off, const float *b, float *c,
@@ -187,14 +185,7 @@ static void mk_ukr_direct_a_portable(long kc, const float *const *rows, const lo
         }
         b += 16;
     }
-    for (int i = 0; i < 6; i++) {
-        float *ci = c + i * ldc;
-        if (beta == 0.0f) {
-            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j];
-        } else {
-            for (int j = 0; j < 16; j++) ci[j] = alpha * acc[i][j] + beta * ci[j];
-        }
-    }
+    mk_portable_store(acc, c, ldc, alpha, beta);
 }
 
 __attribute__((unused)) static const mk_kernel mk_kernel_portable = {

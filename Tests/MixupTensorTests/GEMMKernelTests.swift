@@ -28,6 +28,29 @@ import _MixupTestSupport
         return out
     }
 
+    /// Runs `compute` on 1 and on 2 threads: it must have run (`ran == 1`), each result must be within
+    /// 1e-4·√depth of `expected`, and the two results must be bit-identical.
+    static func expectMatchesOnOneAndTwoThreads(
+        _ expected: [Float], depth k: Int, context: String, _ compute: () -> (ran: Int32, c: [Float])
+    ) {
+        let previous = ComputeThreads.count
+        defer { ComputeThreads.set(previous) }
+        var single: [Float] = []
+        for threads in [1, 2] {
+            ComputeThreads.set(threads)
+            let (ran, c) = compute()
+            let context = "\(context) threads \(threads)"
+            #expect(ran == 1, "\(context)")
+            let error = zip(c, expected).map { abs($0 - $1) }.max() ?? 0
+            #expect(error <= 1e-4 * Float(k).squareRoot(), "\(context): max error \(error)")
+            if threads == 1 {
+                single = c
+            } else {
+                #expect(c == single, "the thread count changed bits: \(context)")
+            }
+        }
+    }
+
     @Test func thePortableKernelIsAlwaysAvailableAndUnknownNamesAreNot() {
         #expect(mk_kernel_available("portable") == 1)
         #expect(mk_kernel_available("sse9") == 0)
@@ -54,22 +77,14 @@ import _MixupTestSupport
                 let expected = Self.reference(
                     transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c0)
                 for kernel in available {
-                    var single: [Float] = []
-                    for threads in [1, 2] {
-                        ComputeThreads.set(threads)
+                    Self.expectMatchesOnOneAndTwoThreads(
+                        expected, depth: k, context: "\(kernel) \(m)×\(n)×\(k) tA \(transA) tB \(transB) β \(beta)"
+                    ) {
                         var c = c0
                         let ran = mk_sgemm_named(
                             kernel, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, transA ? m : k, b,
                             transB ? k : n, beta, &c, n)
-                        let context = "\(kernel) \(m)×\(n)×\(k) tA \(transA) tB \(transB) β \(beta) threads \(threads)"
-                        #expect(ran == 1, "\(context)")
-                        let error = zip(c, expected).map { abs($0 - $1) }.max() ?? 0
-                        #expect(error <= 1e-4 * Float(k).squareRoot(), "\(context): max error \(error)")
-                        if threads == 1 {
-                            single = c
-                        } else {
-                            #expect(c == single, "the thread count changed bits: \(context)")
-                        }
+                        return (ran, c)
                     }
                 }
             }
