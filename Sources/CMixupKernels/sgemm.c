@@ -876,21 +876,48 @@ static void mk_conv_pad(const mk_conv_columns *g, float *padded) {
 #define MK_CONV_SLACK 64  // floats readable past the end of a copied image (see mk_gemm_rect_direct)
 
 // Whether a convolution problem runs without packing its columns: the kernel has a direct variant and the stride is 1
-// (so 8 consecutive positions of one output row are 8 consecutive image values). Panels whose 8-position halves
-// cross an output row, and a partial last panel, are still packed (one panel at a time).
+// (so 8 consecutive positions of one output row are 8 consecutive image values).
 static int mk_conv_direct(const mk_problem *P) {
     const mk_conv_columns *g = P->conv;
     return g && !P->conv_t && P->kern->ukr_direct && P->kern->nr == 16 && g->stride == 1 && g->pad_h == 0 &&
            g->pad_w == 0;
 }
 
+// The packed A block of rows [ic, ic+mc) × depth [pc, pc+kc): taken from P->Apacked, or packed into Ap now.
+static inline const float *mk_a_block(const mk_problem *P, float *Ap, long ic, long pc, long mc, long kc) {
+    const long MR = P->kern->mr;
+    if (P->Apacked) return P->Apacked + pc * (mk_ceil_div(P->M, MR) * MR) + ic * kc;
+    P->kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
+    return Ap;
+}
+
+// One mr × nr tile of C (+)= alpha · (packed A micro-panel) · (the image's B values, see mk_ukr_direct_fn); a partial
+// tile goes through the same kernel on a scratch tile, and only its mr × nr part is written back.
+static inline void mk_tile_direct(const mk_problem *P, const float *ap, const float *lo, const float *hi,
+                                  const long *off, long mr, long nr, long kc, float beta, float *c, float *tile) {
+    const mk_kernel *kern = P->kern;
+    const long NR = kern->nr;
+    if (mr == kern->mr && nr == NR) {
+        kern->ukr_direct(kc, ap, lo, hi, off, c, P->rsc, P->alpha, beta);
+        return;
+    }
+    if (beta != 0.0f)
+        for (long i = 0; i < mr; i++)
+            for (long j = 0; j < nr; j++) tile[i * NR + j] = c[i * P->rsc + j];
+    kern->ukr_direct(kc, ap, lo, hi, off, tile, NR, P->alpha, beta);
+    for (long i = 0; i < mr; i++)
+        for (long j = 0; j < nr; j++) c[i * P->rsc + j] = tile[i * NR + j];
+}
+
 // mk_gemm_rect for mk_conv_direct problems: A packed as usual, B read from the (padded) image through a table of
-// per-depth offsets, off[k] = (c·H + ky)·W + kx for r = pc + k.
+// per-depth offsets, off[k] = (c·H + ky)·W + kx for r = pc + k. Rows that are a multiple of 8 wide are tiled as the
+// flat position range (each 8-position half lies in one row; a partial last panel is packed); other rows get
+// row-aligned panels of up to 16 positions, whose lanes past the row end read the next row or the copied image's
+// slack and are discarded.
 static void mk_gemm_rect_direct(const mk_problem *P, long m0, long m1, long n0, long n1, long kcb, long mcb, float *Ap,
                                 float *tile) {
-    const mk_kernel *kern = P->kern;
     const mk_conv_columns *g = P->conv;
-    const long MR = kern->mr, NR = kern->nr, K = P->K, ow = g->out_width, W = g->width;
+    const long MR = P->kern->mr, NR = P->kern->nr, K = P->K, ow = g->out_width, W = g->width;
     const long kw = g->kernel_width, khw = g->kernel_height * kw;
     long off[MK_KC > MK_AVX512_KC ? MK_KC : MK_AVX512_KC];
     float *panel = Ap + ((mcb * kcb + 15) & ~15L);  // after the A block: room for a kc × NR panel (see mk_gemm_rect)
@@ -903,66 +930,29 @@ static void mk_gemm_rect_direct(const mk_problem *P, long m0, long m1, long n0, 
         }
         for (long ic = m0; ic < m1; ic += mcb) {
             const long mc = mk_min(mcb, m1 - ic);
-            const float *a = Ap;
-            if (P->Apacked)
-                a = P->Apacked + pc * (mk_ceil_div(P->M, MR) * MR) + ic * kc;
-            else
-                kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
-            if (ow % 8 != 0) {
-                // Row-aligned panels: up to 16 positions of one output row, read as two 8-float loads from the image
-                // row (the lanes past the row end read the next row or the buffer's slack and are discarded).
-                for (long p = n0; p < n1;) {
-                    const long nr = mk_min(NR, mk_min(n1, (p / ow + 1) * ow) - p);
-                    const float *lo = g->image + p / ow * W + p % ow;
-                    float *c = P->C + ic * P->rsc + p;
-                    for (long ir = 0; ir < mc; ir += MR) {
-                        const long mr = mk_min(MR, mc - ir);
-                        float *ci = c + ir * P->rsc;
-                        if (mr == MR && nr == NR) {
-                            kern->ukr_direct(kc, a + ir * kc, lo, lo + 8, off, ci, P->rsc, P->alpha, beta);
-                            continue;
-                        }
-                        if (beta != 0.0f)
-                            for (long i = 0; i < mr; i++)
-                                for (long j = 0; j < nr; j++) tile[i * NR + j] = ci[i * P->rsc + j];
-                        kern->ukr_direct(kc, a + ir * kc, lo, lo + 8, off, tile, NR, P->alpha, beta);
-                        for (long i = 0; i < mr; i++)
-                            for (long j = 0; j < nr; j++) ci[i * P->rsc + j] = tile[i * NR + j];
-                    }
-                    p += nr;
-                }
-                continue;
-            }
-            for (long jr = n0; jr < n1; jr += NR) {
-                const long nr = mk_min(NR, n1 - jr), pl = jr, ph = jr + 8;
-                float *c = P->C + ic * P->rsc + jr;
-                if (nr < NR || pl % ow + 8 > ow || ph % ow + 8 > ow) {
-                    // Pack this panel: kc rows of 16 positions (zero past nr), then the usual kernel.
+            const float *a = mk_a_block(P, Ap, ic, pc, mc, kc);
+            for (long p = n0; p < n1;) {
+                const long nr = ow % 8 != 0 ? mk_min(NR, mk_min(n1, (p / ow + 1) * ow) - p) : mk_min(NR, n1 - p);
+                float *c = P->C + ic * P->rsc + p;
+                const float *lo = g->image + p / ow * W + p % ow;
+                if (ow % 8 == 0 && nr < NR) {
+                    // The partial last panel of a flat range: pack it (zero past nr), then the usual kernel.
                     for (long k = 0; k < kc; k++) {
                         float *d = panel + k * NR;
-                        mk_conv_copy(g, g->image + off[k], pl / ow, pl % ow, nr, d);
+                        mk_conv_copy(g, g->image + off[k], p / ow, p % ow, nr, d);
                         for (long j = nr; j < NR; j++) d[j] = 0.0f;
                     }
                     for (long ir = 0; ir < mc; ir += MR)
                         mk_tile(P, a + ir * kc, panel, mk_min(MR, mc - ir), nr, kc, beta, c + ir * P->rsc, tile);
-                    continue;
+                } else {
+                    // Flat: the high half starts 8 positions on, possibly in the next row; row-aligned: 8 floats on.
+                    const long q = p + 8;
+                    const float *hi = ow % 8 == 0 ? g->image + q / ow * W + q % ow : lo + 8;
+                    for (long ir = 0; ir < mc; ir += MR)
+                        mk_tile_direct(P, a + ir * kc, lo, hi, off, mk_min(MR, mc - ir), nr, kc, beta,
+                                       c + ir * P->rsc, tile);
                 }
-                const float *lo = g->image + pl / ow * W + pl % ow, *hi = g->image + ph / ow * W + ph % ow;
-                for (long ir = 0; ir < mc; ir += MR) {
-                    const long mr = mk_min(MR, mc - ir);
-                    const float *ap = a + ir * kc;
-                    if (mr == MR) {
-                        kern->ukr_direct(kc, ap, lo, hi, off, c + ir * P->rsc, P->rsc, P->alpha, beta);
-                    } else {
-                        float *ci = c + ir * P->rsc;
-                        if (beta != 0.0f)
-                            for (long i = 0; i < mr; i++)
-                                for (long j = 0; j < NR; j++) tile[i * NR + j] = ci[i * P->rsc + j];
-                        kern->ukr_direct(kc, ap, lo, hi, off, tile, NR, P->alpha, beta);
-                        for (long i = 0; i < mr; i++)
-                            for (long j = 0; j < NR; j++) ci[i * P->rsc + j] = tile[i * NR + j];
-                    }
-                }
+                p += nr;
             }
         }
     }
@@ -999,11 +989,7 @@ static void mk_gemm_rect(const mk_problem *P, long m0, long m1, long n0, long n1
                 kern->pack_b(!P->transB, P->B, P->ldb, jc, pc, nc, kc, Bp);
             for (long ic = m0; ic < m1; ic += mcb) {
                 const long mc = mk_min(mcb, m1 - ic);
-                const float *a = Ap;
-                if (P->Apacked)
-                    a = P->Apacked + pc * (mk_ceil_div(P->M, MR) * MR) + ic * kc;
-                else
-                    kern->pack_a(P->transA, P->A, P->lda, ic, pc, mc, kc, Ap);
+                const float *a = mk_a_block(P, Ap, ic, pc, mc, kc);
                 mk_macro_kernel(P, a, Bp, mc, nc, kc, beta, P->C + ic * P->rsc + jc * P->csc, tile);
             }
         }
