@@ -104,10 +104,17 @@ enum SemiSupervisedRecipes {
                         MixMatchObjective(
                             mixing: regularizer, augmentationCount: 2, temperature: 0.5,
                             unlabelledWeight: ramp(options.unlabelledWeight ?? 75), originalDominant: true,
-                            augmentation: noise, labelledAugmentation: noise))
+                            augmentation: noise, labelledAugmentation: noise,
+                            distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
+                                ? nil : DistributionAlignment(uniformOver: 10)))
                 },
                 // The objective draws every view's noise itself, from the clean batch.
-                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128),
+                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
+                flags: [
+                    RecipeFlag(
+                        name: "distribution-alignment", valueName: nil,
+                        help: "align label guesses to the balanced class marginal (ReMixMatch) (mnist-mixmatch)")
+                ]),
             Recipe(
                 name: "mnist-pseudolabel",
                 summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",

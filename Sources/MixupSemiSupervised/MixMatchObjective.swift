@@ -38,6 +38,9 @@ public final class MixMatchObjective: TrainingObjective {
     /// Whether interpolation draws λ′ = max(λ, 1 − λ) (applied to ``mixing`` when its strategy is an
     /// `InterpolationStrategy`; other strategies are used as given).
     public let originalDominant: Bool
+    /// Distribution alignment of the averaged guesses before sharpening (ReMixMatch), or `nil` for none (the
+    /// original MixMatch).
+    public let distributionAlignment: DistributionAlignment?
 
     /// Creates the objective.
     ///
@@ -49,12 +52,15 @@ public final class MixMatchObjective: TrainingObjective {
     ///   - originalDominant: λ′ = max(λ, 1 − λ) for interpolating strategies (the paper's choice).
     ///   - augmentation: draws one view of the clean unlabelled batch.
     ///   - labelledAugmentation: the augmentation of labelled samples, or `nil` for none.
+    ///   - distributionAlignment: aligns the averaged guesses to the labelled class marginal before sharpening
+    ///     (ReMixMatch's distribution alignment), or `nil` for none.
     /// - Throws: `TrainingError.invalidConfiguration(_:)` if K < 1 or T ≤ 0, naming the value.
     public init(
         mixing: Regularizer, augmentationCount: Int = 2, temperature: Float = 0.5, unlabelledWeight: SigmoidRampUp,
         originalDominant: Bool = true,
         augmentation: @escaping @Sendable (Tensor, inout SeededGenerator) -> Tensor,
-        labelledAugmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil
+        labelledAugmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)? = nil,
+        distributionAlignment: DistributionAlignment? = nil
     ) throws(TrainingError) {
         guard augmentationCount >= 1 else {
             throw .invalidConfiguration("MixMatch needs at least one augmentation (K ≥ 1), got \(augmentationCount)")
@@ -81,23 +87,34 @@ public final class MixMatchObjective: TrainingObjective {
         self.temperature = temperature
         self.unlabelledWeight = unlabelledWeight
         self.augmentation = augmentation
+        self.distributionAlignment = distributionAlignment
     }
 
     public var name: String { "mixmatch-\(mixing.name)" }
 
-    /// The sharpened average prediction over the views, `[batch, classes]`, without gradients.
+    public func checkpointTensors() -> [String: Tensor] { distributionAlignment?.checkpointTensors() ?? [:] }
+
+    public func restore(checkpointTensors: [String: Tensor]) throws(TrainingError) {
+        try distributionAlignment?.restore(checkpointTensors)
+    }
+
+    /// The sharpened average prediction over the views, `[batch, classes]`, without gradients; with
+    /// ``distributionAlignment`` the average is aligned (and the running marginal updated) before sharpening.
+    ///
+    /// - Throws: `TrainingError.invalidConfiguration(_:)` if the model's class count is not the alignment's.
     public func guessLabels(
         model: any MixableModel, views: [Tensor], context: inout ForwardContext
-    ) -> Tensor {
-        withoutGradients {
+    ) throws(TrainingError) -> Tensor {
+        let average = withoutGradients {
             var total: Tensor? = nil
             for view in views {
                 let probabilities = model(view, context: &context).softmax()
                 total = total.map { $0 + probabilities } ?? probabilities
             }
-            let average = (total ?? Tensor.zeros([0, 0])).scaled(by: 1 / Float(max(views.count, 1)))
-            return average.sharpened(temperature: temperature)
+            return (total ?? Tensor.zeros([0, 0])).scaled(by: 1 / Float(max(views.count, 1)))
         }
+        let aligned = try distributionAlignment?.align(average) ?? average
+        return aligned.sharpened(temperature: temperature)
     }
 
     public func loss(
@@ -108,7 +125,7 @@ public final class MixMatchObjective: TrainingObjective {
             throw .invalidConfiguration("MixMatch needs unlabelled data; the run has none")
         }
         let views = (0..<augmentationCount).map { _ in augmentation(unlabelled, &generator) }
-        let guesses = guessLabels(model: model, views: views, context: &context)
+        let guesses = try guessLabels(model: model, views: views, context: &context)
         let labelledCount = batch.inputs.shape[0]
         let labelledInputs = labelledAugmentation.map { $0(batch.inputs, &generator) } ?? batch.inputs
         let combinedInputs = Tensor.concatenate([labelledInputs] + views, alongAxis: 0)
