@@ -5,6 +5,10 @@
 //                  [--warmup W] [--seed S] [--profile] [--release-memory]
 //   mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--release-memory]
 //   mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--release-memory]
+//   mixbench conv  --channels C --out-channels K --size S --threads T [--batch B] [--repeats R]
+//
+// `conv` times one 3×3, stride-1, padding-1 convolution layer (forward, and backward: input and filter gradients);
+// MIXUP_WINOGRAD=0 or 1 in the environment turns its Winograd path off or on for every channel count.
 //
 // Freed tensor memory is kept for reuse (ComputeMemory.retainFreedMemory(), as the `mixup` tool does);
 // --release-memory measures the allocator's defaults instead (--retain-memory, the former opt-in, is the default).
@@ -28,6 +32,7 @@ let usage = """
       mixbench train --workload mlp|cnn|resnet --variant erm|mixup|manifold|cutmix --threads T [--steps S] [--batch B] [--warmup W] [--seed S] [--profile] [--release-memory]
       mixbench infer --workload mlp|cnn|resnet --threads T [--batch B] [--steps S] [--warmup W] [--release-memory]
       mixbench ladder --threads T [--labelled L] [--unlabelled U] [--steps S] [--warmup W] [--release-memory]
+      mixbench conv  --channels C --out-channels K --size S --threads T [--batch B] [--repeats R]
     """
 
 /// Hand-rolled flag parsing: `--name value` pairs plus boolean switches, every flag checked against `allowed`.
@@ -401,6 +406,48 @@ func runLadder(_ flags: Flags) throws {
     print(json.text)
 }
 
+// MARK: - conv
+
+func runConv(_ flags: Flags) throws {
+    let channels = try flags.int("channels"), outChannels = try flags.int("out-channels")
+    let size = try flags.int("size"), threads = try flags.int("threads")
+    let batch = try flags.int("batch", default: 128), repeats = try flags.int("repeats", default: 10)
+    ComputeThreads.set(threads)
+    _ = ComputeMemory.retainFreedMemory()
+    var generator = SeededGenerator(seed: 1)
+    let input = Parameter(Tensor.uniform([batch, channels, size, size], lower: -1, upper: 1, using: &generator))
+    let filter = Parameter(Tensor.uniform([outChannels, channels, 3, 3], lower: -0.1, upper: 0.1, using: &generator))
+    let upstream = Tensor.uniform([batch, outChannels, size, size], lower: -1, upper: 1, using: &generator)
+    var forward: [Double] = [], backward: [Double] = []
+    for repeat_ in 0...repeats {
+        input.gradient = nil
+        filter.gradient = nil
+        let start = now()
+        let output = Tensor.conv2d(input.tracked, filter: filter.tracked, padding: 1)
+        let middle = now()
+        (output * upstream).sum().backward()
+        let end = now()
+        if repeat_ > 0 {  // the first is a warm-up
+            forward.append(Double(middle - start) / 1e6)
+            backward.append(Double(end - middle) / 1e6)
+        }
+    }
+    let macs = Double(batch * outChannels * channels * 9 * size * size)
+    var json = JSONLine()
+    json.add("op", "conv")
+    json.add("channels", channels)
+    json.add("out_channels", outChannels)
+    json.add("size", size)
+    json.add("batch", batch)
+    json.add("threads", threads)
+    json.add("forward_ms_median", median(forward), digits: 3)
+    json.add("backward_ms_median", median(backward), digits: 3)
+    json.add("forward_gflops", 2 * macs / median(forward) / 1e6, digits: 1)
+    json.add("winograd", mk_winograd_f2x3_applies(channels, outChannels) == 1)
+    json.add("kernel", ComputeThreads.kernelName)
+    print(json.text)
+}
+
 // MARK: - main
 
 let arguments = CommandLine.arguments
@@ -424,6 +471,8 @@ do {
             Flags(
                 rest, allowed: ["threads", "labelled", "unlabelled", "steps", "warmup"],
                 switches: memorySwitches))
+    case "conv":
+        try runConv(Flags(rest, allowed: ["channels", "out-channels", "size", "threads", "batch", "repeats"]))
     case "-h", "--help", "help":
         print(usage)
     default: throw UsageError("unknown command '\(arguments[1])'")

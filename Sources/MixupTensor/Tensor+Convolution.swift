@@ -2,7 +2,8 @@ import CMixupKernels
 
 extension Tensor {
     /// 2-D cross-correlation (what deep-learning libraries call convolution) as implicit GEMM: the im2col column
-    /// matrix is packed straight from the image inside the GEMM (`mk_sgemm_conv`), never written out. The filter
+    /// matrix is packed straight from the image inside the GEMM (`mk_sgemm_conv`), never written out; 3×3 stride-1
+    /// layers with at least 16 input and output channels use Winograd F(2×2, 3×3) instead. The filter
     /// gradient is the same kind of product; the input gradient of a stride-1 convolution is the convolution of the
     /// output gradient with the flipped filter, and of other strides a GEMM followed by col2im.
     ///
@@ -63,6 +64,11 @@ extension Tensor {
             residual?.scalars
             ?? [Float](unsafeUninitializedCapacity: n * sampleOut) { _, initialized in initialized = n * sampleOut }
         let outputBeta: Float = residual == nil ? 0 : 1
+        let winograd = filter.scalars.withUnsafeBufferPointer { fb in
+            WinogradConvolution(
+                filter: fb.baseAddress!, inChannels: c, outChannels: o, height: h, width: w, kernelHeight: kh,
+                kernelWidth: kw, stride: stride, padding: padding, groups: groups)
+        }
         input.scalars.withUnsafeBufferPointer { xb in
             filter.scalars.withUnsafeBufferPointer { fb in
                 out.withUnsafeMutableBufferPointer { yb in
@@ -70,7 +76,11 @@ extension Tensor {
                     let biasValues = bias?.scalars
                     Parallel.forEachChunk(n, chunks: chunks) { _, samples in
                         guard let first = samples.first else { return }
-                        for g in 0..<groups {
+                        let done =
+                            winograd?.convolve(
+                                count: samples.count, x + first * sampleIn, inputStride: sampleIn, beta: outputBeta,
+                                y + first * sampleOut, outputStride: sampleOut) ?? false
+                        for g in 0..<groups where !done {
                             var columns = geometry.columns(x + first * sampleIn + g * groupIn, channels: cg)
                             mk_sgemm_conv(
                                 nil, 0, samples.count, og, 1, f + g * og * rowsPerGroup, rowsPerGroup, 0, &columns,
@@ -226,6 +236,13 @@ extension Tensor {
                 }
             }
         }
+        let winograd = flipped.withUnsafeBufferPointer { fb in
+            WinogradConvolution(
+                filter: fb.baseAddress!, inChannels: og, outChannels: cg, height: geometry.outHeight,
+                width: geometry.outWidth, kernelHeight: kh, kernelWidth: kw, stride: 1,
+                padding: kh - 1 - geometry.padding,
+                groups: groups)
+        }
         var dx = [Float](unsafeUninitializedCapacity: n * sampleIn) { _, initialized in initialized = n * sampleIn }
         outputGradient.scalars.withUnsafeBufferPointer { dyb in
             flipped.withUnsafeBufferPointer { fb in
@@ -233,7 +250,11 @@ extension Tensor {
                     let dy = dyb.baseAddress!, f = fb.baseAddress!, dxp = dxb.baseAddress!
                     Parallel.forEachChunk(n, chunks: chunks) { _, samples in
                         guard let first = samples.first else { return }
-                        for g in 0..<groups {
+                        let done =
+                            winograd?.convolve(
+                                count: samples.count, dy + first * sampleOut, inputStride: sampleOut, beta: 0,
+                                dxp + first * sampleIn, outputStride: sampleIn) ?? false
+                        for g in 0..<groups where !done {
                             var columns = geometry.gradientColumns(
                                 dy + first * sampleOut + g * og * spatial, channels: og)!
                             mk_sgemm_conv(

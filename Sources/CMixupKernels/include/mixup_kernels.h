@@ -70,6 +70,25 @@ int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float 
                   long a_stride, const mk_conv_columns *cols, long image_stride, float beta, float *C, long ldc,
                   long c_stride);
 
+/// Whether convolutions use Winograd F(2×2, 3×3) (mk_winograd_f2x3_conv) for a 3×3, stride-1 layer with these channel
+/// counts: by default when both are at least 16; the environment variable MIXUP_WINOGRAD=0 turns it off and
+/// MIXUP_WINOGRAD=1 on for every channel count (for measurement and tests).
+int mk_winograd_f2x3_applies(long in_channels, long out_channels);
+
+/// Winograd F(2×2, 3×3) filter transform: U[ξ][k][c] = (G g_kc Gᵀ)[ξ] for the 16 positions ξ of a 4×4 tile, from
+/// filter[K][C][3][3] (row-major). U holds 16·K·C floats; it is the `U` of mk_winograd_f2x3_conv.
+void mk_winograd_f2x3_filter(long K, long C, const float *filter, float *U);
+
+/// 3×3, stride-1 cross-correlation of `batch` images by Winograd F(2×2, 3×3): for each sample s,
+/// y_s[K][OH][OW] = conv(x_s[C][H][W], filter) + beta · y_s with OH = H + 2·pad − 2, OW = W + 2·pad − 2, zero padding
+/// `pad` on every side, x_s = x + s·x_stride, y_s = y + s·y_stride, U from mk_winograd_f2x3_filter. beta == 0 writes
+/// y without reading it. Results equal the direct convolution up to float rounding and are bit-identical however a
+/// batch is split into calls. Runs on the calling thread (its GEMMs may use the pool outside mk_parallel_for).
+/// `kernel` names the GEMM micro-kernel as in mk_sgemm_named (NULL: the process's choice). Returns 1 when done, 0
+/// (computing nothing) when this CPU cannot run `kernel`, −1 when scratch memory could not be allocated.
+int mk_winograd_f2x3_conv(const char *kernel, long batch, long C, long K, long H, long W, long pad, const float *U,
+                          const float *x, long x_stride, float beta, float *y, long y_stride);
+
 #ifdef __cplusplus
 }
 #endif
