@@ -1,9 +1,10 @@
 // Winograd F(2×2, 3×3) convolution (Lavin & Gray, CVPR 2016, "Fast Algorithms for Convolutional Neural Networks").
 //
-// Each 2×2 block of output pixels ("tile") is computed from the 4×4 input patch d under it as Y = Aᵀ[(G g Gᵀ) ⊙
-// (Bᵀ d B)]A: 16 products per tile and channel pair instead of 36. Over many channels the element-wise products
-// become 16 independent GEMMs, M[ξ] (K × tiles) = U[ξ] (K × C) · V[ξ] (C × tiles), one per position ξ of the 4×4
-// transformed tile, done by mk_sgemm.
+// Each 2×2 block of output pixels ("tile") is computed from the 4×4 input patch d under it as
+// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A: 16 products per tile and channel pair instead of 36. Over many channels the
+// element-wise products become 16 independent GEMMs, M[ξ] (K × tiles) = U[ξ] (K × C) · V[ξ] (C × tiles), one per
+// position ξ of the 4×4 transformed tile, run on the GEMM micro-kernel (mk_kernel.h): U[ξ] is packed once per call,
+// and the input transform writes V[ξ] straight into the kernel's packed panel layout (no separate packing pass).
 //
 //   Bᵀ = | 1  0 -1  0 |    G = | 1    0    0   |    Aᵀ = | 1  1  1  0 |
 //        | 0  1  1  0 |        | 1/2  1/2  1/2 |         | 0  1 -1 -1 |
@@ -12,11 +13,12 @@
 //
 // Tiles are processed in blocks of whole tile rows (possibly spanning samples) so that V and M of one block stay in
 // the L2 cache. The transforms are separable and run along image rows: the vertical half of Bᵀ d B combines four
-// padded input rows element-wise, the horizontal half reads even and odd columns; both are plain loops the compiler
-// vectorises (an AVX2 build of the same code is used where the CPU has it).
+// padded input rows element-wise (a loop the compiler vectorises; an AVX2 build of the same code is used where the CPU
+// has it), the horizontal half reads even and odd columns and stores each tile's values into its panel lane.
 //
 // Determinism: each output is one tile's transform of GEMM results whose arithmetic does not depend on the tile's
-// place in a block (mk_sgemm's guarantee), so results are bit-identical however the batch is split.
+// place in a block (the micro-kernel's FMA order depends only on the depth), so results are bit-identical however the
+// batch is split.
 #include "mixup_kernels.h"
 #include "mk_kernel.h"
 
@@ -245,7 +247,9 @@ int mk_winograd_f2x3_conv(const char *kernel, long batch, long C, long K, long H
             if (nt < ntp) {  // the lanes past the last tile: zeros (their M columns are never read)
                 for (int xi = 0; xi < 16; xi++) {
                     float *last = block + xi * vxs + (ntp / NR - 1) * kc * NR;
-                    for (long c = 0; c < kc; c++) memset(last + c * NR + nt % NR, 0, (size_t)(ntp - nt) * sizeof(float));
+                    for (long c = 0; c < kc; c++) {
+                        memset(last + c * NR + nt % NR, 0, (size_t)(ntp - nt) * sizeof(float));
+                    }
                 }
             }
             for (long r = 0; r < count; r++) {
