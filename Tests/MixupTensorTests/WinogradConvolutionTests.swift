@@ -123,15 +123,15 @@ import _MixupTestSupport
         #expect(whole == one)
     }
 
-    /// `conv2d` on 16 → 16 channels (where Winograd is on by default) for the forward pass and both gradients (the
+    /// `conv2d` on 32 → 32 channels (where Winograd is on by default) for the forward pass and both gradients (the
     /// input gradient is itself a 3×3 stride-1 convolution, padded 2 − p), against the definition; odd sizes.
     @Test(arguments: [0, 1, 2])
     func conv2dAndItsGradientsMatchTheDefinition(padding: Int) {
         #expect(
-            mk_winograd_f2x3_applies(16, 16) == 1 || getenv("MIXUP_WINOGRAD") != nil,
-            "16 channels take the Winograd path by default")
-        let x = randomTensor([2, 16, 7, 6], seed: 401)
-        let filter = randomTensor([16, 16, 3, 3], seed: 402)
+            mk_winograd_f2x3_applies(32, 32) == 1 || getenv("MIXUP_WINOGRAD") != nil,
+            "32 channels take the Winograd path by default")
+        let x = randomTensor([2, 32, 7, 6], seed: 401)
+        let filter = randomTensor([32, 32, 3, 3], seed: 402)
         let y = Tensor.conv2d(x, filter: filter, padding: padding)
         expectClose(y, naiveConv2d(x, filter, bias: nil, stride: 1, padding: padding, groups: 1), tolerance: 1e-4)
         let upstream = randomTensor(y.shape, seed: 403)

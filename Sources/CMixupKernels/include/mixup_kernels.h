@@ -71,7 +71,7 @@ int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float 
                   long c_stride);
 
 /// Whether convolutions use Winograd F(2×2, 3×3) (mk_winograd_f2x3_conv) for a 3×3, stride-1 layer with these channel
-/// counts: by default when both are at least 16; the environment variable MIXUP_WINOGRAD=0 turns it off and
+/// counts: by default when both are at least 32; the environment variable MIXUP_WINOGRAD=0 turns it off and
 /// MIXUP_WINOGRAD=1 on for every channel count (for measurement and tests).
 int mk_winograd_f2x3_applies(long in_channels, long out_channels);
 
