@@ -25,6 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 // V and M of one block together take at most about this many bytes (half of a 512 KB–1 MB L2).
 #ifndef MK_WINOGRAD_BLOCK_BYTES
 #define MK_WINOGRAD_BLOCK_BYTES (384L * 1024)
@@ -81,10 +85,11 @@ typedef struct {
 // Input transform of tile row ty of one channel plane into the packed B operand: the value of position ξ for tile
 // column tx goes to v[ξ·xs + off[tx]] (off: the tiles' places in the NR-wide micro-panels). rows: scratch of 8·Wp
 // floats (the four padded input rows, then their vertical transforms).
-static inline __attribute__((always_inline)) void mk_wg_input_row(const mk_wg_geometry *g, const float *plane,
-                                                                   long ty, float *rows, float *v, long xs,
-                                                                   const long *off) {
-    const long Wp = g->Wp, W = g->W, pad = g->pad, TX = g->TX;
+//
+// First the vertical half: the four zero-padded input rows under the tile row, combined element-wise into t0..t3.
+static inline __attribute__((always_inline)) void mk_wg_input_vertical(const mk_wg_geometry *g, const float *plane,
+                                                                        long ty, float *rows) {
+    const long Wp = g->Wp, W = g->W, pad = g->pad;
     for (int r = 0; r < 4; r++) {
         long iy = 2 * ty + r - pad;
         float *dst = rows + r * Wp;
@@ -110,32 +115,28 @@ static inline __attribute__((always_inline)) void mk_wg_input_row(const mk_wg_ge
         t2[x] = c - b;
         t3[x] = b - d;
     }
-    const float *t[4] = {t0, t1, t2, t3};
-    for (int i = 0; i < 4; i++) {
-        const float *ti = t[i];
-        float *v0 = v + (4 * i + 0) * xs, *v1 = v + (4 * i + 1) * xs, *v2 = v + (4 * i + 2) * xs,
-              *v3 = v + (4 * i + 3) * xs;
-        for (long tx = 0; tx < TX; tx++) {
-            float a = ti[2 * tx], b = ti[2 * tx + 1], c = ti[2 * tx + 2], d = ti[2 * tx + 3];
-            long o = off[tx];
-            v0[o] = a - c;
-            v1[o] = b + c;
-            v2[o] = c - b;
-            v3[o] = b - d;
-        }
-    }
 }
 
-// Output transform of tile row ty for output channel plane `out` ([OH, OW]): m points at M[0][k][col] (stride xs
-// between positions ξ). out = Aᵀ m A (+ beta · out; beta == 0: out is not read).
+// Then the horizontal half for one tile column tx of vertical row ti (positions ξ = 4i … 4i + 3).
+static inline __attribute__((always_inline)) void mk_wg_input_tile(const float *ti, long tx, float *v, long xs,
+                                                                    long o) {
+    float a = ti[2 * tx], b = ti[2 * tx + 1], c = ti[2 * tx + 2], d = ti[2 * tx + 3];
+    v[o] = a - c;
+    v[xs + o] = b + c;
+    v[2 * xs + o] = c - b;
+    v[3 * xs + o] = b - d;
+}
+
+// Output transform of tile row ty (its tiles from tx0 on) for output channel plane `out` ([OH, OW]): m points at
+// M[0][k][col] (stride xs between positions ξ). out = Aᵀ m A (+ beta · out; beta == 0: out is not read).
 static inline __attribute__((always_inline)) void mk_wg_output_row(const mk_wg_geometry *g, const float *m, long xs,
-                                                                    long ty, float beta, float *out) {
+                                                                    long ty, float beta, float *out, long tx0) {
     const long TX = g->TX, OW = g->OW;
     const long y0 = 2 * ty;
     const int second_row = y0 + 1 < g->OH;
     float *o0 = out + y0 * OW, *o1 = out + (y0 + 1) * OW;
     const long full = OW / 2;  // tiles whose two columns are both inside the output
-    for (long tx = 0; tx < TX; tx++) {
+    for (long tx = tx0; tx < TX; tx++) {
         float z[4][2];
         for (int i = 0; i < 4; i++) {
             float a = m[(4 * i + 0) * xs + tx], b = m[(4 * i + 1) * xs + tx], c = m[(4 * i + 2) * xs + tx],
@@ -169,20 +170,92 @@ typedef void (*mk_wg_output_fn)(const mk_wg_geometry *, const float *, long, lon
 
 static void mk_wg_input_portable(const mk_wg_geometry *g, const float *p, long ty, float *rows, float *v, long xs,
                                  const long *off) {
-    mk_wg_input_row(g, p, ty, rows, v, xs, off);
+    mk_wg_input_vertical(g, p, ty, rows);
+    for (int i = 0; i < 4; i++) {
+        const float *ti = rows + (4 + i) * g->Wp;
+        for (long tx = 0; tx < g->TX; tx++) mk_wg_input_tile(ti, tx, v + 4 * i * xs, xs, off[tx]);
+    }
 }
 static void mk_wg_output_portable(const mk_wg_geometry *g, const float *m, long xs, long ty, float beta, float *o) {
-    mk_wg_output_row(g, m, xs, ty, beta, o);
+    mk_wg_output_row(g, m, xs, ty, beta, o, 0);
 }
 #if defined(__x86_64__)
-// The same loops compiled for AVX2 (8-wide) where the CPU has it.
+// AVX2 versions where the CPU has it (the output transform: the same loop compiled for AVX2).
+// The horizontal half 8 tiles at a time where their lanes are consecutive: the even and odd columns of 16 vertical
+// values (a, b) and of the 16 two columns further (c, d) are split by two shuffles and a lane permutation each.
 __attribute__((target("avx2,fma"))) static void mk_wg_input_avx2(const mk_wg_geometry *g, const float *p, long ty,
                                                                  float *rows, float *v, long xs, const long *off) {
-    mk_wg_input_row(g, p, ty, rows, v, xs, off);
+    mk_wg_input_vertical(g, p, ty, rows);
+    const long TX = g->TX;
+    for (int i = 0; i < 4; i++) {
+        const float *ti = rows + (4 + i) * g->Wp;
+        float *vi = v + 4 * i * xs;
+        long tx = 0;
+        while (tx < TX) {
+            if (tx + 8 <= TX && off[tx + 7] - off[tx] == 7) {  // reads ti[2tx … 2tx + 17] ≤ ti[Wp − 1]
+                const float *e = ti + 2 * tx;
+                __m256 lo = _mm256_loadu_ps(e), hi = _mm256_loadu_ps(e + 8);
+                __m256 lo2 = _mm256_loadu_ps(e + 2), hi2 = _mm256_loadu_ps(e + 10);
+                __m256 a = _mm256_castpd_ps(
+                    _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0x88)), 0xD8));
+                __m256 b = _mm256_castpd_ps(
+                    _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0xDD)), 0xD8));
+                __m256 c = _mm256_castpd_ps(
+                    _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo2, hi2, 0x88)), 0xD8));
+                __m256 d = _mm256_castpd_ps(
+                    _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(lo2, hi2, 0xDD)), 0xD8));
+                long o = off[tx];
+                _mm256_storeu_ps(vi + o, _mm256_sub_ps(a, c));
+                _mm256_storeu_ps(vi + xs + o, _mm256_add_ps(b, c));
+                _mm256_storeu_ps(vi + 2 * xs + o, _mm256_sub_ps(c, b));
+                _mm256_storeu_ps(vi + 3 * xs + o, _mm256_sub_ps(b, d));
+                tx += 8;
+            } else {
+                mk_wg_input_tile(ti, tx, vi, xs, off[tx]);
+                tx += 1;
+            }
+        }
+    }
 }
+// Stores the 16 outputs of 8 tiles' row (x0 = columns 2tx, x1 = columns 2tx + 1) interleaved, + beta · out.
+__attribute__((target("avx2,fma"))) static inline void mk_wg_store_pairs(float *out, __m256 x0, __m256 x1,
+                                                                          float beta) {
+    __m256 lo = _mm256_unpacklo_ps(x0, x1), hi = _mm256_unpackhi_ps(x0, x1);
+    __m256 first = _mm256_permute2f128_ps(lo, hi, 0x20), second = _mm256_permute2f128_ps(lo, hi, 0x31);
+    if (beta != 0.0f) {
+        __m256 b = _mm256_set1_ps(beta);
+        first = _mm256_fmadd_ps(b, _mm256_loadu_ps(out), first);
+        second = _mm256_fmadd_ps(b, _mm256_loadu_ps(out + 8), second);
+    }
+    _mm256_storeu_ps(out, first);
+    _mm256_storeu_ps(out + 8, second);
+}
+
+// The output transform 8 tiles at a time while their 16 columns are all inside the output; the rest tile by tile.
 __attribute__((target("avx2,fma"))) static void mk_wg_output_avx2(const mk_wg_geometry *g, const float *m, long xs,
                                                                   long ty, float beta, float *o) {
-    mk_wg_output_row(g, m, xs, ty, beta, o);
+    const long TX = g->TX, OW = g->OW;
+    const long y0 = 2 * ty;
+    const int second_row = y0 + 1 < g->OH;
+    long tx = 0;
+    for (; 2 * tx + 16 <= OW; tx += 8) {
+        __m256 z0[4], z1[4];
+        for (int i = 0; i < 4; i++) {
+            __m256 a = _mm256_loadu_ps(m + (4 * i + 0) * xs + tx), b = _mm256_loadu_ps(m + (4 * i + 1) * xs + tx);
+            __m256 c = _mm256_loadu_ps(m + (4 * i + 2) * xs + tx), d = _mm256_loadu_ps(m + (4 * i + 3) * xs + tx);
+            z0[i] = _mm256_add_ps(_mm256_add_ps(a, b), c);
+            z1[i] = _mm256_sub_ps(_mm256_sub_ps(b, c), d);
+        }
+        __m256 y00 = _mm256_add_ps(_mm256_add_ps(z0[0], z0[1]), z0[2]);
+        __m256 y01 = _mm256_add_ps(_mm256_add_ps(z1[0], z1[1]), z1[2]);
+        mk_wg_store_pairs(o + y0 * OW + 2 * tx, y00, y01, beta);
+        if (second_row) {
+            __m256 y10 = _mm256_sub_ps(_mm256_sub_ps(z0[1], z0[2]), z0[3]);
+            __m256 y11 = _mm256_sub_ps(_mm256_sub_ps(z1[1], z1[2]), z1[3]);
+            mk_wg_store_pairs(o + (y0 + 1) * OW + 2 * tx, y10, y11, beta);
+        }
+    }
+    if (tx < TX) mk_wg_output_row(g, m, xs, ty, beta, o, tx);
 }
 #endif
 

@@ -22,6 +22,8 @@ import _MixupTestSupport
         Geometry(channels: 2, outChannels: 3, height: 4, width: 4, padding: 0),
         Geometry(channels: 300, outChannels: 7, height: 4, width: 6, padding: 1),  // depth over one K block
         Geometry(channels: 16, outChannels: 16, height: 32, width: 32, padding: 1),  // several blocks per sample
+        // 12 tiles a row: rows straddle the 16-lane panels, so 8-tile vector runs stop and restart at panel edges.
+        Geometry(channels: 8, outChannels: 8, height: 10, width: 24, padding: 1),
     ]
 
     /// y[s][k][oy][ox] = Σ_c,ky,kx x[s][c][oy − p + ky][ox − p + kx] · w[k][c][ky][kx] + β · y0, in double.
