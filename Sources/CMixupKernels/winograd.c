@@ -34,6 +34,15 @@
 #define MK_WINOGRAD_BLOCK_BYTES (384L * 1024)
 #endif
 
+// Floats added to the stride between the 16 positions ξ of V and M: with power-of-two strides the 16 stores of one
+// tile's transform would land in the same cache sets.
+#define MK_WINOGRAD_SKEW 16
+
+// Tiles per block of the filter gradient (the depth of its GEMMs).
+#ifndef MK_WINOGRAD_GRADIENT_TILES
+#define MK_WINOGRAD_GRADIENT_TILES 256
+#endif
+
 // Below this many input or output channels the GEMMs of F(2×2, 3×3) are too shallow or too narrow to beat the direct
 // convolution. Measured with `mixbench conv` at 1 thread, batch 128 (forward ms, direct → Winograd): 16→16 on 32×32
 // 17.0 → 18.7 (slower), 32→32 on 16×16 17.3 → 15.9, 32→32 on 28×28 60.9 → 48.0, 64→64 on 14×14 56.9 → 37.4.
@@ -295,12 +304,13 @@ int mk_winograd_f2x3_conv(const char *kernel, long batch, long C, long K, long H
     if (rows_per_block > tile_rows) rows_per_block = tile_rows;
     const long max_ntp = (rows_per_block * g.TX + NR - 1) / NR * NR;
     // Scratch: packed U (16 × Kp × C), packed V, M, the input rows and the tile-offset table.
-    const size_t floats = (size_t)(16 * Kp * C + 16 * C * max_ntp + 16 * Kp * max_ntp + 8 * g.Wp);
+    const size_t floats = (size_t)(16 * Kp * C + 16 * (C * max_ntp + MK_WINOGRAD_SKEW) +
+                                   16 * (Kp * max_ntp + MK_WINOGRAD_SKEW) + 8 * g.Wp);
     float *Ap = NULL;
     if (posix_memalign((void **)&Ap, 64, floats * sizeof(float) + (size_t)max_ntp * sizeof(long)) != 0) return -1;
     float *Vp = Ap + 16 * Kp * C;
-    float *M = Vp + 16 * C * max_ntp;
-    float *rows = M + 16 * Kp * max_ntp;
+    float *M = Vp + 16 * (C * max_ntp + MK_WINOGRAD_SKEW);
+    float *rows = M + 16 * (Kp * max_ntp + MK_WINOGRAD_SKEW);
     long *off = (long *)(rows + 8 * g.Wp);
     // Pack each U[ξ] (K × C, row-major) once: per depth block, MR-row micro-panels (rows past K are zero).
     for (int xi = 0; xi < 16; xi++) {
@@ -315,7 +325,7 @@ int mk_winograd_f2x3_conv(const char *kernel, long batch, long C, long K, long H
     for (long first = 0; first < tile_rows; first += rows_per_block) {
         const long count = tile_rows - first < rows_per_block ? tile_rows - first : rows_per_block;
         const long nt = count * g.TX, ntp = (nt + NR - 1) / NR * NR;
-        const long vxs = C * ntp, mxs = Kp * ntp;
+        const long vxs = C * ntp + MK_WINOGRAD_SKEW, mxs = Kp * ntp + MK_WINOGRAD_SKEW;
         // V[ξ] is the packed B operand: per depth block of kc channels, NR-tile micro-panels of kc × NR values.
         for (long p0 = 0; p0 < C; p0 += kcb) {
             long kc = C - p0 < kcb ? C - p0 : kcb;
@@ -364,5 +374,131 @@ int mk_winograd_f2x3_conv(const char *kernel, long batch, long C, long K, long H
         }
     }
     free(Ap);
+    return 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Filter gradient. The forward pass is Y = Aᵀ[U ⊙ V]A per tile with U = G g Gᵀ, so by the adjoints of these linear
+// maps dU = Σ_tiles (A dY Aᵀ) ⊙ V and dg = Gᵀ dU G: the same input transform V, the output gradient of each tile
+// transformed by A (4 × 2) into 4 × 4, then 16 GEMMs dU[ξ] (K × C) += dM[ξ] (K × tiles) · V[ξ]ᵀ (tiles × C) whose depth
+// is the number of tiles, and a final 4 × 4 → 3 × 3 transform per filter.
+// ---------------------------------------------------------------------------------------------------------------------
+
+// A dY Aᵀ of tile row ty of one output-gradient plane ([OH, OW]; values past the output's edge count as 0), the value
+// of position ξ of tile column tx stored at m[ξ·xs + tx·step].
+static void mk_wg_gradient_row(const mk_wg_geometry *g, const float *plane, long ty, float *m, long xs, long step) {
+    const long OW = g->OW, y0 = 2 * ty;
+    const float *row0 = plane + y0 * OW, *row1 = y0 + 1 < g->OH ? plane + (y0 + 1) * OW : NULL;
+    for (long tx = 0; tx < g->TX; tx++) {
+        long x = 2 * tx;
+        int second = x + 1 < OW;
+        float p = row0[x], q = second ? row0[x + 1] : 0.0f;
+        float r = row1 ? row1[x] : 0.0f, s = row1 && second ? row1[x + 1] : 0.0f;
+        // A dY: rows [p, q], [p + r, q + s], [p − r, q − s], [−r, −s]; then each row [u, w] → [u, u + w, u − w, −w].
+        float rows[4][2] = {{p, q}, {p + r, q + s}, {p - r, q - s}, {-r, -s}};
+        float *o = m + tx * step;
+        for (int i = 0; i < 4; i++) {
+            float u = rows[i][0], w = rows[i][1];
+            o[(4 * i + 0) * xs] = u;
+            o[(4 * i + 1) * xs] = u + w;
+            o[(4 * i + 2) * xs] = u - w;
+            o[(4 * i + 3) * xs] = -w;
+        }
+    }
+}
+
+int mk_winograd_f2x3_filter_gradient(const char *kernel, long batch, long C, long K, long H, long W, long pad,
+                                     const float *x, long x_stride, const float *dy, long dy_stride, float *dW) {
+    const mk_kernel *kern = mk_kernel_for(kernel);
+    if (kern == NULL) return 0;
+    mk_wg_geometry g;
+    g.C = C;
+    g.K = K;
+    g.H = H;
+    g.W = W;
+    g.pad = pad;
+    g.OH = H + 2 * pad - 2;
+    g.OW = W + 2 * pad - 2;
+    if (C <= 0 || K <= 0) return 1;
+    if (batch <= 0 || g.OH <= 0 || g.OW <= 0) {
+        memset(dW, 0, (size_t)(K * C * 9) * sizeof(float));
+        return 1;
+    }
+    g.TY = (g.OH + 1) / 2;
+    g.TX = (g.OW + 1) / 2;
+    g.Wp = 2 * g.TX + 2;
+    const long MR = kern->mr, NR = kern->nr;
+    const long Kp = (K + MR - 1) / MR * MR, Cp = (C + NR - 1) / NR * NR;
+    const long tile_rows = batch * g.TY;
+    // The GEMMs' depth is the block's tile count: blocks of about MK_WINOGRAD_GRADIENT_TILES tiles keep the per-call
+    // overhead of the micro-kernel (loading and storing its C tile) small; one ξ's panels (Kp + Cp) × tiles stay in L2.
+    long rows_per_block = (MK_WINOGRAD_GRADIENT_TILES + g.TX - 1) / g.TX;
+    if (rows_per_block > tile_rows) rows_per_block = tile_rows;
+    const long max_nt = rows_per_block * g.TX;
+    // Scratch: packed V (16 × Cp × nt: NR-channel panels, depth = tiles), packed dM (16 × Kp × nt: MR-row panels),
+    // dU (16 × Kp × Cp, row-major), the input rows, the tile-offset table. Zeroed once: the channel lanes past C and
+    // rows past K are never written and must add nothing.
+    const size_t floats = (size_t)(16 * (Cp * max_nt + MK_WINOGRAD_SKEW) + 16 * (Kp * max_nt + MK_WINOGRAD_SKEW) +
+                                   16 * Kp * Cp + 8 * g.Wp);
+    float *Vp = NULL;
+    if (posix_memalign((void **)&Vp, 64, floats * sizeof(float) + (size_t)g.TX * sizeof(long)) != 0) return -1;
+    memset(Vp, 0, floats * sizeof(float));
+    float *Mp = Vp + 16 * (Cp * max_nt + MK_WINOGRAD_SKEW);
+    float *dU = Mp + 16 * (Kp * max_nt + MK_WINOGRAD_SKEW);
+    float *rows = dU + 16 * Kp * Cp;
+    long *off = (long *)(rows + 8 * g.Wp);
+    mk_wg_input_fn input = mk_wg_input_portable;
+#if defined(__x86_64__)
+    if (strcmp(kern->name, "portable") != 0) input = mk_wg_input_avx2;
+#endif
+    for (long first = 0; first < tile_rows; first += rows_per_block) {
+        const long count = tile_rows - first < rows_per_block ? tile_rows - first : rows_per_block;
+        const long nt = count * g.TX;
+        const long vxs = Cp * nt + MK_WINOGRAD_SKEW, mxs = Kp * nt + MK_WINOGRAD_SKEW;
+        for (long r = 0; r < count; r++) {
+            long s = (first + r) / g.TY, ty = (first + r) % g.TY;
+            // Tile t = r·TX + tx sits at depth t of every panel: V[ξ][c] at panel c / NR, lane c % NR.
+            for (long tx = 0; tx < g.TX; tx++) off[tx] = (r * g.TX + tx) * NR;
+            const float *image = x + s * x_stride;
+            for (long c = 0; c < C; c++) {
+                input(&g, image + c * H * W, ty, rows, Vp + c / NR * nt * NR + c % NR, vxs, off);
+            }
+            const float *gradient = dy + s * dy_stride;
+            for (long k = 0; k < K; k++) {
+                mk_wg_gradient_row(&g, gradient + k * g.OH * g.OW, ty,
+                                   Mp + k / MR * nt * MR + r * g.TX * MR + k % MR, mxs, MR);
+            }
+        }
+        const float beta = first == 0 ? 0.0f : 1.0f;
+        for (int xi = 0; xi < 16; xi++) {
+            const float *a_xi = Mp + xi * mxs, *b_xi = Vp + xi * vxs;
+            float *u_xi = dU + xi * Kp * Cp;
+            for (long j = 0; j < Cp; j += NR) {
+                for (long i = 0; i < Kp; i += MR) kern->ukr(nt, a_xi + i * nt, b_xi + j * nt, u_xi + i * Cp + j, Cp,
+                                                             1.0f, beta);
+            }
+        }
+    }
+    // dg = Gᵀ dU G: Gᵀ = [[1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]].
+    const long xs = Kp * Cp;
+    for (long k = 0; k < K; k++) {
+        for (long c = 0; c < C; c++) {
+            const float *u = dU + k * Cp + c;
+            float t[3][4];
+            for (int j = 0; j < 4; j++) {
+                float u0 = u[(0 + j) * xs], u1 = u[(4 + j) * xs], u2 = u[(8 + j) * xs], u3 = u[(12 + j) * xs];
+                t[0][j] = u0 + 0.5f * (u1 + u2);
+                t[1][j] = 0.5f * (u1 - u2);
+                t[2][j] = 0.5f * (u1 + u2) + u3;
+            }
+            float *d = dW + (k * C + c) * 9;
+            for (int i = 0; i < 3; i++) {
+                d[3 * i + 0] = t[i][0] + 0.5f * (t[i][1] + t[i][2]);
+                d[3 * i + 1] = 0.5f * (t[i][1] - t[i][2]);
+                d[3 * i + 2] = 0.5f * (t[i][1] + t[i][2]) + t[i][3];
+            }
+        }
+    }
+    free(Vp);
     return 1;
 }

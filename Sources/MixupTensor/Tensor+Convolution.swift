@@ -64,10 +64,11 @@ extension Tensor {
             residual?.scalars
             ?? [Float](unsafeUninitializedCapacity: n * sampleOut) { _, initialized in initialized = n * sampleOut }
         let outputBeta: Float = residual == nil ? 0 : 1
-        let winograd = filter.scalars.withUnsafeBufferPointer { fb in
-            WinogradConvolution(
-                filter: fb.baseAddress!, inChannels: c, outChannels: o, height: h, width: w, kernelHeight: kh,
-                kernelWidth: kw, stride: stride, padding: padding, groups: groups)
+        let winograd = WinogradConvolution(
+            inChannels: c, outChannels: o, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride,
+            padding: padding, groups: groups)
+        let transformed = winograd.map { plan in
+            filter.scalars.withUnsafeBufferPointer { plan.transform(filter: $0.baseAddress!) }
         }
         input.scalars.withUnsafeBufferPointer { xb in
             filter.scalars.withUnsafeBufferPointer { fb in
@@ -76,10 +77,12 @@ extension Tensor {
                     let biasValues = bias?.scalars
                     Parallel.forEachChunk(n, chunks: chunks) { _, samples in
                         guard let first = samples.first else { return }
-                        let done =
-                            winograd?.convolve(
-                                count: samples.count, x + first * sampleIn, inputStride: sampleIn, beta: outputBeta,
-                                y + first * sampleOut, outputStride: sampleOut) ?? false
+                        var done = false
+                        if let winograd, let transformed {
+                            done = winograd.convolve(
+                                transformed: transformed, count: samples.count, x + first * sampleIn,
+                                inputStride: sampleIn, beta: outputBeta, y + first * sampleOut, outputStride: sampleOut)
+                        }
                         for g in 0..<groups where !done {
                             var columns = geometry.columns(x + first * sampleIn + g * groupIn, channels: cg)
                             mk_sgemm_conv(
@@ -174,7 +177,12 @@ extension Tensor {
                                         return
                                     }
                                     let first = samples.lowerBound
-                                    for gi in 0..<groups {
+                                    let done =
+                                        winograd?.filterGradient(
+                                            count: samples.count, x + first * sampleIn, inputStride: sampleIn,
+                                            outputGradient: dy + first * sampleOut, outputStride: sampleOut,
+                                            into: target) ?? false
+                                    for gi in 0..<groups where !done {
                                         // dW = Σ dY · colᵀ over the chunk's samples, the columns packed from the image.
                                         var columns = geometry.columns(
                                             x + first * sampleIn + gi * groupIn, channels: cg)
@@ -236,12 +244,11 @@ extension Tensor {
                 }
             }
         }
-        let winograd = flipped.withUnsafeBufferPointer { fb in
-            WinogradConvolution(
-                filter: fb.baseAddress!, inChannels: og, outChannels: cg, height: geometry.outHeight,
-                width: geometry.outWidth, kernelHeight: kh, kernelWidth: kw, stride: 1,
-                padding: kh - 1 - geometry.padding,
-                groups: groups)
+        let winograd = WinogradConvolution(
+            inChannels: og, outChannels: cg, height: geometry.outHeight, width: geometry.outWidth, kernelHeight: kh,
+            kernelWidth: kw, stride: 1, padding: kh - 1 - geometry.padding, groups: groups)
+        let transformed = winograd.map { plan in
+            flipped.withUnsafeBufferPointer { plan.transform(filter: $0.baseAddress!) }
         }
         var dx = [Float](unsafeUninitializedCapacity: n * sampleIn) { _, initialized in initialized = n * sampleIn }
         outputGradient.scalars.withUnsafeBufferPointer { dyb in
@@ -250,10 +257,12 @@ extension Tensor {
                     let dy = dyb.baseAddress!, f = fb.baseAddress!, dxp = dxb.baseAddress!
                     Parallel.forEachChunk(n, chunks: chunks) { _, samples in
                         guard let first = samples.first else { return }
-                        let done =
-                            winograd?.convolve(
-                                count: samples.count, dy + first * sampleOut, inputStride: sampleOut, beta: 0,
-                                dxp + first * sampleIn, outputStride: sampleIn) ?? false
+                        var done = false
+                        if let winograd, let transformed {
+                            done = winograd.convolve(
+                                transformed: transformed, count: samples.count, dy + first * sampleOut,
+                                inputStride: sampleOut, beta: 0, dxp + first * sampleIn, outputStride: sampleIn)
+                        }
                         for g in 0..<groups where !done {
                             var columns = geometry.gradientColumns(
                                 dy + first * sampleOut + g * og * spatial, channels: og)!

@@ -100,6 +100,56 @@ import _MixupTestSupport
         }
     }
 
+    /// dW[k][c][ky][kx] = Σ_s,oy,ox dy[s][k][oy][ox] · x[s][c][oy − p + ky][ox − p + kx], in double.
+    static func referenceFilterGradient(_ g: Geometry, batch: Int, x: [Float], dy: [Float]) -> [Double] {
+        let (c, k, h, wd, oh, ow) = (g.channels, g.outChannels, g.height, g.width, g.outHeight, g.outWidth)
+        var dw = [Double](repeating: 0, count: k * c * 9)
+        for s in 0..<batch {
+            for o in 0..<k {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        let gradient = Double(dy[((s * k + o) * oh + oy) * ow + ox])
+                        for ci in 0..<c {
+                            for ky in 0..<3 {
+                                for kx in 0..<3 {
+                                    let iy = oy - g.padding + ky, ix = ox - g.padding + kx
+                                    guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
+                                    dw[((o * c + ci) * 3 + ky) * 3 + kx] +=
+                                        gradient * Double(x[((s * c + ci) * h + iy) * wd + ix])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dw
+    }
+
+    @Test(arguments: geometries)
+    func filterGradientMatchesTheDefinitionOnEveryKernel(_ g: Geometry) throws {
+        let batch = 3
+        var generator = SeededGenerator(seed: UInt64(g.channels * 89 + g.width))
+        let x = Tensor.uniform([batch * g.channels * g.height * g.width], lower: -1, upper: 1, using: &generator)
+            .scalars
+        let dy = Tensor.uniform(
+            [batch * g.outChannels * g.outHeight * g.outWidth], lower: -1, upper: 1, using: &generator
+        ).scalars
+        let expected = Self.referenceFilterGradient(g, batch: batch, x: x, dy: dy)
+        let sampleIn = g.channels * g.height * g.width, sampleOut = g.outChannels * g.outHeight * g.outWidth
+        for kernel in GEMMKernelTests.kernels where mk_kernel_available(kernel) == 1 {
+            var dw = [Float](repeating: .nan, count: expected.count)
+            let status = mk_winograd_f2x3_filter_gradient(
+                kernel, batch, g.channels, g.outChannels, g.height, g.width, g.padding, x, sampleIn, dy, sampleOut,
+                &dw)
+            #expect(status == 1)
+            // A sum of batch·OH·OW products of values in [−1, 1]; the transforms add a few ulps per term.
+            let tolerance = 1e-5 * Double(batch * g.outHeight * g.outWidth).squareRoot() * 8
+            let worst = zip(dw, expected).map { abs(Double($0) - $1) }.max() ?? .infinity
+            #expect(worst <= tolerance, "\(kernel): max error \(worst) > \(tolerance)")
+        }
+    }
+
     /// Tile blocks span samples, so a batch done in one call must equal its samples done one call each.
     @Test func aBatchEqualsItsSamplesOneByOne() throws {
         let g = Geometry(channels: 8, outChannels: 4, height: 5, width: 7, padding: 1)

@@ -89,6 +89,15 @@ void mk_winograd_f2x3_filter(long K, long C, const float *filter, float *U);
 int mk_winograd_f2x3_conv(const char *kernel, long batch, long C, long K, long H, long W, long pad, const float *U,
                           const float *x, long x_stride, float beta, float *y, long y_stride);
 
+/// The filter gradient of the convolution of mk_winograd_f2x3_conv, by the same transforms:
+/// dW[K][C][3][3] = Σ over the `batch` samples of the correlation of x_s ([C][H][W], zero padding `pad`) with
+/// dy_s ([K][OH][OW]), x_s = x + s·x_stride, dy_s = dy + s·dy_stride. dW is overwritten. Equal to the direct filter
+/// gradient up to float rounding; deterministic for a given batch (its tiles are summed in a fixed order). Runs on the
+/// calling thread. Returns 1 when done, 0 (computing nothing) when this CPU cannot run `kernel`, −1 when scratch memory
+/// could not be allocated.
+int mk_winograd_f2x3_filter_gradient(const char *kernel, long batch, long C, long K, long H, long W, long pad,
+                                     const float *x, long x_stride, const float *dy, long dy_stride, float *dW);
+
 #ifdef __cplusplus
 }
 #endif
