@@ -44,18 +44,35 @@
 #endif
 
 // Below this many input or output channels the GEMMs of F(2×2, 3×3) are too shallow or too narrow to beat the direct
-// convolution. Measured with `mixbench conv` at 1 thread, batch 128 (forward ms, direct → Winograd): 16→16 on 32×32
-// 17.0 → 18.7 (slower), 32→32 on 16×16 17.3 → 15.9, 32→32 on 28×28 60.9 → 48.0, 64→64 on 14×14 56.9 → 37.4.
+// kernels: for the forward pass and the input gradient, and (higher) for the filter gradient, whose transforms cost
+// more. Measured by `Benchmarks/winograd_layers.sh` (1 thread, batch 128, idle; ms, direct → Winograd for all three
+// passes): 16→16 on 32×32 forward 17.9 → 14.6 but backward 41.7 → 46.7; 32→32 on 16×16 forward 16.7 → 13.1,
+// backward 34.9 → 31.9; 64→64 on 14×14 forward 56.3 → 36.3, backward 106.3 → 74.2.
 #ifndef MK_WINOGRAD_MIN_CHANNELS
-#define MK_WINOGRAD_MIN_CHANNELS 32
+#define MK_WINOGRAD_MIN_CHANNELS 16
+#endif
+#ifndef MK_WINOGRAD_GRADIENT_MIN_CHANNELS
+#define MK_WINOGRAD_GRADIENT_MIN_CHANNELS 32
 #endif
 
-int mk_winograd_f2x3_applies(long in_channels, long out_channels) {
-    // Read on every call (once per convolution; a getenv is far cheaper than the layer) rather than cached in a
-    // static that threads would race on.
+// MIXUP_WINOGRAD=0 / =1 (read on every call — once per convolution, far cheaper than the layer — rather than cached
+// in a static that threads would race on): -1 when unset or empty.
+static int mk_winograd_override(void) {
     const char *value = getenv("MIXUP_WINOGRAD");
-    if (value != NULL && value[0] != '\0') return value[0] == '0' ? 0 : 1;
+    if (value == NULL || value[0] == '\0') return -1;
+    return value[0] == '0' ? 0 : 1;
+}
+
+int mk_winograd_f2x3_applies(long in_channels, long out_channels) {
+    int forced = mk_winograd_override();
+    if (forced >= 0) return forced;
     return in_channels >= MK_WINOGRAD_MIN_CHANNELS && out_channels >= MK_WINOGRAD_MIN_CHANNELS;
+}
+
+int mk_winograd_f2x3_filter_gradient_applies(long in_channels, long out_channels) {
+    int forced = mk_winograd_override();
+    if (forced >= 0) return forced;
+    return in_channels >= MK_WINOGRAD_GRADIENT_MIN_CHANNELS && out_channels >= MK_WINOGRAD_GRADIENT_MIN_CHANNELS;
 }
 
 void mk_winograd_f2x3_filter(long K, long C, const float *filter, float *U) {

@@ -2,10 +2,11 @@ import CMixupKernels
 
 extension Tensor {
     /// 2-D cross-correlation (what deep-learning libraries call convolution) as implicit GEMM: the im2col column
-    /// matrix is packed straight from the image inside the GEMM (`mk_sgemm_conv`), never written out; 3×3 stride-1
-    /// layers with at least 32 input and output channels use Winograd F(2×2, 3×3) instead. The filter
+    /// matrix is packed straight from the image inside the GEMM (`mk_sgemm_conv`), never written out. The filter
     /// gradient is the same kind of product; the input gradient of a stride-1 convolution is the convolution of the
-    /// output gradient with the flipped filter, and of other strides a GEMM followed by col2im.
+    /// output gradient with the flipped filter, and of other strides a GEMM followed by col2im. 3×3 stride-1 layers
+    /// with at least 16 input and output channels use Winograd F(2×2, 3×3) instead (Lavin & Gray 2016; for the
+    /// filter gradient from 32 channels): the same results up to float rounding.
     ///
     /// - Parameters:
     ///   - input: `[batch, inChannels, height, width]`.

@@ -51,13 +51,15 @@ struct WinogradConvolution {
 
     /// Writes the filter gradient summed over `count` samples (`x_s = x + s·inputStride`, output gradients
     /// `dy_s = dy + s·outputStride`) into `filterGradient` (`[outChannels, inChannels, 3, 3]`). Returns `false`,
-    /// computing nothing, if the kernels could not allocate their scratch memory.
+    /// computing nothing, when `mk_winograd_f2x3_filter_gradient_applies` says the channels are too few for it to pay,
+    /// or if the kernels could not allocate their scratch memory (the caller then takes another path).
     func filterGradient(
         count: Int, _ x: UnsafePointer<Float>, inputStride: Int, outputGradient dy: UnsafePointer<Float>,
         outputStride: Int, into filterGradient: UnsafeMutablePointer<Float>
     ) -> Bool {
-        mk_winograd_f2x3_filter_gradient(
-            nil, count, inChannels, outChannels, height, width, padding, x, inputStride, dy, outputStride,
-            filterGradient) == 1
+        mk_winograd_f2x3_filter_gradient_applies(inChannels, outChannels) == 1
+            && mk_winograd_f2x3_filter_gradient(
+                nil, count, inChannels, outChannels, height, width, padding, x, inputStride, dy, outputStride,
+                filterGradient) == 1
     }
 }

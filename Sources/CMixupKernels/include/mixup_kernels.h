@@ -70,10 +70,15 @@ int mk_sgemm_conv(const char *kernel, int transposed, long batch, long M, float 
                   long a_stride, const mk_conv_columns *cols, long image_stride, float beta, float *C, long ldc,
                   long c_stride);
 
-/// Whether convolutions use Winograd F(2×2, 3×3) (mk_winograd_f2x3_conv) for a 3×3, stride-1 layer with these channel
-/// counts: by default when both are at least 32; the environment variable MIXUP_WINOGRAD=0 turns it off and
-/// MIXUP_WINOGRAD=1 on for every channel count (for measurement and tests).
+/// Whether convolutions use Winograd F(2×2, 3×3) (mk_winograd_f2x3_conv) for the forward pass and the input gradient
+/// of a 3×3, stride-1 layer with these channel counts: by default when both are at least 16. The environment variable
+/// MIXUP_WINOGRAD=0 turns Winograd off and MIXUP_WINOGRAD=1 on for every channel count, here and in
+/// mk_winograd_f2x3_filter_gradient_applies (for measurement and tests).
 int mk_winograd_f2x3_applies(long in_channels, long out_channels);
+
+/// Whether the filter gradient of such a layer uses mk_winograd_f2x3_filter_gradient: by default when both channel
+/// counts are at least 32 (its transforms cost more than the forward pass's); MIXUP_WINOGRAD as above.
+int mk_winograd_f2x3_filter_gradient_applies(long in_channels, long out_channels);
 
 /// Winograd F(2×2, 3×3) filter transform: U[ξ][k][c] = (G g_kc Gᵀ)[ξ] for the 16 positions ξ of a 4×4 tile, from
 /// filter[K][C][3][3] (row-major). U holds 16·K·C floats; it is the `U` of mk_winograd_f2x3_conv.
