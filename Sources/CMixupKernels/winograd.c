@@ -191,6 +191,22 @@ static inline __attribute__((always_inline)) void mk_wg_output_row(const mk_wg_g
     }
 }
 
+// The geometry of a 3×3, stride-1 convolution of [C, H, W] images into K channels with zero padding `pad`.
+static mk_wg_geometry mk_wg_make_geometry(long C, long K, long H, long W, long pad) {
+    mk_wg_geometry g;
+    g.C = C;
+    g.K = K;
+    g.H = H;
+    g.W = W;
+    g.pad = pad;
+    g.OH = H + 2 * pad - 2;
+    g.OW = W + 2 * pad - 2;
+    g.TY = g.OH > 0 ? (g.OH + 1) / 2 : 0;
+    g.TX = g.OW > 0 ? (g.OW + 1) / 2 : 0;
+    g.Wp = 2 * g.TX + 2;
+    return g;
+}
+
 typedef void (*mk_wg_input_fn)(const mk_wg_geometry *, const float *, long, float *, float *, long, const long *);
 typedef void (*mk_wg_output_fn)(const mk_wg_geometry *, const float *, long, long, float, float *);
 
@@ -289,18 +305,8 @@ int mk_winograd_f2x3_conv(const char *kernel, long batch, long C, long K, long H
                           const float *x, long x_stride, float beta, float *y, long y_stride) {
     const mk_kernel *kern = mk_kernel_for(kernel);
     if (kern == NULL) return 0;
-    mk_wg_geometry g;
-    g.C = C;
-    g.K = K;
-    g.H = H;
-    g.W = W;
-    g.pad = pad;
-    g.OH = H + 2 * pad - 2;
-    g.OW = W + 2 * pad - 2;
+    mk_wg_geometry g = mk_wg_make_geometry(C, K, H, W, pad);
     if (batch <= 0 || g.OH <= 0 || g.OW <= 0 || C <= 0 || K <= 0) return 1;
-    g.TY = (g.OH + 1) / 2;
-    g.TX = (g.OW + 1) / 2;
-    g.Wp = 2 * g.TX + 2;
     mk_wg_input_fn input = mk_wg_input_portable;
     mk_wg_output_fn output = mk_wg_output_portable;
 #if defined(__x86_64__)
@@ -428,22 +434,12 @@ int mk_winograd_f2x3_filter_gradient(const char *kernel, long batch, long C, lon
                                      const float *x, long x_stride, const float *dy, long dy_stride, float *dW) {
     const mk_kernel *kern = mk_kernel_for(kernel);
     if (kern == NULL) return 0;
-    mk_wg_geometry g;
-    g.C = C;
-    g.K = K;
-    g.H = H;
-    g.W = W;
-    g.pad = pad;
-    g.OH = H + 2 * pad - 2;
-    g.OW = W + 2 * pad - 2;
+    mk_wg_geometry g = mk_wg_make_geometry(C, K, H, W, pad);
     if (C <= 0 || K <= 0) return 1;
     if (batch <= 0 || g.OH <= 0 || g.OW <= 0) {
         memset(dW, 0, (size_t)(K * C * 9) * sizeof(float));
         return 1;
     }
-    g.TY = (g.OH + 1) / 2;
-    g.TX = (g.OW + 1) / 2;
-    g.Wp = 2 * g.TX + 2;
     const long MR = kern->mr, NR = kern->nr;
     const long Kp = (K + MR - 1) / MR * MR, Cp = (C + NR - 1) / NR * NR;
     const long tile_rows = batch * g.TY;

@@ -26,6 +26,11 @@ import _MixupTestSupport
         Geometry(channels: 8, outChannels: 8, height: 10, width: 24, padding: 1),
     ]
 
+    /// `count` values uniform in [−1, 1].
+    static func uniform(_ count: Int, _ generator: inout SeededGenerator) -> [Float] {
+        Tensor.uniform([count], lower: -1, upper: 1, using: &generator).scalars
+    }
+
     /// y[s][k][oy][ox] = Σ_c,ky,kx x[s][c][oy − p + ky][ox − p + kx] · w[k][c][ky][kx] + β · y0, in double.
     static func reference(
         _ g: Geometry, batch: Int, x: [Float], w: [Float], beta: Float, y0: [Float]
@@ -74,13 +79,9 @@ import _MixupTestSupport
     func matchesTheDefinitionOnEveryKernel(_ g: Geometry) throws {
         let batch = 3
         var generator = SeededGenerator(seed: UInt64(g.channels * 97 + g.height))
-        let x = Tensor.uniform([batch * g.channels * g.height * g.width], lower: -1, upper: 1, using: &generator)
-            .scalars
-        let w = Tensor.uniform([g.outChannels * g.channels * 9], lower: -1, upper: 1, using: &generator).scalars
-        let y0 = Tensor.uniform(
-            [batch * g.outChannels * g.outHeight * g.outWidth], lower: -1, upper: 1, using: &generator
-        )
-        .scalars
+        let x = Self.uniform(batch * g.channels * g.height * g.width, &generator)
+        let w = Self.uniform(g.outChannels * g.channels * 9, &generator)
+        let y0 = Self.uniform(batch * g.outChannels * g.outHeight * g.outWidth, &generator)
         var u = [Float](repeating: .nan, count: 16 * g.outChannels * g.channels)
         mk_winograd_f2x3_filter(g.outChannels, g.channels, w, &u)
         #expect(u.allSatisfy { $0.isFinite }, "every transformed filter entry is written")
@@ -130,11 +131,8 @@ import _MixupTestSupport
     func filterGradientMatchesTheDefinitionOnEveryKernel(_ g: Geometry) throws {
         let batch = 3
         var generator = SeededGenerator(seed: UInt64(g.channels * 89 + g.width))
-        let x = Tensor.uniform([batch * g.channels * g.height * g.width], lower: -1, upper: 1, using: &generator)
-            .scalars
-        let dy = Tensor.uniform(
-            [batch * g.outChannels * g.outHeight * g.outWidth], lower: -1, upper: 1, using: &generator
-        ).scalars
+        let x = Self.uniform(batch * g.channels * g.height * g.width, &generator)
+        let dy = Self.uniform(batch * g.outChannels * g.outHeight * g.outWidth, &generator)
         let expected = Self.referenceFilterGradient(g, batch: batch, x: x, dy: dy)
         let sampleIn = g.channels * g.height * g.width, sampleOut = g.outChannels * g.outHeight * g.outWidth
         for kernel in GEMMKernelTests.kernels where mk_kernel_available(kernel) == 1 {
@@ -155,9 +153,8 @@ import _MixupTestSupport
         let g = Geometry(channels: 8, outChannels: 4, height: 5, width: 7, padding: 1)
         let batch = 5
         var generator = SeededGenerator(seed: 5)
-        let x = Tensor.uniform([batch * g.channels * g.height * g.width], lower: -1, upper: 1, using: &generator)
-            .scalars
-        let w = Tensor.uniform([g.outChannels * g.channels * 9], lower: -1, upper: 1, using: &generator).scalars
+        let x = Self.uniform(batch * g.channels * g.height * g.width, &generator)
+        let w = Self.uniform(g.outChannels * g.channels * 9, &generator)
         var u = [Float](repeating: 0, count: 16 * g.outChannels * g.channels)
         mk_winograd_f2x3_filter(g.outChannels, g.channels, w, &u)
         let sampleIn = g.channels * g.height * g.width, sampleOut = g.outChannels * g.outHeight * g.outWidth
