@@ -222,7 +222,7 @@ static void mk_wg_output_portable(const mk_wg_geometry *g, const float *m, long 
     mk_wg_output_row(g, m, xs, ty, beta, o, 0);
 }
 #if defined(__x86_64__)
-// AVX2 versions where the CPU has it (the output transform: the same loop compiled for AVX2).
+// AVX2 versions, used where the CPU has it.
 // The horizontal half 8 tiles at a time where their lanes are consecutive: the even and odd columns of 16 vertical
 // values (a, b) and of the 16 two columns further (c, d) are split by two shuffles and a lane permutation each.
 __attribute__((target("avx2,fma"))) static void mk_wg_input_avx2(const mk_wg_geometry *g, const float *p, long ty,
