@@ -66,14 +66,36 @@ enum SemiSupervisedRecipes {
     /// The consistency ramp: exp(−5(1 − t)²) over the first 30 % of the run.
     static func ramp(_ maximum: Double) -> RampUp { RampUp(maximum: maximum, fractionOfRun: 0.3) }
 
-    /// VAT (ε = 2, ξ = 0.1, one power iteration) with weight 1, plus entropy minimisation with weight 1 — Miyato et
-    /// al.'s "VAT + EntMin" — as terms to add to any objective.
-    static func vatTerms(weight: Double = 1) throws -> [(term: any ConsistencyTerm, weight: RampUp)] {
+    /// VAT (ε from `--vat-epsilon`, default 2; ξ = 0.1, one power iteration) with weight 1, plus entropy minimisation
+    /// with weight 1 — Miyato et al.'s "VAT + EntMin" — as terms to add to any objective.
+    static func vatTerms(weight: Double = 1, options: RunOptions) throws -> [(
+        term: any ConsistencyTerm, weight: RampUp
+    )] {
         [
-            (term: try VirtualAdversarialTerm(epsilon: 2, xi: 0.1), weight: ramp(weight)),
+            (
+                term: try VirtualAdversarialTerm(epsilon: try vatEpsilon(options.recipeFlags), xi: 0.1),
+                weight: ramp(weight)
+            ),
             (term: EntropyMinimizationTerm(), weight: ramp(weight)),
         ]
     }
+
+    /// The default VAT radius ε (per-sample L2 norm on [0, 1] pixels).
+    static let defaultVATEpsilon: Float = 2
+
+    /// `--vat-epsilon E`: VAT's radius ε, a positive number (default ``defaultVATEpsilon``).
+    static func vatEpsilon(_ flags: [String: String]) throws -> Float {
+        guard let text = flags["vat-epsilon"] else { return defaultVATEpsilon }
+        guard let value = Float(text), value > 0, value.isFinite else {
+            throw RunnerError.invalidValue(flag: "--vat-epsilon", value: text, expected: "a positive number")
+        }
+        return value
+    }
+
+    /// The flag of the VAT recipes.
+    static let vatEpsilonFlag = RecipeFlag(
+        name: "vat-epsilon", valueName: "E",
+        help: "VAT's perturbation radius ε, per-sample L2 norm on [0, 1] pixels (default 2) (mnist-vat, mnist-ict-vat)")
 
     static var all: [Recipe] {
         [
@@ -146,10 +168,10 @@ enum SemiSupervisedRecipes {
                     try evaluatingEMA(
                         CombinedObjective(
                             base: SupervisedObjective(regularizer: regularizer),
-                            terms: vatTerms(weight: options.unlabelledWeight ?? 1)))
+                            terms: vatTerms(weight: options.unlabelledWeight ?? 1, options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise),
+                augmentation: noise, flags: [vatEpsilonFlag]),
             Recipe(
                 name: "mnist-ict-vat",
                 summary: "MNIST --labels N: ICT + VAT + entropy minimisation in one objective (each term ramped)",
@@ -160,10 +182,10 @@ enum SemiSupervisedRecipes {
                             base: ICTObjective(
                                 mixing: regularizer, teacherDecay: 0.999,
                                 consistencyWeight: ramp(options.unlabelledWeight ?? 10)),
-                            terms: vatTerms()))
+                            terms: vatTerms(options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise),
+                augmentation: noise, flags: [vatEpsilonFlag]),
         ]
     }
 }

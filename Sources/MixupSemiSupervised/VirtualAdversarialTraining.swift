@@ -10,7 +10,9 @@ import MixupTraining
 /// KL(p ‖ softmax(f(x + r))) is found by power iteration: start from a random unit d, set
 /// d ← normalise(∇_r KL(p ‖ softmax(f(x + ξ·d)))) `powerIterations` times, then the loss is
 /// KL(p ‖ softmax(f(x + ε·d))) with gradients to the weights. Norms are per sample (L2 over all features).
-/// The paper's permutation-invariant MNIST settings are ε = 2 (on [0, 1] pixels), ξ = 1e-6, one iteration.
+/// On [0, 1] MNIST pixels the authors' code for the first version of the paper (Miyato et al. 2015, "Distributional
+/// Smoothing with Virtual Adversarial Training", `takerum/vat`) uses ε = 2.1 for supervised training and ε = 0.3
+/// for semi-supervised training with 100 labels, with ξ = 1e-6 and one iteration; choose ε on validation data.
 public final class VirtualAdversarialTerm: ConsistencyTerm {
     /// The radius ε of the adversarial perturbation (per-sample L2 norm).
     public let epsilon: Float

@@ -192,6 +192,43 @@ import Testing
         if name != "mnist-supervised" { #expect(data.unlabelled?.count == 160 && data.unlabelled?.isLabelled == false) }
     }
 
+    /// `--vat-epsilon` reaches VAT's ε in both VAT recipes (2 without it); a value that is not a positive number is
+    /// refused, named, when the objective is built (before anything trains).
+    @Test(arguments: ["mnist-vat", "mnist-ict-vat"])
+    func vatEpsilonFlag(name: String) throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+        let parsed = try RecipeCommand.parse(["--vat-epsilon", "0.3", "--labels", "20"], recipeFlags: recipe.flags)
+        #expect(parsed.recipeFlags["vat-epsilon"] == "0.3")
+        let objective = try recipe.objective(.erm, parsed)
+        let terms = try #require(Self.combinedTerms(objective))
+        let vat = try #require(terms.compactMap { $0.term as? VirtualAdversarialTerm }.first)
+        #expect(vat.epsilon == 0.3)
+        let byDefault = try #require(Self.combinedTerms(try recipe.objective(.erm, RunOptions())))
+        #expect(byDefault.compactMap { ($0.term as? VirtualAdversarialTerm)?.epsilon } == [2])
+        for bad in ["0", "-1", "two", "nan", "inf"] {
+            var options = RunOptions()
+            options.recipeFlags["vat-epsilon"] = bad
+            #expect {
+                _ = try recipe.objective(.erm, options)
+            } throws: { error in
+                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
+                return flag == "--vat-epsilon" && value == bad && "\(error)".contains(bad)
+            }
+        }
+        // A recipe without VAT does not take the flag.
+        let mixMatch = try #require(BuiltinRecipes.all.first { $0.name == "mnist-mixmatch" })
+        #expect(throws: RunnerError.self) {
+            _ = try RecipeCommand.parse(["--vat-epsilon", "0.3"], recipeFlags: mixMatch.flags)
+        }
+    }
+
+    /// The consistency terms of a recipe's objective (inside its EMA-evaluation wrapper), if it is a
+    /// ``CombinedObjective``.
+    static func combinedTerms(_ objective: any TrainingObjective) -> [(term: any ConsistencyTerm, weight: RampUp)]? {
+        let inner = (objective as? EMAEvaluatedObjective)?.base ?? objective
+        return (inner as? CombinedObjective)?.terms
+    }
+
     @Test(.enabled(if: mnistIsAvailable, "MNIST not found at ../shared/data/mnist relative to the package root"))
     func mnistCNNRunsAFewSteps() throws {
         let out = Self.temporaryDirectory()
