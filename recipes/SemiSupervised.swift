@@ -95,7 +95,7 @@ enum SemiSupervisedRecipes {
     /// The flag of the VAT recipes.
     static let vatEpsilonFlag = RecipeFlag(
         name: "vat-epsilon", valueName: "E",
-        help: "VAT's perturbation radius ε, per-sample L2 norm on [0, 1] pixels (default 2) (mnist-vat, mnist-ict-vat)")
+        help: "VAT's perturbation radius ε, per-sample L2 norm on [0, 1] pixels (default 2)")
 
     static var all: [Recipe] {
         [
