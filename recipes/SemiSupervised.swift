@@ -97,6 +97,34 @@ enum SemiSupervisedRecipes {
         name: "vat-epsilon", valueName: "E",
         help: "VAT's perturbation radius ε, per-sample L2 norm on [0, 1] pixels (default 2)")
 
+    /// `objective` plus a VAT term (ε from `--vat-epsilon`, ξ = 0.1, weight ramped to `--vat-weight W`) when
+    /// `--vat-weight` is given and positive; otherwise `objective` itself. `--vat-epsilon` without `--vat-weight`
+    /// is refused rather than ignored.
+    static func withVAT(_ objective: any TrainingObjective, options: RunOptions) throws -> any TrainingObjective {
+        guard let text = options.recipeFlags["vat-weight"] else {
+            if let epsilon = options.recipeFlags["vat-epsilon"] {
+                throw RunnerError.invalidValue(
+                    flag: "--vat-epsilon", value: epsilon, expected: "--vat-weight W as well (VAT is off without it)")
+            }
+            return objective
+        }
+        guard let weight = Double(text), weight >= 0, weight.isFinite else {
+            throw RunnerError.invalidValue(flag: "--vat-weight", value: text, expected: "a non-negative number")
+        }
+        guard weight > 0 else { return objective }
+        let vat = try VirtualAdversarialTerm(epsilon: try vatEpsilon(options.recipeFlags), xi: 0.1)
+        return CombinedObjective(base: objective, terms: [(term: vat, weight: ramp(weight))])
+    }
+
+    /// The flags that add VAT to the recipes built on another objective (ICT, MixMatch, Mean Teacher,
+    /// pseudo-labels).
+    static let addedVATFlags = [
+        RecipeFlag(
+            name: "vat-weight", valueName: "W",
+            help: "add a VAT term (no entropy term) with this maximum weight, ramped like the unlabelled loss"),
+        vatEpsilonFlag,
+    ]
+
     static var all: [Recipe] {
         [
             Recipe(
@@ -111,55 +139,59 @@ enum SemiSupervisedRecipes {
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
-                        ICTObjective(
-                            mixing: regularizer, teacherDecay: 0.999,
-                            consistencyWeight: ramp(options.unlabelledWeight ?? 10)))
+                        withVAT(
+                            ICTObjective(
+                                mixing: regularizer, teacherDecay: 0.999,
+                                consistencyWeight: ramp(options.unlabelledWeight ?? 10)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise),
+                augmentation: noise, flags: addedVATFlags),
             Recipe(
                 name: "mnist-mixmatch",
                 summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 0.75) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
-                        MixMatchObjective(
-                            mixing: regularizer, augmentationCount: 2, temperature: 0.5,
-                            unlabelledWeight: ramp(options.unlabelledWeight ?? 75), originalDominant: true,
-                            augmentation: noise, labelledAugmentation: noise,
-                            distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
-                                ? nil : DistributionAlignment(uniformOver: 10)))
+                        withVAT(
+                            MixMatchObjective(
+                                mixing: regularizer, augmentationCount: 2, temperature: 0.5,
+                                unlabelledWeight: ramp(options.unlabelledWeight ?? 75), originalDominant: true,
+                                augmentation: noise, labelledAugmentation: noise,
+                                distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
+                                    ? nil : DistributionAlignment(uniformOver: 10)), options: options))
                 },
                 // The objective draws every view's noise itself, from the clean batch.
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
                 flags: [
                     RecipeFlag(
                         name: "distribution-alignment", valueName: nil,
-                        help: "align label guesses to the balanced class marginal (ReMixMatch) (mnist-mixmatch)")
-                ]),
+                        help: "align label guesses to the balanced class marginal (ReMixMatch)")
+                ] + addedVATFlags),
             Recipe(
                 name: "mnist-pseudolabel",
                 summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
-                        PseudoLabelObjective(
-                            mixing: regularizer, confidenceThreshold: 0.95,
-                            unlabelledWeight: ramp(options.unlabelledWeight ?? 1)))
+                        withVAT(
+                            PseudoLabelObjective(
+                                mixing: regularizer, confidenceThreshold: 0.95,
+                                unlabelledWeight: ramp(options.unlabelledWeight ?? 1)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise),
+                augmentation: noise, flags: addedVATFlags),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
                 objective: { regularizer, options in
                     try evaluatingEMA(
-                        MeanTeacherObjective(
-                            teacherDecay: 0.999, consistencyWeight: ramp(options.unlabelledWeight ?? 10),
-                            supervised: regularizer, perturbation: noise))
+                        withVAT(
+                            MeanTeacherObjective(
+                                teacherDecay: 0.999, consistencyWeight: ramp(options.unlabelledWeight ?? 10),
+                                supervised: regularizer, perturbation: noise), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise),
+                augmentation: noise, flags: addedVATFlags),
             Recipe(
                 name: "mnist-vat",
                 summary: "MNIST --labels N: virtual adversarial training + entropy minimisation (Miyato et al. 2018)",

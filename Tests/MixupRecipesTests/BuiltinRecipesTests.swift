@@ -215,10 +215,43 @@ import Testing
                 return flag == "--vat-epsilon" && value == bad && "\(error)".contains(bad)
             }
         }
-        // A recipe without VAT does not take the flag.
-        let mixMatch = try #require(BuiltinRecipes.all.first { $0.name == "mnist-mixmatch" })
+        // A recipe that cannot add VAT does not take the flag.
+        let supervised = try #require(BuiltinRecipes.all.first { $0.name == "mnist-supervised" })
         #expect(throws: RunnerError.self) {
-            _ = try RecipeCommand.parse(["--vat-epsilon", "0.3"], recipeFlags: mixMatch.flags)
+            _ = try RecipeCommand.parse(["--vat-epsilon", "0.3"], recipeFlags: supervised.flags)
+        }
+    }
+
+    /// `--vat-weight W` adds one VAT term (ε from `--vat-epsilon`, weight ramped to W) to ICT, MixMatch, Mean Teacher
+    /// and pseudo-labels; without it (or with W = 0) the objective is the recipe's own. Bad values and
+    /// `--vat-epsilon` alone are refused, named.
+    @Test(arguments: ["mnist-ict", "mnist-mixmatch", "mnist-meanteacher", "mnist-pseudolabel"])
+    func vatWeightFlagAddsVAT(name: String) throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+        let plain = try recipe.objective(recipe.regularizer, RunOptions())
+        #expect(Self.combinedTerms(plain) == nil)
+        let parsed = try RecipeCommand.parse(
+            ["--vat-weight", "2", "--vat-epsilon", "0.5", "--labels", "20"], recipeFlags: recipe.flags)
+        let withVAT = try recipe.objective(recipe.regularizer, parsed)
+        let terms = try #require(Self.combinedTerms(withVAT))
+        #expect(terms.count == 1 && terms[0].weight.maximum == 2)
+        #expect((terms[0].term as? VirtualAdversarialTerm)?.epsilon == 0.5)
+        let base = try #require(((withVAT as? EMAEvaluatedObjective)?.base as? CombinedObjective)?.base)
+        #expect(base.name == ((plain as? EMAEvaluatedObjective)?.base ?? plain).name)
+        var off = RunOptions()
+        off.recipeFlags["vat-weight"] = "0"
+        #expect(Self.combinedTerms(try recipe.objective(recipe.regularizer, off)) == nil)
+        for (flag, bad) in [
+            ("vat-weight", "-1"), ("vat-weight", "lots"), ("vat-weight", "nan"), ("vat-epsilon", "0.3"),
+        ] {
+            var options = RunOptions()
+            options.recipeFlags[flag] = bad
+            #expect {
+                _ = try recipe.objective(recipe.regularizer, options)
+            } throws: { error in
+                guard case RunnerError.invalidValue(let named, let value, _) = error else { return false }
+                return named == "--" + flag && value == bad
+            }
         }
     }
 
