@@ -72,12 +72,14 @@ enum SemiSupervisedRecipes {
         term: any ConsistencyTerm, weight: RampUp
     )] {
         [
-            (
-                term: try VirtualAdversarialTerm(epsilon: try vatEpsilon(options.recipeFlags), xi: 0.1),
-                weight: ramp(weight)
-            ),
+            (term: try vatTerm(options), weight: ramp(weight)),
             (term: EntropyMinimizationTerm(), weight: ramp(weight)),
         ]
+    }
+
+    /// The recipes' VAT term: ε from `--vat-epsilon` (default ``defaultVATEpsilon``), ξ = 0.1, one power iteration.
+    static func vatTerm(_ options: RunOptions) throws -> VirtualAdversarialTerm {
+        try VirtualAdversarialTerm(epsilon: try vatEpsilon(options.recipeFlags), xi: 0.1)
     }
 
     /// The default VAT radius ε (per-sample L2 norm on [0, 1] pixels).
@@ -112,8 +114,7 @@ enum SemiSupervisedRecipes {
             throw RunnerError.invalidValue(flag: "--vat-weight", value: text, expected: "a non-negative number")
         }
         guard weight > 0 else { return objective }
-        let vat = try VirtualAdversarialTerm(epsilon: try vatEpsilon(options.recipeFlags), xi: 0.1)
-        return CombinedObjective(base: objective, terms: [(term: vat, weight: ramp(weight))])
+        return CombinedObjective(base: objective, terms: [(term: try vatTerm(options), weight: ramp(weight))])
     }
 
     /// The flags that add VAT to the recipes built on another objective (ICT, MixMatch, Mean Teacher,
