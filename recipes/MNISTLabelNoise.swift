@@ -46,9 +46,7 @@ extension Recipe {
             optimizer: .sgd(learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4),
             schedule: .multiStep([0.5, 0.75]), epochs: 20, batchSize: 128,
             flags: [
-                RecipeFlag(
-                    name: "noise", valueName: "F",
-                    help: "fraction of training labels replaced by a wrong class, in [0, 1] (default 0.5)")
+                BuiltinData.noiseFlag
             ],
             report: { report in
                 let noise = try BuiltinData.noiseFraction(report.options.recipeFlags)
@@ -136,10 +134,11 @@ extension Recipe {
 extension BuiltinData {
     /// The `--noise` fraction (default 0.5).
     static func noiseFraction(_ flags: [String: String]) throws -> Double {
-        guard let text = flags["noise"] else { return 0.5 }
-        guard let value = Double(text), value >= 0, value <= 1 else {
-            throw RunnerError.invalidValue(flag: "--noise", value: text, expected: "a fraction in [0, 1]")
-        }
-        return value
+        try noiseFlag.number(in: flags, default: 0.5, expected: "a fraction in [0, 1]") { (0...1).contains($0) }
     }
+
+    /// `--noise F` of `mnist-label-noise`.
+    static let noiseFlag = RecipeFlag(
+        name: "noise", valueName: "F",
+        help: "fraction of training labels replaced by a wrong class, in [0, 1] (default 0.5)")
 }

@@ -11,7 +11,8 @@ import MixupRunner
 /// constant then linearly decayed to 0 over the last 30 % of steps, labelled batches of 100 and unlabelled batches of
 /// 128, 35 epochs of the unlabelled set (≈ 16,000 steps), and evaluation of an EMA copy (decay 0.999) of the weights
 /// with BatchNorm statistics re-estimated on 10,000 clean training images. `--strategy manifold` or `--strategy
-/// cutmix` swaps the mixing inside ICT, MixMatch or pseudo-labelling (manifold ICT / MixMatch mix hidden states).
+/// cutmix` swaps the mixing inside ICT, MixMatch or pseudo-labelling (manifold ICT / MixMatch mix hidden states);
+/// `--sharpen T` sharpens ICT's teacher targets, `--vat-weight` / `--vat-epsilon` add or tune VAT.
 enum SemiSupervisedRecipes {
     /// The Ladder MLP used by every semi-supervised MNIST recipe.
     @Sendable static func model(_ generator: inout SeededGenerator) -> any MixableModel {
@@ -87,11 +88,10 @@ enum SemiSupervisedRecipes {
 
     /// `--vat-epsilon E`: VAT's radius ε, a positive number (default ``defaultVATEpsilon``).
     static func vatEpsilon(_ flags: [String: String]) throws -> Float {
-        guard let text = flags["vat-epsilon"] else { return defaultVATEpsilon }
-        guard let value = Float(text), value > 0, value.isFinite else {
-            throw RunnerError.invalidValue(flag: "--vat-epsilon", value: text, expected: "a positive number")
-        }
-        return value
+        Float(
+            try vatEpsilonFlag.number(in: flags, default: Double(defaultVATEpsilon), expected: "a positive number") {
+                $0 > 0 && Float($0).isFinite
+            })
     }
 
     /// The flag of the VAT recipes.
@@ -103,15 +103,15 @@ enum SemiSupervisedRecipes {
     /// `--vat-weight` is given and positive; otherwise `objective` itself. `--vat-epsilon` without `--vat-weight`
     /// is refused rather than ignored.
     static func withVAT(_ objective: any TrainingObjective, options: RunOptions) throws -> any TrainingObjective {
-        guard let text = options.recipeFlags["vat-weight"] else {
+        guard options.recipeFlags["vat-weight"] != nil else {
             if let epsilon = options.recipeFlags["vat-epsilon"] {
                 throw RunnerError.invalidValue(
                     flag: "--vat-epsilon", value: epsilon, expected: "--vat-weight W as well (VAT is off without it)")
             }
             return objective
         }
-        guard let weight = Double(text), weight >= 0, weight.isFinite else {
-            throw RunnerError.invalidValue(flag: "--vat-weight", value: text, expected: "a non-negative number")
+        let weight = try vatWeightFlag.number(in: options.recipeFlags, default: 0, expected: "a non-negative number") {
+            $0 >= 0
         }
         guard weight > 0 else { return objective }
         return CombinedObjective(base: objective, terms: [(term: try vatTerm(options), weight: ramp(weight))])
@@ -119,12 +119,24 @@ enum SemiSupervisedRecipes {
 
     /// The flags that add VAT to the recipes built on another objective (ICT, MixMatch, Mean Teacher,
     /// pseudo-labels).
-    static let addedVATFlags = [
-        RecipeFlag(
-            name: "vat-weight", valueName: "W",
-            help: "add a VAT term (no entropy term) with this maximum weight, ramped like the unlabelled loss"),
-        vatEpsilonFlag,
-    ]
+    static let addedVATFlags = [vatWeightFlag, vatEpsilonFlag]
+
+    /// `--vat-weight W`: adds VAT to a recipe built on another objective (see ``withVAT(_:options:)``).
+    static let vatWeightFlag = RecipeFlag(
+        name: "vat-weight", valueName: "W",
+        help: "add a VAT term (no entropy term) with this maximum weight, ramped like the unlabelled loss")
+
+    /// `--sharpen T` of the ICT recipes: sharpen the teacher's predictions with temperature T before mixing.
+    static let sharpenFlag = RecipeFlag(
+        name: "sharpen", valueName: "T",
+        help: "sharpen ICT's teacher predictions with temperature T (0 < T ≤ 1) before mixing (default: not sharpened)")
+
+    /// The ICT target temperature of `--sharpen T` (0 < T ≤ 1), or `nil` without the flag.
+    static func ictTemperature(_ flags: [String: String]) throws -> Float? {
+        guard flags[sharpenFlag.name] != nil else { return nil }
+        return Float(
+            try sharpenFlag.number(in: flags, default: 1, expected: "a temperature in (0, 1]") { $0 > 0 && $0 <= 1 })
+    }
 
     static var all: [Recipe] {
         [
@@ -143,10 +155,11 @@ enum SemiSupervisedRecipes {
                         withVAT(
                             ICTObjective(
                                 mixing: regularizer, teacherDecay: 0.999,
-                                consistencyWeight: ramp(options.unlabelledWeight ?? 10)), options: options))
+                                consistencyWeight: ramp(options.unlabelledWeight ?? 10),
+                                targetTemperature: try ictTemperature(options.recipeFlags)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise, flags: addedVATFlags),
+                augmentation: noise, flags: [sharpenFlag] + addedVATFlags),
             Recipe(
                 name: "mnist-mixmatch",
                 summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
@@ -214,11 +227,12 @@ enum SemiSupervisedRecipes {
                         CombinedObjective(
                             base: ICTObjective(
                                 mixing: regularizer, teacherDecay: 0.999,
-                                consistencyWeight: ramp(options.unlabelledWeight ?? 10)),
+                                consistencyWeight: ramp(options.unlabelledWeight ?? 10),
+                                targetTemperature: try ictTemperature(options.recipeFlags)),
                             terms: vatTerms(options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise, flags: [vatEpsilonFlag]),
+                augmentation: noise, flags: [sharpenFlag, vatEpsilonFlag]),
         ]
     }
 }

@@ -11,6 +11,10 @@ import MixupTraining
 /// with a sigmoid. The mixing is the recipe's `Regularizer` applied to the unlabelled batch with the teacher's
 /// predictions as its targets, so its `LayerSelector` gives hidden-layer ICT and swapping the strategy (CutMix,
 /// FMix, …) is the usual one-line change. Labelled batches get plain cross-entropy (or the supervised regularizer).
+///
+/// With a ``targetTemperature`` the teacher's predictions are sharpened (p^(1/T), renormalised, as MixMatch's label
+/// guesses are) before they are mixed — not part of the paper; it makes the mixed targets of a hesitant teacher
+/// confident, at the risk of confirming its mistakes.
 public final class ICTObjective: TeacherStudentObjective {
     /// Mixes unlabelled samples (and the teacher's predictions).
     public let unlabelledMixing: Regularizer
@@ -20,6 +24,8 @@ public final class ICTObjective: TeacherStudentObjective {
     public let teacher: EMATeacher
     /// The consistency weight by step.
     public let consistencyWeight: SigmoidRampUp
+    /// The temperature T that sharpens the teacher's predictions before mixing, or `nil` for none (the paper).
+    public let targetTemperature: Float?
 
     /// Creates the objective.
     ///
@@ -29,17 +35,23 @@ public final class ICTObjective: TeacherStudentObjective {
     ///   - teacherDecay: the EMA decay of the teacher (0.999 in the paper), a copy of the student made when training
     ///     starts.
     ///   - consistencyWeight: the weight of the consistency loss by step (a sigmoid ramp-up).
+    ///   - targetTemperature: T > 0 to sharpen the teacher's predictions before mixing, `nil` (default) for none.
+    ///     Any other value makes ``loss(model:batch:context:using:)`` throw `TrainingError.invalidConfiguration`.
     public init(
         mixing: Regularizer, supervised: Regularizer = .erm, teacherDecay: Float = 0.999,
-        consistencyWeight: SigmoidRampUp
+        consistencyWeight: SigmoidRampUp, targetTemperature: Float? = nil
     ) {
         self.unlabelledMixing = mixing
         self.supervisedRegularizer = supervised
         self.teacher = EMATeacher(decay: teacherDecay)
         self.consistencyWeight = consistencyWeight
+        self.targetTemperature = targetTemperature
     }
 
-    public var name: String { "ict-\(unlabelledMixing.name)" }
+    /// `ict-<mixing>`, with `-sharpened<T>` when the teacher's predictions are sharpened.
+    public var name: String {
+        "ict-\(unlabelledMixing.name)" + (targetTemperature.map { "-sharpened\($0)" } ?? "")
+    }
 
     public func loss(
         model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
@@ -50,7 +62,11 @@ public final class ICTObjective: TeacherStudentObjective {
         }
         let supervised = try SupervisedObjective(regularizer: supervisedRegularizer)
             .loss(model: model, batch: batch, context: &context, using: &generator)
-        let guesses = try teacher.probabilities(unlabelled, student: model, context: &context)
+        if let temperature = targetTemperature, !(temperature > 0 && temperature.isFinite) {
+            throw .invalidConfiguration("ICT's target temperature must be a positive number, got \(temperature)")
+        }
+        let predictions = try teacher.probabilities(unlabelled, student: model, context: &context)
+        let guesses = targetTemperature.map { predictions.sharpened(temperature: $0) } ?? predictions
         let mixed: MixedForward
         do {
             mixed = try unlabelledMixing.forward(

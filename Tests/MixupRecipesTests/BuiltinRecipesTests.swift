@@ -255,6 +255,35 @@ import Testing
         }
     }
 
+    /// `--sharpen T` reaches ICT's target temperature in both ICT recipes (none without it); values outside (0, 1]
+    /// are refused, named; recipes without ICT do not take the flag.
+    @Test(arguments: ["mnist-ict", "mnist-ict-vat"])
+    func sharpenFlagReachesICT(name: String) throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+        func ict(_ objective: any TrainingObjective) -> ICTObjective? {
+            let inner = (objective as? EMAEvaluatedObjective)?.base ?? objective
+            return (inner as? ICTObjective) ?? ((inner as? CombinedObjective)?.base as? ICTObjective)
+        }
+        let parsed = try RecipeCommand.parse(["--sharpen", "0.5", "--labels", "20"], recipeFlags: recipe.flags)
+        #expect(ict(try recipe.objective(recipe.regularizer, parsed))?.targetTemperature == 0.5)
+        let plain = try #require(ict(try recipe.objective(recipe.regularizer, RunOptions())))
+        #expect(plain.targetTemperature == nil)
+        for bad in ["0", "-0.5", "1.5", "nan", "warm"] {
+            var options = RunOptions()
+            options.recipeFlags["sharpen"] = bad
+            #expect {
+                _ = try recipe.objective(recipe.regularizer, options)
+            } throws: { error in
+                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
+                return flag == "--sharpen" && value == bad
+            }
+        }
+        let mixmatch = try #require(BuiltinRecipes.all.first { $0.name == "mnist-mixmatch" })
+        #expect(throws: RunnerError.self) {
+            _ = try RecipeCommand.parse(["--sharpen", "0.5"], recipeFlags: mixmatch.flags)
+        }
+    }
+
     /// The consistency terms of a recipe's objective (inside its EMA-evaluation wrapper), if it is a
     /// ``CombinedObjective``.
     static func combinedTerms(_ objective: any TrainingObjective) -> [(term: any ConsistencyTerm, weight: RampUp)]? {

@@ -29,6 +29,49 @@ import Testing
         }
     }
 
+    /// Without mixing (`.erm`) and with the teacher still a copy of the student, the consistency is the squared error
+    /// between the student's probabilities and the consistency targets: 0 unsharpened, and exactly the distance to
+    /// the sharpened probabilities with a target temperature. A temperature that is not positive is named.
+    @Test func targetTemperatureSharpensTheTeachersPredictions() throws {
+        var generator = SeededGenerator(seed: 4)
+        let unlabelled = Tensor.normal([6, 4], using: &generator)
+        let batch = TrainingBatch(
+            inputs: Tensor.normal([3, 4], using: &generator), labels: [0, 1, 2], classCount: 3,
+            unlabelled: unlabelled, epoch: 0, stepInEpoch: 0, globalStep: 5, totalSteps: 10)
+        func consistency(_ temperature: Float?) throws -> (value: Double, expected: Double) {
+            var modelGenerator = SeededGenerator(seed: 5)
+            let student = Models.mlp(inputSize: 4, hiddenSizes: [8], classCount: 3, using: &modelGenerator)
+            let objective = ICTObjective(
+                mixing: .erm, consistencyWeight: SigmoidRampUp(maximum: 1, length: 1), targetTemperature: temperature)
+            try objective.prepare(model: student)
+            var context = ForwardContext(isTraining: true)
+            var lossGenerator = SeededGenerator(seed: 6)
+            let result = try objective.loss(model: student, batch: batch, context: &context, using: &lossGenerator)
+            var plain = ForwardContext(isTraining: true)
+            let logits = withoutGradients { student(unlabelled, context: &plain) }
+            let probabilities = logits.softmax()
+            let targets = temperature.map { probabilities.sharpened(temperature: $0) } ?? probabilities
+            let expected = SemiSupervisedLosses.probabilityMSE(logits: logits, targets: targets).scalar
+            return (try #require(result.metrics["consistency"]), Double(expected))
+        }
+        let unsharpened = try consistency(nil)
+        #expect(abs(unsharpened.value) < 1e-9 && abs(unsharpened.expected) < 1e-9)
+        let sharpened = try consistency(0.5)
+        #expect(sharpened.value > 1e-4, "sharpening moves the targets away from the student's own predictions")
+        #expect(abs(sharpened.value - sharpened.expected) < 1e-6)
+        #expect(
+            ICTObjective(mixing: .erm, consistencyWeight: SigmoidRampUp(maximum: 1, length: 1), targetTemperature: 0.5)
+                .name == "ict-erm-sharpened0.5")
+        for bad: Float in [0, -1, .nan, .infinity] {
+            do {
+                _ = try consistency(bad)
+                Issue.record("target temperature \(bad) was accepted")
+            } catch let error as TrainingError {
+                #expect(error.description.contains("\(bad)"))
+            }
+        }
+    }
+
     @Test func checkpointRoundTripRestoresTheTeacher() throws {
         var generator = SeededGenerator(seed: 2)
         let student = Models.mlp(inputSize: 3, hiddenSizes: [4], classCount: 2, using: &generator)
