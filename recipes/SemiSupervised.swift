@@ -101,7 +101,7 @@ enum SemiSupervisedRecipes {
 
     /// `objective` plus a VAT term (ε from `--vat-epsilon`, ξ = 0.1, weight ramped to `--vat-weight W`) when
     /// `--vat-weight` is given and positive; otherwise `objective` itself. `--vat-epsilon` without `--vat-weight`
-    /// is refused rather than ignored.
+    /// is refused rather than ignored, and a bad `--vat-epsilon` is refused even with `--vat-weight 0`.
     static func withVAT(_ objective: any TrainingObjective, options: RunOptions) throws -> any TrainingObjective {
         guard options.recipeFlags["vat-weight"] != nil else {
             if let epsilon = options.recipeFlags["vat-epsilon"] {
@@ -113,8 +113,9 @@ enum SemiSupervisedRecipes {
         let weight = try vatWeightFlag.number(in: options.recipeFlags, default: 0, expected: "a non-negative number") {
             $0 >= 0
         }
+        let term = try vatTerm(options)  // validates --vat-epsilon even when the weight turns VAT off
         guard weight > 0 else { return objective }
-        return CombinedObjective(base: objective, terms: [(term: try vatTerm(options), weight: ramp(weight))])
+        return CombinedObjective(base: objective, terms: [(term: term, weight: ramp(weight))])
     }
 
     /// The flags that add VAT to the recipes built on another objective (ICT, MixMatch, Mean Teacher,

@@ -223,8 +223,8 @@ import Testing
     }
 
     /// `--vat-weight W` adds one VAT term (ε from `--vat-epsilon`, weight ramped to W) to ICT, MixMatch, Mean Teacher
-    /// and pseudo-labels; without it (or with W = 0) the objective is the recipe's own. Bad values and
-    /// `--vat-epsilon` alone are refused, named.
+    /// and pseudo-labels; without it (or with W = 0) the objective is the recipe's own. Bad values (a bad ε even with
+    /// W = 0) and `--vat-epsilon` alone are refused, named.
     @Test(arguments: ["mnist-ict", "mnist-mixmatch", "mnist-meanteacher", "mnist-pseudolabel"])
     func vatWeightFlagAddsVAT(name: String) throws {
         let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
@@ -241,11 +241,13 @@ import Testing
         var off = RunOptions()
         off.recipeFlags["vat-weight"] = "0"
         #expect(Self.combinedTerms(try recipe.objective(recipe.regularizer, off)) == nil)
-        for (flag, bad) in [
-            ("vat-weight", "-1"), ("vat-weight", "lots"), ("vat-weight", "nan"), ("vat-epsilon", "0.3"),
+        for (flag, bad, weight) in [
+            ("vat-weight", "-1", nil), ("vat-weight", "lots", nil), ("vat-weight", "nan", nil),
+            ("vat-epsilon", "0.3", nil), ("vat-epsilon", "-2", "0"),
         ] {
             var options = RunOptions()
             options.recipeFlags[flag] = bad
+            options.recipeFlags["vat-weight"] = weight ?? options.recipeFlags["vat-weight"]
             #expect {
                 _ = try recipe.objective(recipe.regularizer, options)
             } throws: { error in
