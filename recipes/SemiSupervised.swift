@@ -12,16 +12,50 @@ import MixupRunner
 /// 128, 35 epochs of the unlabelled set (≈ 16,000 steps), and evaluation of an EMA copy (decay 0.999) of the weights
 /// with BatchNorm statistics re-estimated on 10,000 clean training images. `--strategy manifold` or `--strategy
 /// cutmix` swaps the mixing inside ICT, MixMatch or pseudo-labelling (manifold ICT / MixMatch mix hidden states);
-/// `--sharpen T` sharpens ICT's teacher targets, `--vat-weight` / `--vat-epsilon` add or tune VAT.
+/// `--sharpen T` sharpens ICT's teacher targets, `--vat-weight` / `--vat-epsilon` add or tune VAT, `--pixel-noise S`
+/// sets the pixel noise's σ (0: none).
 enum SemiSupervisedRecipes {
     /// The Ladder MLP used by every semi-supervised MNIST recipe.
     @Sendable static func model(_ generator: inout SeededGenerator) -> any MixableModel {
         Models.ladderMLP(using: &generator)
     }
 
-    /// Gaussian pixel noise σ = 0.3, the perturbation of permutation-invariant MNIST.
-    @Sendable static func noise(_ batch: Tensor, _ generator: inout SeededGenerator) -> Tensor {
-        ImageAugmentation(noiseStandardDeviation: 0.3).apply(to: batch, using: &generator)
+    /// A batch augmentation: `(batch, generator) → augmented batch`.
+    typealias Augmentation = @Sendable (Tensor, inout SeededGenerator) -> Tensor
+
+    /// The default σ of the Gaussian pixel noise, the perturbation of permutation-invariant MNIST.
+    static let defaultPixelNoise: Float = 0.3
+
+    /// `--pixel-noise S` of every semi-supervised recipe.
+    static let pixelNoiseFlag = RecipeFlag(
+        name: "pixel-noise", valueName: "S",
+        help: "σ of the Gaussian pixel noise (on [0, 1] pixels), the only augmentation (default 0.3; 0: none)")
+
+    /// Gaussian pixel noise with σ from `--pixel-noise` (default ``defaultPixelNoise``), the identity for σ = 0.
+    ///
+    /// - Throws: `RunnerError.invalidValue` for a σ that is negative or not a finite number.
+    static func noise(_ options: RunOptions) throws -> Augmentation {
+        let sigma = Float(
+            try pixelNoiseFlag.number(
+                in: options.recipeFlags, default: Double(defaultPixelNoise), expected: "a non-negative number"
+            ) { $0 >= 0 && Float($0).isFinite })
+        let augmentation = ImageAugmentation(noiseStandardDeviation: sigma)
+        return { batch, generator in augmentation.apply(to: batch, using: &generator) }
+    }
+
+    /// The trainer's augmentation of a recipe: the pixel noise of ``noise(_:)``, none for σ = 0.
+    @Sendable static func trainerNoise(_ options: RunOptions) throws -> Augmentation? {
+        let sigma = options.recipeFlags[pixelNoiseFlag.name].flatMap(Double.init)
+        return sigma == 0 ? nil : try noise(options)
+    }
+
+    /// `recipe` with ``pixelNoiseFlag`` among its flags and, when `trainerAugmentation`, the pixel noise of the
+    /// run's options as the trainer's augmentation.
+    static func withPixelNoise(_ recipe: Recipe, trainerAugmentation: Bool = true) -> Recipe {
+        var recipe = recipe
+        recipe.flags.insert(pixelNoiseFlag, at: 0)
+        if trainerAugmentation { recipe.configuredAugmentation = trainerNoise }
+        return recipe
     }
 
     /// Training images held out for validation (fewer with `--limit`).
@@ -145,8 +179,7 @@ enum SemiSupervisedRecipes {
                 name: "mnist-supervised", summary: "MNIST, Ladder MLP on the --labels labelled images only (baseline)",
                 data: labelledOnly, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
                 objective: { regularizer, _ in try evaluatingEMA(SupervisedObjective(regularizer: regularizer)) },
-                optimizer: optimizer, schedule: schedule, epochs: 2000, batchSize: 100, evaluationInterval: 200,
-                augmentation: noise),
+                optimizer: optimizer, schedule: schedule, epochs: 2000, batchSize: 100, evaluationInterval: 200),
             Recipe(
                 name: "mnist-ict",
                 summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled, EMA teacher)",
@@ -160,7 +193,7 @@ enum SemiSupervisedRecipes {
                                 targetTemperature: try ictTemperature(options.recipeFlags)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise, flags: [sharpenFlag] + addedVATFlags),
+                flags: [sharpenFlag] + addedVATFlags),
             Recipe(
                 name: "mnist-mixmatch",
                 summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
@@ -171,7 +204,7 @@ enum SemiSupervisedRecipes {
                             MixMatchObjective(
                                 mixing: regularizer, augmentationCount: 2, temperature: 0.5,
                                 unlabelledWeight: ramp(options.unlabelledWeight ?? 75), originalDominant: true,
-                                augmentation: noise, labelledAugmentation: noise,
+                                augmentation: try noise(options), labelledAugmentation: try noise(options),
                                 distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
                                     ? nil : DistributionAlignment(uniformOver: 10)), options: options))
                 },
@@ -194,7 +227,7 @@ enum SemiSupervisedRecipes {
                                 unlabelledWeight: ramp(options.unlabelledWeight ?? 1)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise, flags: addedVATFlags),
+                flags: addedVATFlags),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
@@ -203,10 +236,10 @@ enum SemiSupervisedRecipes {
                         withVAT(
                             MeanTeacherObjective(
                                 teacherDecay: 0.999, consistencyWeight: ramp(options.unlabelledWeight ?? 10),
-                                supervised: regularizer, perturbation: noise), options: options))
+                                supervised: regularizer, perturbation: try noise(options)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise, flags: addedVATFlags),
+                flags: addedVATFlags),
             Recipe(
                 name: "mnist-vat",
                 summary: "MNIST --labels N: virtual adversarial training + entropy minimisation (Miyato et al. 2018)",
@@ -218,7 +251,7 @@ enum SemiSupervisedRecipes {
                             terms: vatTerms(weight: options.unlabelledWeight ?? 1, options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise, flags: [vatEpsilonFlag]),
+                flags: [vatEpsilonFlag]),
             Recipe(
                 name: "mnist-ict-vat",
                 summary: "MNIST --labels N: ICT + VAT + entropy minimisation in one objective (each term ramped)",
@@ -233,7 +266,7 @@ enum SemiSupervisedRecipes {
                             terms: vatTerms(options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                augmentation: noise, flags: [sharpenFlag, vatEpsilonFlag]),
-        ]
+                flags: [sharpenFlag, vatEpsilonFlag]),
+        ].map { withPixelNoise($0, trainerAugmentation: $0.name != "mnist-mixmatch") }
     }
 }

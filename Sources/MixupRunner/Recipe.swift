@@ -49,6 +49,10 @@ public struct Recipe: Sendable {
     public var evaluationInterval: Int
     /// Batch augmentation for training inputs.
     public var augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
+    /// Builds the batch augmentation from the run's options (e.g. from a recipe flag setting its strength); when set,
+    /// its result — `nil` for none — replaces ``augmentation``. `nil` by default.
+    public var configuredAugmentation:
+        (@Sendable (RunOptions) throws -> (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?)? = nil
     /// Called after all runs with the trained models, to write plots or extra reports.
     public var report: (@Sendable (RecipeReport) throws -> Void)?
 

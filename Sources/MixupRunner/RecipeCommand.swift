@@ -384,9 +384,15 @@ public enum RecipeCommand {
         var generator = SeededGenerator(seed: options.seed)
         let model: any MixableModel
         let objective: any TrainingObjective
+        let augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
         do {
             model = try (recipe.variantModels[regularizer.name] ?? recipe.model)(&generator)
             objective = try recipe.objective(regularizer, options)
+            if let configure = recipe.configuredAugmentation {
+                augmentation = try configure(options)  // may be nil: the options turned augmentation off
+            } else {
+                augmentation = recipe.augmentation
+            }
         } catch let error as RunnerError {
             throw error
         } catch {
@@ -395,7 +401,7 @@ public enum RecipeCommand {
         let configuration = TrainerConfiguration(
             epochs: epochs, batchSize: batchSize, unlabelledBatchSize: recipe.unlabelledBatchSize, seed: options.seed,
             outputDirectory: output, resume: options.resume, progress: options.quiet ? .silent : .automatic,
-            augmentation: recipe.augmentation, evaluationInterval: recipe.evaluationInterval,
+            augmentation: augmentation, evaluationInterval: recipe.evaluationInterval,
             checkpointInterval: recipe.evaluationInterval, maximumSteps: options.maximumSteps,
             expectedSampleShape: recipe.sampleShape)
         let trainer = Trainer(

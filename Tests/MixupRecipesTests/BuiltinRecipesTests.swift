@@ -286,6 +286,51 @@ import Testing
         }
     }
 
+    /// `--pixel-noise S` sets the σ of every semi-supervised recipe's pixel noise (the trainer's augmentation, and
+    /// MixMatch's and Mean Teacher's own draws); 0 turns the trainer's augmentation off; bad values are refused, named.
+    @Test func pixelNoiseFlagSetsTheNoise() throws {
+        let names = [
+            "mnist-supervised", "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher", "mnist-vat",
+            "mnist-ict-vat",
+        ]
+        for name in names {
+            let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+            #expect(recipe.flags.contains { $0.name == "pixel-noise" }, "\(name)")
+            // MixMatch draws its views' noise in the objective: the trainer never augments its batches.
+            let configure = recipe.configuredAugmentation
+            #expect((configure == nil) == (name == "mnist-mixmatch") && recipe.augmentation == nil, "\(name)")
+            if let configure {
+                #expect(try configure(RunOptions()) != nil, "\(name)")
+                var off = RunOptions()
+                off.recipeFlags["pixel-noise"] = "0"
+                #expect(try configure(off) == nil, "\(name)")
+            }
+            for bad in ["-0.1", "nan", "inf", "loud"] {
+                var options = RunOptions()
+                options.recipeFlags["pixel-noise"] = bad
+                #expect {
+                    _ = try configure?(options)
+                    _ = try recipe.objective(recipe.regularizer, options)
+                } throws: { error in
+                    guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
+                    return flag == "--pixel-noise" && value == bad
+                }
+            }
+        }
+        // The noise has the σ of the flag (0.3 by default).
+        let vat = try #require(BuiltinRecipes.all.first { $0.name == "mnist-vat" }?.configuredAugmentation)
+        let batch = Tensor.zeros([64, 1, 28, 28])
+        for (flag, sigma) in [(nil, 0.3), ("0.5", 0.5)] as [(String?, Double)] {
+            var options = RunOptions()
+            options.recipeFlags["pixel-noise"] = flag
+            var generator = SeededGenerator(seed: 9)
+            let augmentation = try #require(try vat(options))
+            let noisy = augmentation(batch, &generator)
+            let variance = noisy.scalars.map { Double($0 * $0) }.reduce(0, +) / Double(noisy.scalars.count)
+            #expect(abs(variance.squareRoot() - sigma) < 0.01, "σ \(sigma)")
+        }
+    }
+
     /// The consistency terms of a recipe's objective (inside its EMA-evaluation wrapper), if it is a
     /// ``CombinedObjective``.
     static func combinedTerms(_ objective: any TrainingObjective) -> [(term: any ConsistencyTerm, weight: RampUp)]? {
