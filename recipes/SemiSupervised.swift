@@ -101,16 +101,23 @@ enum SemiSupervisedRecipes {
     /// The consistency ramp: exp(−5(1 − t)²) over the first 30 % of the run.
     static func ramp(_ maximum: Double) -> RampUp { RampUp(maximum: maximum, fractionOfRun: 0.3) }
 
-    /// VAT (ε from `--vat-epsilon`, default 2; ξ = 0.1, one power iteration) with weight 1, plus entropy minimisation
-    /// with weight 1 — Miyato et al.'s "VAT + EntMin" — as terms to add to any objective.
+    /// VAT (ε from `--vat-epsilon`, default 2; ξ = 0.1, one power iteration) with `weight`, plus entropy minimisation
+    /// with weight from `--entropy-weight` (default 1; 0 leaves the term out) — Miyato et al.'s "VAT + EntMin" — as
+    /// terms to add to any objective.
     static func vatTerms(weight: Double = 1, options: RunOptions) throws -> [(
         term: any ConsistencyTerm, weight: RampUp
     )] {
-        [
-            (term: try vatTerm(options), weight: ramp(weight)),
-            (term: EntropyMinimizationTerm(), weight: ramp(weight)),
-        ]
+        let entropyWeight = try entropyWeightFlag.number(
+            in: options.recipeFlags, default: 1, expected: "a non-negative number"
+        ) { $0 >= 0 }
+        return [(term: try vatTerm(options), weight: ramp(weight))]
+            + (entropyWeight > 0 ? [(term: EntropyMinimizationTerm(), weight: ramp(entropyWeight))] : [])
     }
+
+    /// `--entropy-weight W` of the VAT recipes: the entropy-minimisation term's maximum weight (default 1; 0: none).
+    static let entropyWeightFlag = RecipeFlag(
+        name: "entropy-weight", valueName: "W",
+        help: "maximum weight of the entropy-minimisation term beside VAT (default 1; 0 leaves it out)")
 
     /// The recipes' VAT term: ε from `--vat-epsilon` (default ``defaultVATEpsilon``), ξ = 0.1, one power iteration.
     static func vatTerm(_ options: RunOptions) throws -> VirtualAdversarialTerm {
@@ -251,7 +258,7 @@ enum SemiSupervisedRecipes {
                             terms: vatTerms(weight: options.unlabelledWeight ?? 1, options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [vatEpsilonFlag]),
+                flags: [vatEpsilonFlag, entropyWeightFlag]),
             Recipe(
                 name: "mnist-ict-vat",
                 summary: "MNIST --labels N: ICT + VAT + entropy minimisation in one objective (each term ramped)",
@@ -266,7 +273,7 @@ enum SemiSupervisedRecipes {
                             terms: vatTerms(options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [sharpenFlag, vatEpsilonFlag]),
+                flags: [sharpenFlag, vatEpsilonFlag, entropyWeightFlag]),
         ].map { withPixelNoise($0, trainerAugmentation: $0.name != "mnist-mixmatch") }
     }
 }

@@ -257,6 +257,32 @@ import Testing
         }
     }
 
+    /// `--entropy-weight W` sets the entropy term's ramp maximum beside VAT in both VAT recipes (1 without it); 0
+    /// leaves the term out; bad values are refused, named.
+    @Test(arguments: ["mnist-vat", "mnist-ict-vat"])
+    func entropyWeightFlag(name: String) throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+        func entropyWeights(_ flags: [String]) throws -> [Double] {
+            let options = try RecipeCommand.parse(flags, recipeFlags: recipe.flags)
+            let terms = try #require(Self.combinedTerms(try recipe.objective(recipe.regularizer, options)))
+            #expect(terms.filter { $0.term is VirtualAdversarialTerm }.count == 1)
+            return terms.filter { $0.term is EntropyMinimizationTerm }.map(\.weight.maximum)
+        }
+        #expect(try entropyWeights([]) == [1])
+        #expect(try entropyWeights(["--entropy-weight", "0.25"]) == [0.25])
+        #expect(try entropyWeights(["--entropy-weight", "0"]) == [])
+        for bad in ["-1", "nan", "much"] {
+            var options = RunOptions()
+            options.recipeFlags["entropy-weight"] = bad
+            #expect {
+                _ = try recipe.objective(recipe.regularizer, options)
+            } throws: { error in
+                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
+                return flag == "--entropy-weight" && value == bad
+            }
+        }
+    }
+
     /// `--sharpen T` reaches ICT's target temperature in both ICT recipes (none without it); values outside (0, 1]
     /// are refused, named; recipes without ICT do not take the flag.
     @Test(arguments: ["mnist-ict", "mnist-ict-vat"])
