@@ -168,6 +168,11 @@ enum SemiSupervisedRecipes {
         name: "vat-weight", valueName: "W",
         help: "add a VAT term (no entropy term) with this maximum weight, ramped like the unlabelled loss")
 
+    /// `--confidence P` of `mnist-pseudolabel`: the smallest top probability of a pseudo-labelled sample.
+    static let confidenceFlag = RecipeFlag(
+        name: "confidence", valueName: "P",
+        help: "use unlabelled samples whose top predicted probability is at least P, in [0, 1] (default 0.95; 0: all)")
+
     /// `--sharpen T` of the ICT recipes: sharpen the teacher's predictions with temperature T before mixing.
     static let sharpenFlag = RecipeFlag(
         name: "sharpen", valueName: "T",
@@ -230,11 +235,15 @@ enum SemiSupervisedRecipes {
                     try evaluatingEMA(
                         withVAT(
                             PseudoLabelObjective(
-                                mixing: regularizer, confidenceThreshold: 0.95,
+                                mixing: regularizer,
+                                confidenceThreshold: Float(
+                                    try confidenceFlag.number(
+                                        in: options.recipeFlags, default: 0.95, expected: "a probability in [0, 1]"
+                                    ) { (0...1).contains($0) }),
                                 unlabelledWeight: ramp(options.unlabelledWeight ?? 1)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: addedVATFlags),
+                flags: [confidenceFlag] + addedVATFlags),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,

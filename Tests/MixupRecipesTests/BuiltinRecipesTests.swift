@@ -283,6 +283,30 @@ import Testing
         }
     }
 
+    /// `--confidence P` reaches the pseudo-labelling threshold (0.95 without it); values outside [0, 1] are refused,
+    /// named.
+    @Test func confidenceFlagSetsThePseudoLabelThreshold() throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == "mnist-pseudolabel" })
+        func threshold(_ flags: [String]) throws -> Float? {
+            let options = try RecipeCommand.parse(flags, recipeFlags: recipe.flags)
+            let objective = try recipe.objective(recipe.regularizer, options)
+            return ((objective as? EMAEvaluatedObjective)?.base as? PseudoLabelObjective)?.confidenceThreshold
+        }
+        #expect(try threshold([]) == 0.95)
+        #expect(try threshold(["--confidence", "0"]) == 0)
+        #expect(try threshold(["--confidence", "0.5"]) == 0.5)
+        for bad in ["2", "-0.1", "nan", "sure"] {
+            var options = RunOptions()
+            options.recipeFlags["confidence"] = bad
+            #expect {
+                _ = try recipe.objective(recipe.regularizer, options)
+            } throws: { error in
+                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
+                return flag == "--confidence" && value == bad && "\(error)".contains(bad)
+            }
+        }
+    }
+
     /// `--sharpen T` reaches ICT's target temperature in both ICT recipes (none without it); values outside (0, 1]
     /// are refused, named; recipes without ICT do not take the flag.
     @Test(arguments: ["mnist-ict", "mnist-ict-vat"])
