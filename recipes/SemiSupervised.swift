@@ -49,11 +49,23 @@ enum SemiSupervisedRecipes {
         return sigma == 0 ? nil : try noise(options)
     }
 
-    /// `recipe` with ``pixelNoiseFlag`` among its flags and, when `trainerAugmentation`, the pixel noise of the
-    /// run's options as the trainer's augmentation.
-    static func withPixelNoise(_ recipe: Recipe, trainerAugmentation: Bool = true) -> Recipe {
+    /// `--top-bn` of every semi-supervised recipe: a BatchNorm on the logits (`Models.ladderMLP(topBatchNorm:)`).
+    static let topBatchNormFlag = RecipeFlag(
+        name: "top-bn", valueName: nil,
+        help: "add a BatchNorm on the logits of the Ladder MLP (as the VAT authors' MNIST networks have)")
+
+    /// The Ladder MLP, with a BatchNorm on the logits when `flags` has `--top-bn`.
+    @Sendable static func model(flags: [String: String], _ generator: inout SeededGenerator) -> any MixableModel {
+        Models.ladderMLP(topBatchNorm: flags[topBatchNormFlag.name] != nil, using: &generator)
+    }
+
+    /// `recipe` with the flags every semi-supervised recipe shares (``pixelNoiseFlag``, ``topBatchNormFlag``), its
+    /// model built by ``model(flags:_:)`` and, when `trainerAugmentation`, the pixel noise of the run's options as the
+    /// trainer's augmentation.
+    static func withSharedFlags(_ recipe: Recipe, trainerAugmentation: Bool = true) -> Recipe {
         var recipe = recipe
-        recipe.flags.insert(pixelNoiseFlag, at: 0)
+        recipe.flags.insert(contentsOf: [pixelNoiseFlag, topBatchNormFlag], at: 0)
+        recipe.configuredModel = model(flags:_:)
         if trainerAugmentation { recipe.configuredAugmentation = trainerNoise }
         return recipe
     }
@@ -283,6 +295,6 @@ enum SemiSupervisedRecipes {
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
                 flags: [sharpenFlag, vatEpsilonFlag, entropyWeightFlag]),
-        ].map { withPixelNoise($0, trainerAugmentation: $0.name != "mnist-mixmatch") }
+        ].map { withSharedFlags($0, trainerAugmentation: $0.name != "mnist-mixmatch") }
     }
 }

@@ -60,10 +60,14 @@ public enum Models {
     /// flattened input (inside the first block, after any input-space mixing), `hiddenNoise` after every hidden block's
     /// ReLU (the Ladder / Bad GAN choice is 0.3 and 0.5); both are off in evaluation. Mix points: the input and the
     /// output of every hidden block (`"hidden1"` … `"hidden5"`), for Manifold Mixup and manifold ICT / MixMatch.
+    /// With `topBatchNorm` the logits pass through a BatchNorm too (Linear → BatchNorm, as in the VAT authors' MNIST
+    /// networks and the Ladder network's top layer): within a training batch every class's logit then has a learned
+    /// mean and spread, so the network cannot give one class to every sample of a batch.
     /// - Precondition: at least one hidden layer, sizes positive, noise levels non-negative.
     public static func ladderMLP(
         inputSize: Int = 784, hiddenSizes: [Int] = [1000, 500, 250, 250, 250], classCount: Int = 10,
-        inputNoise: Float = 0, hiddenNoise: Float = 0, using generator: inout some RandomNumberGenerator
+        inputNoise: Float = 0, hiddenNoise: Float = 0, topBatchNorm: Bool = false,
+        using generator: inout some RandomNumberGenerator
     ) -> MixableSequential {
         precondition(
             inputSize > 0 && classCount > 0 && !hiddenSizes.isEmpty && hiddenSizes.allSatisfy { $0 > 0 },
@@ -87,8 +91,8 @@ public enum Models {
             points.append(MixPoint(boundary: index + 1, name: "hidden\(index + 1)"))
             width = size
         }
-        blocks.append(
-            Linear(inputSize: width, outputSize: classCount, initialization: .pytorchDefault, using: &generator))
+        let top = Linear(inputSize: width, outputSize: classCount, initialization: .pytorchDefault, using: &generator)
+        blocks.append(topBatchNorm ? Sequential([top, BatchNorm(featureCount: classCount)]) : top)
         return MixableSequential(blocks, mixPoints: points)
     }
 

@@ -213,8 +213,8 @@ public enum AnalyzeCommand {
                     + (test.isRegression ? " (it is a regression recipe: see test_mse in its summary.json)" : ""))
         }
         var generator = SeededGenerator(seed: checkpoint.seed)
-        let variant = checkpoint.metadata["strategy"].flatMap { recipe.variantModels[$0] }
-        let model = try (variant ?? recipe.model)(&generator)
+        let model = try recipe.makeModel(
+            regularizerName: checkpoint.metadata["strategy"], flags: recipeFlags, using: &generator)
         try checkpoint.restore(
             model: model, optimizer: recipe.optimizer.make(parameters: model.allParameters), objective: nil)
         let name = checkpoint.metadata["strategy"] ?? (folder as NSString).lastPathComponent

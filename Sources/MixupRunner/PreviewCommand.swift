@@ -125,7 +125,7 @@ public enum PreviewCommand {
         let model: any MixableModel
         do {
             var modelGenerator = SeededGenerator(seed: options.seed)
-            model = try recipe.model(&modelGenerator)
+            model = try recipe.makeModel(regularizerName: nil, flags: [:], using: &modelGenerator)
         } catch {
             throw RunnerError.recipe(name: recipe.name, underlying: error)
         }

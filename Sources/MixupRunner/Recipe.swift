@@ -25,6 +25,10 @@ public struct Recipe: Sendable {
     /// such as "ERM + dropout" next to ERM and Mixup (Zhang et al. 2018, Table 2); `mixup analyze` rebuilds a run's
     /// network from the same entry (by the strategy name saved with the checkpoint). Empty by default.
     public var variantModels: [String: @Sendable (inout SeededGenerator) throws -> any MixableModel] = [:]
+    /// Builds the model from the recipe's flag values (``RunOptions/recipeFlags``; `mixup analyze` passes those saved
+    /// with the checkpoint), for a network chosen by a recipe flag; when set, it replaces ``model`` (not the entries of
+    /// ``variantModels``). `nil` by default.
+    public var configuredModel: (@Sendable ([String: String], inout SeededGenerator) throws -> any MixableModel)? = nil
     /// The per-sample shape the model expects (e.g. `[1, 28, 28]`), checked against the data before training; `nil`
     /// skips the check.
     public var sampleShape: [Int]?
@@ -89,6 +93,18 @@ public struct Recipe: Sendable {
         self.flags = flags
         self.hooks = hooks
         self.report = report
+    }
+}
+
+extension Recipe {
+    /// A freshly initialised model for a run of `regularizerName` with the recipe flag values `flags`: the
+    /// ``variantModels`` entry of that name, else ``configuredModel``, else ``model``.
+    func makeModel(
+        regularizerName: String?, flags: [String: String], using generator: inout SeededGenerator
+    ) throws -> any MixableModel {
+        if let name = regularizerName, let variant = variantModels[name] { return try variant(&generator) }
+        if let configuredModel { return try configuredModel(flags, &generator) }
+        return try model(&generator)
     }
 }
 

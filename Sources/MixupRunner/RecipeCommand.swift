@@ -386,7 +386,8 @@ public enum RecipeCommand {
         let objective: any TrainingObjective
         let augmentation: (@Sendable (Tensor, inout SeededGenerator) -> Tensor)?
         do {
-            model = try (recipe.variantModels[regularizer.name] ?? recipe.model)(&generator)
+            model = try recipe.makeModel(
+                regularizerName: regularizer.name, flags: options.recipeFlags, using: &generator)
             objective = try recipe.objective(regularizer, options)
             if let configure = recipe.configuredAugmentation {
                 augmentation = try configure(options)  // may be nil: the options turned augmentation off

@@ -141,4 +141,31 @@ import Testing
         #expect(a.scalars != b.scalars, "training draws noise")
         ModelsTests.expectSplitForwardMatches(noisy, input: input)
     }
+
+    /// With `topBatchNorm` the logits of a training batch are batch-normalised: at initialisation (γ = 1, β = 0) each
+    /// class's logit has mean 0 and variance ≈ 1 over the batch, so no class can win for every sample; the mix points
+    /// and the split forward are unchanged, and gradients reach the first layer.
+    @Test func topBatchNormNormalisesTheLogitsOverTheBatch() throws {
+        var generator = SeededGenerator(seed: 4)
+        let plain = Models.ladderMLP(inputSize: 6, hiddenSizes: [8, 5], classCount: 3, using: &generator)
+        let model = Models.ladderMLP(
+            inputSize: 6, hiddenSizes: [8, 5], classCount: 3, topBatchNorm: true, using: &generator)
+        #expect(model.mixPoints.map(\.name) == plain.mixPoints.map(\.name))
+        #expect(model.parameterCount == plain.parameterCount + 2 * 3)
+        #expect(model.namedBuffers().count == plain.namedBuffers().count + 2)
+        let input = randomBatch([16, 6], seed: 5)
+        var context = ForwardContext(isTraining: true)
+        let logits = model(input, context: &context)
+        for column in 0..<3 {
+            let values = (0..<16).map { Double(logits.scalars[$0 * 3 + column]) }
+            let mean = values.reduce(0, +) / 16
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 16
+            #expect(abs(mean) < 1e-4 && abs(variance - 1) < 0.01, "class \(column): mean \(mean), variance \(variance)")
+        }
+        logits.sum().backward()
+        #expect(model.allParameters.allSatisfy { $0.gradient != nil })
+        ModelsTests.expectSplitForwardMatches(model, input: input)
+        let copy = try model.copy()
+        #expect(copy.inferring(input).scalars == model.inferring(input).scalars)
+    }
 }

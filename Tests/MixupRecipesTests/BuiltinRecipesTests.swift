@@ -283,6 +283,23 @@ import Testing
         }
     }
 
+    /// `--top-bn` gives every semi-supervised recipe's Ladder MLP a BatchNorm on its logits (two more parameters and
+    /// two more buffers per class); without it the network is the plain Ladder MLP.
+    @Test func topBatchNormFlagBuildsTheModel() throws {
+        for recipe in BuiltinRecipes.all where recipe.name.hasPrefix("mnist-") && recipe.flags.contains(where: {
+            $0.name == "top-bn"
+        }) {
+            let build = try #require(recipe.configuredModel, "\(recipe.name)")
+            var generator = SeededGenerator(seed: 1)
+            let plain = try build([:], &generator)
+            let parsed = try RecipeCommand.parse(["--top-bn"], recipeFlags: recipe.flags)
+            let top = try build(parsed.recipeFlags, &generator)
+            #expect(top.parameterCount == plain.parameterCount + 20, "\(recipe.name)")
+            #expect(top.namedBuffers().count == plain.namedBuffers().count + 2, "\(recipe.name)")
+        }
+        #expect(BuiltinRecipes.all.filter { $0.flags.contains { $0.name == "top-bn" } }.count == 7)
+    }
+
     /// `--confidence P` reaches the pseudo-labelling threshold (0.95 without it); values outside [0, 1] are refused,
     /// named.
     @Test func confidenceFlagSetsThePseudoLabelThreshold() throws {
