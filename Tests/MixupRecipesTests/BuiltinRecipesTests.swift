@@ -286,9 +286,8 @@ import Testing
     /// `--top-bn` gives every semi-supervised recipe's Ladder MLP a BatchNorm on its logits (two more parameters and
     /// two more buffers per class); without it the network is the plain Ladder MLP.
     @Test func topBatchNormFlagBuildsTheModel() throws {
-        for recipe in BuiltinRecipes.all where recipe.name.hasPrefix("mnist-") && recipe.flags.contains(where: {
-            $0.name == "top-bn"
-        }) {
+        let recipes = BuiltinRecipes.all.filter { recipe in recipe.flags.contains { $0.name == "top-bn" } }
+        for recipe in recipes {
             let build = try #require(recipe.configuredModel, "\(recipe.name)")
             var generator = SeededGenerator(seed: 1)
             let plain = try build([:], &generator)
@@ -297,7 +296,7 @@ import Testing
             #expect(top.parameterCount == plain.parameterCount + 20, "\(recipe.name)")
             #expect(top.namedBuffers().count == plain.namedBuffers().count + 2, "\(recipe.name)")
         }
-        #expect(BuiltinRecipes.all.filter { $0.flags.contains { $0.name == "top-bn" } }.count == 7)
+        #expect(recipes.count == 7, "the seven semi-supervised recipes")
     }
 
     /// `--confidence P` reaches the pseudo-labelling threshold (0.95 without it); values outside [0, 1] are refused,
