@@ -38,7 +38,17 @@ def predict(weights, prefix, images, mode, train):
         hidden = np.maximum((hidden - mean) / np.sqrt(var + 1e-5) * gamma + beta, 0)
         if mode == "re-estimated":
             reference = np.maximum((reference - mean) / np.sqrt(var + 1e-5) * gamma + beta, 0)
-    return (hidden @ weights[prefix + "5.weight"].T + weights[prefix + "5.bias"]).argmax(axis=1)
+    if prefix + "5.weight" in weights or mode == "running":
+        return confusion.logits(weights, prefix, hidden).argmax(axis=1)
+    # --top-bn: the BatchNorm on the logits in the same mode as the hidden ones.
+    top = hidden @ weights[prefix + "5.0.weight"].T + weights[prefix + "5.0.bias"]
+    if mode == "re-estimated":
+        reference = reference @ weights[prefix + "5.0.weight"].T + weights[prefix + "5.0.bias"]
+        mean, var = reference.mean(0), reference.var(0)
+    else:
+        blocks = top.reshape(-1, 1000, top.shape[1])
+        mean, var = np.repeat(blocks.mean(1), 1000, axis=0), np.repeat(blocks.var(1), 1000, axis=0)
+    return confusion.logits(weights, prefix, hidden, mean, var).argmax(axis=1)
 
 
 def main():

@@ -4,9 +4,10 @@
     python3 Benchmarks/semi_supervised/confusion.py RUN/checkpoint.safetensors [--data ../shared/data/mnist] [--raw]
 
 Reads the checkpoint's EMA weights (`objective.ema.*`; `--raw` for the trained weights `model.*`) with their
-BatchNorm running statistics, runs the 784-1000-500-250-250-250-10 network (Linear → BatchNorm → ReLU) on the 10,000
-test images in numpy, and prints the error and the confusion matrix (rows: true class, columns: predicted). Its
-error equals the run summary's `test_error`, which is how this re-implementation is checked. Needs only numpy.
+BatchNorm running statistics, runs the 784-1000-500-250-250-250-10 network (Linear → BatchNorm → ReLU; with or
+without the `--top-bn` BatchNorm on the logits) on the 10,000 test images in numpy, and prints the error and the
+confusion matrix (rows: true class, columns: predicted). Its error equals the run summary's `test_error`, which is
+how this re-implementation is checked. Needs only numpy.
 """
 import argparse
 import gzip
@@ -41,6 +42,17 @@ def load_idx(path):
     return np.frombuffer(data[4 + 4 * dims :], dtype=np.uint8).reshape(shape)
 
 
+def logits(weights, prefix, hidden, mean=None, var=None):
+    """The top layer: Linear, then (with `--top-bn`, checkpoint names `5.0.*` / `5.1.*`) a BatchNorm — with the
+    running statistics unless `mean` and `var` are given."""
+    if prefix + "5.weight" in weights:
+        return hidden @ weights[prefix + "5.weight"].T + weights[prefix + "5.bias"]
+    out = hidden @ weights[prefix + "5.0.weight"].T + weights[prefix + "5.0.bias"]
+    if mean is None:
+        mean, var = weights[prefix + "5.1.running_mean"], weights[prefix + "5.1.running_var"]
+    return (out - mean) / np.sqrt(var + 1e-5) * weights[prefix + "5.1.weight"] + weights[prefix + "5.1.bias"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("checkpoint")
@@ -57,7 +69,7 @@ def main():
         mean, var = weights[prefix + norm + ".running_mean"], weights[prefix + norm + ".running_var"]
         hidden = (hidden - mean) / np.sqrt(var + 1e-5) * weights[prefix + norm + ".weight"] + weights[prefix + norm + ".bias"]
         hidden = np.maximum(hidden, 0)
-    predicted = (hidden @ weights[prefix + "5.weight"].T + weights[prefix + "5.bias"]).argmax(axis=1)
+    predicted = logits(weights, prefix, hidden).argmax(axis=1)
     print(f"test error {np.mean(predicted != labels):.4f} ({'trained' if args.raw else 'EMA'} weights)")
     matrix = np.zeros((10, 10), dtype=int)
     np.add.at(matrix, (labels, predicted), 1)
