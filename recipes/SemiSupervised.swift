@@ -12,8 +12,9 @@ import MixupRunner
 /// 128, 35 epochs of the unlabelled set (≈ 16,000 steps), and evaluation of an EMA copy (decay 0.999) of the weights
 /// with BatchNorm statistics re-estimated on 10,000 clean training images. `--strategy manifold` or `--strategy
 /// cutmix` swaps the mixing inside ICT, MixMatch or pseudo-labelling (manifold ICT / MixMatch mix hidden states);
-/// `--sharpen T` sharpens ICT's teacher targets, `--vat-weight` / `--vat-epsilon` add or tune VAT, `--pixel-noise S`
-/// sets the pixel noise's σ (0: none).
+/// `--sharpen T` sharpens ICT's teacher targets, `--vat-weight` / `--vat-epsilon` / `--entropy-weight` add or tune
+/// VAT and its entropy term, `--confidence P` sets the pseudo-label threshold; every recipe takes `--pixel-noise S`
+/// (the pixel noise's σ, 0: none) and `--top-bn` (a BatchNorm on the logits). The defaults are the table's settings.
 enum SemiSupervisedRecipes {
     /// The Ladder MLP used by every semi-supervised MNIST recipe.
     @Sendable static func model(_ generator: inout SeededGenerator) -> any MixableModel {
