@@ -205,15 +205,8 @@ import Testing
         #expect(vat.epsilon == 0.3)
         let byDefault = try #require(Self.combinedTerms(try recipe.objective(.erm, RunOptions())))
         #expect(byDefault.compactMap { ($0.term as? VirtualAdversarialTerm)?.epsilon } == [2])
-        for bad in ["0", "-1", "two", "nan", "inf"] {
-            var options = RunOptions()
-            options.recipeFlags["vat-epsilon"] = bad
-            #expect {
-                _ = try recipe.objective(.erm, options)
-            } throws: { error in
-                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
-                return flag == "--vat-epsilon" && value == bad && "\(error)".contains(bad)
-            }
+        Self.expectRefused(flag: "vat-epsilon", values: ["0", "-1", "two", "nan", "inf"]) { options in
+            _ = try recipe.objective(.erm, options)
         }
         // A recipe that cannot add VAT does not take the flag.
         let supervised = try #require(BuiltinRecipes.all.first { $0.name == "mnist-supervised" })
@@ -241,19 +234,13 @@ import Testing
         var off = RunOptions()
         off.recipeFlags["vat-weight"] = "0"
         #expect(Self.combinedTerms(try recipe.objective(recipe.regularizer, off)) == nil)
-        for (flag, bad, weight) in [
-            ("vat-weight", "-1", nil), ("vat-weight", "lots", nil), ("vat-weight", "nan", nil),
-            ("vat-epsilon", "0.3", nil), ("vat-epsilon", "-2", "0"),
-        ] {
-            var options = RunOptions()
-            options.recipeFlags[flag] = bad
-            options.recipeFlags["vat-weight"] = weight ?? options.recipeFlags["vat-weight"]
-            #expect {
-                _ = try recipe.objective(recipe.regularizer, options)
-            } throws: { error in
-                guard case RunnerError.invalidValue(let named, let value, _) = error else { return false }
-                return named == "--" + flag && value == bad
-            }
+        Self.expectRefused(flag: "vat-weight", values: ["-1", "lots", "nan"]) { options in
+            _ = try recipe.objective(recipe.regularizer, options)
+        }
+        // ε alone (VAT would be off), and a bad ε even when the weight turns VAT off.
+        Self.expectRefused(flag: "vat-epsilon", values: ["0.3"]) { _ = try recipe.objective(recipe.regularizer, $0) }
+        Self.expectRefused(flag: "vat-epsilon", values: ["-2"], besides: ["vat-weight": "0"]) {
+            _ = try recipe.objective(recipe.regularizer, $0)
         }
     }
 
@@ -271,15 +258,8 @@ import Testing
         #expect(try entropyWeights([]) == [1])
         #expect(try entropyWeights(["--entropy-weight", "0.25"]) == [0.25])
         #expect(try entropyWeights(["--entropy-weight", "0"]) == [])
-        for bad in ["-1", "nan", "much"] {
-            var options = RunOptions()
-            options.recipeFlags["entropy-weight"] = bad
-            #expect {
-                _ = try recipe.objective(recipe.regularizer, options)
-            } throws: { error in
-                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
-                return flag == "--entropy-weight" && value == bad
-            }
+        Self.expectRefused(flag: "entropy-weight", values: ["-1", "nan", "much"]) {
+            _ = try recipe.objective(recipe.regularizer, $0)
         }
     }
 
@@ -311,15 +291,8 @@ import Testing
         #expect(try threshold([]) == 0.95)
         #expect(try threshold(["--confidence", "0"]) == 0)
         #expect(try threshold(["--confidence", "0.5"]) == 0.5)
-        for bad in ["2", "-0.1", "nan", "sure"] {
-            var options = RunOptions()
-            options.recipeFlags["confidence"] = bad
-            #expect {
-                _ = try recipe.objective(recipe.regularizer, options)
-            } throws: { error in
-                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
-                return flag == "--confidence" && value == bad && "\(error)".contains(bad)
-            }
+        Self.expectRefused(flag: "confidence", values: ["2", "-0.1", "nan", "sure"]) {
+            _ = try recipe.objective(recipe.regularizer, $0)
         }
     }
 
@@ -336,15 +309,8 @@ import Testing
         #expect(ict(try recipe.objective(recipe.regularizer, parsed))?.targetTemperature == 0.5)
         let plain = try #require(ict(try recipe.objective(recipe.regularizer, RunOptions())))
         #expect(plain.targetTemperature == nil)
-        for bad in ["0", "-0.5", "1.5", "nan", "warm"] {
-            var options = RunOptions()
-            options.recipeFlags["sharpen"] = bad
-            #expect {
-                _ = try recipe.objective(recipe.regularizer, options)
-            } throws: { error in
-                guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
-                return flag == "--sharpen" && value == bad
-            }
+        Self.expectRefused(flag: "sharpen", values: ["0", "-0.5", "1.5", "nan", "warm"]) {
+            _ = try recipe.objective(recipe.regularizer, $0)
         }
         let mixmatch = try #require(BuiltinRecipes.all.first { $0.name == "mnist-mixmatch" })
         #expect(throws: RunnerError.self) {
@@ -371,16 +337,9 @@ import Testing
                 off.recipeFlags["pixel-noise"] = "0"
                 #expect(try configure(off) == nil, "\(name)")
             }
-            for bad in ["-0.1", "nan", "inf", "loud"] {
-                var options = RunOptions()
-                options.recipeFlags["pixel-noise"] = bad
-                #expect {
-                    _ = try configure?(options)
-                    _ = try recipe.objective(recipe.regularizer, options)
-                } throws: { error in
-                    guard case RunnerError.invalidValue(let flag, let value, _) = error else { return false }
-                    return flag == "--pixel-noise" && value == bad
-                }
+            Self.expectRefused(flag: "pixel-noise", values: ["-0.1", "nan", "inf", "loud"]) { options in
+                _ = try configure?(options)
+                _ = try recipe.objective(recipe.regularizer, options)
             }
         }
         // The noise has the σ of the flag (0.3 by default).
@@ -394,6 +353,25 @@ import Testing
             let noisy = augmentation(batch, &generator)
             let variance = noisy.scalars.map { Double($0 * $0) }.reduce(0, +) / Double(noisy.scalars.count)
             #expect(abs(variance.squareRoot() - sigma) < 0.01, "σ \(sigma)")
+        }
+    }
+
+    /// Each of `values` for `--flag` (with the flag values `besides` it) makes `build` throw
+    /// `RunnerError.invalidValue` naming the flag and the value.
+    static func expectRefused(
+        flag: String, values: [String], besides: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation, _ build: (RunOptions) throws -> Void
+    ) {
+        for bad in values {
+            var options = RunOptions()
+            options.recipeFlags = besides
+            options.recipeFlags[flag] = bad
+            #expect(sourceLocation: sourceLocation) {
+                try build(options)
+            } throws: { error in
+                guard case RunnerError.invalidValue(let named, let value, _) = error else { return false }
+                return named == "--" + flag && value == bad && "\(error)".contains(bad)
+            }
         }
     }
 
