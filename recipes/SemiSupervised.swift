@@ -32,22 +32,25 @@ enum SemiSupervisedRecipes {
         name: "pixel-noise", valueName: "S",
         help: "σ of the Gaussian pixel noise (on [0, 1] pixels), the only augmentation (default 0.3; 0: none)")
 
-    /// Gaussian pixel noise with σ from `--pixel-noise` (default ``defaultPixelNoise``), the identity for σ = 0.
+    /// The σ of `--pixel-noise` (default ``defaultPixelNoise``).
     ///
     /// - Throws: `RunnerError.invalidValue` for a σ that is negative or not a finite number.
-    static func noise(_ options: RunOptions) throws -> Augmentation {
-        let sigma = Float(
+    static func pixelNoise(_ options: RunOptions) throws -> Float {
+        Float(
             try pixelNoiseFlag.number(
                 in: options.recipeFlags, default: Double(defaultPixelNoise), expected: "a non-negative number"
             ) { $0 >= 0 && Float($0).isFinite })
-        let augmentation = ImageAugmentation(noiseStandardDeviation: sigma)
+    }
+
+    /// Gaussian pixel noise with σ from `--pixel-noise`, the identity for σ = 0.
+    static func noise(_ options: RunOptions) throws -> Augmentation {
+        let augmentation = ImageAugmentation(noiseStandardDeviation: try pixelNoise(options))
         return { batch, generator in augmentation.apply(to: batch, using: &generator) }
     }
 
     /// The trainer's augmentation of a recipe: the pixel noise of ``noise(_:)``, none for σ = 0.
     @Sendable static func trainerNoise(_ options: RunOptions) throws -> Augmentation? {
-        let sigma = options.recipeFlags[pixelNoiseFlag.name].flatMap(Double.init)
-        return sigma == 0 ? nil : try noise(options)
+        try pixelNoise(options) == 0 ? nil : try noise(options)
     }
 
     /// `--top-bn` of every semi-supervised recipe: a BatchNorm on the logits (`Models.ladderMLP(topBatchNorm:)`).
@@ -224,12 +227,13 @@ enum SemiSupervisedRecipes {
                 summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 0.75) },
                 objective: { regularizer, options in
-                    try evaluatingEMA(
+                    let views = try noise(options)
+                    return try evaluatingEMA(
                         withVAT(
                             MixMatchObjective(
                                 mixing: regularizer, augmentationCount: 2, temperature: 0.5,
                                 unlabelledWeight: ramp(options.unlabelledWeight ?? 75), originalDominant: true,
-                                augmentation: try noise(options), labelledAugmentation: try noise(options),
+                                augmentation: views, labelledAugmentation: views,
                                 distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
                                     ? nil : DistributionAlignment(uniformOver: 10)), options: options))
                 },
