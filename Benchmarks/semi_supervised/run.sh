@@ -14,6 +14,8 @@
 #
 # Then Benchmarks/semi_supervised/report.py OUT writes OUT/table.md (mean ± std over seeds of the FINAL test error,
 # the validation error on 1,000 held-out training images, and the wall time per run) and OUT/error_vs_time.svg.
+# To add cells to the published table rather than start a new one, first rebuild its sweep folder from the committed
+# results: Benchmarks/semi_supervised/restore.py Benchmarks/results/semi-supervised OUT (see that script).
 # The full table is 8 methods × 2 label counts × 5 seeds = 80 runs of ≈ 16,000 steps: many CPU-hours on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
