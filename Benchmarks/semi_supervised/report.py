@@ -3,9 +3,10 @@
 
 Usage: report.py OUT   (OUT holds one folder per method, each a `mixup sweep` folder of cells)
 
-Writes OUT/table.md — per method and label count: the FINAL test error (mean ± sample std over seeds, n), the
-validation error on the 1,000 held-out training images, and the wall time per run — and OUT/error_vs_time.svg:
-test error against wall-clock seconds, one curve per method (mean over seeds, band ± std), one panel per label count.
+Writes OUT/table.md — per method and label count: the FINAL test error (mean ± sample std over seeds, no ± for a
+single seed, and each seed's), the validation error on the 1,000 held-out training images, and the wall time per
+run — and OUT/error_vs_time.svg: test error against wall-clock seconds, one curve per method (mean over seeds, band
+± std), one panel per label count.
 Only the standard library is used.
 """
 import json
@@ -50,12 +51,14 @@ def mean_std(values):
     if not values:
         return None
     mean = statistics.fmean(values)
-    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    std = statistics.stdev(values) if len(values) > 1 else None  # one seed has no spread to report
     return mean, std
 
 
 def percent(pair):
-    return "—" if pair is None else f"{100 * pair[0]:.2f} ± {100 * pair[1]:.2f}"
+    if pair is None:
+        return "—"
+    return f"{100 * pair[0]:.2f}" + ("" if pair[1] is None else f" ± {100 * pair[1]:.2f}")
 
 
 def main(out):
@@ -67,21 +70,23 @@ def main(out):
             key = (method, summary.get("labels"))
             results.setdefault(key, []).append((summary, curve))
     label_counts = sorted({labels for (_, labels) in results if labels is not None})
-    lines = ["| method | labels | test error % (final) | validation error % | wall time per run (s) | seeds | weights |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| method | labels | test error % (final) | validation error % | wall time per run (s) | seeds | "
+             "test error % per seed | weights |",
+             "|---|---|---|---|---|---|---|---|"]
     for method in methods:
         for labels in label_counts:
-            runs = results.get((method, labels), [])
+            runs = sorted(results.get((method, labels), []), key=lambda run: run[0]["seed"])
             if not runs:
                 continue
+            per_seed = ", ".join(f"{100 * s['test_error']:.2f}" for s, _ in runs)
             test = mean_std([s["test_error"] for s, _ in runs])
             validation = mean_std([s["validation_error"] for s, _ in runs if "validation_error" in s])
             seconds = mean_std([s["seconds"] for s, _ in runs])
             seeds = ",".join(str(s["seed"]) for s, _ in runs)
             weights = runs[0][0].get("evaluated_weights", "final")
-            wall = "—" if seconds is None else f"{seconds[0]:.0f} ± {seconds[1]:.0f}"
+            wall = "—" if seconds is None else f"{seconds[0]:.0f}" + ("" if seconds[1] is None else f" ± {seconds[1]:.0f}")
             lines.append(f"| {method} | {labels} | {percent(test)} | {percent(validation)} | {wall} | {seeds} | "
-                         f"{weights} |")
+                         f"{per_seed} | {weights} |")
     with open(os.path.join(out, "table.md"), "w") as handle:
         handle.write("\n".join(lines) + "\n")
     print("\n".join(lines))
