@@ -6,7 +6,8 @@ Usage: report.py OUT   (OUT holds one folder per method, each a `mixup sweep` fo
 Writes OUT/table.md — per method and label count: the FINAL test error (mean ± sample std over seeds, no ± for a
 single seed, and each seed's), the validation error on the 1,000 held-out training images, and the wall time per
 run — and OUT/error_vs_time.svg: test error against wall-clock seconds, one curve per method (mean over seeds, band
-± std), one panel per label count.
+± std), one panel per label count; a method whose runs kept no per-epoch curve is one marker at its mean final error
+and wall time ("final only").
 Only the standard library is used.
 """
 import json
@@ -101,6 +102,7 @@ def write_svg(path, methods, label_counts, results):
     for index, labels in enumerate(label_counts):
         x0 = index * width
         curves = {}
+        final_only = set()
         for method in methods:
             runs = results.get((method, labels), [])
             by_epoch = {}
@@ -115,6 +117,12 @@ def write_svg(path, methods, label_counts, results):
                 t = statistics.fmean(v[0] for v in values)
                 e = [v[1] for v in values]
                 points.append((t, statistics.fmean(e), statistics.stdev(e) if len(e) > 1 else 0.0))
+            if not points and runs and not any(curve for _, curve in runs):
+                # No per-epoch curve was kept for these runs (see restore.py): one marker at the final error.
+                finals = [summary["test_error"] for summary, _ in runs]
+                points = [(statistics.fmean(summary["seconds"] for summary, _ in runs), statistics.fmean(finals),
+                           statistics.stdev(finals) if len(finals) > 1 else 0.0)]
+                final_only.add(method)
             if points:
                 curves[method] = points
         all_t = [p[0] for c in curves.values() for p in c] or [1]
@@ -150,8 +158,14 @@ def write_svg(path, methods, label_counts, results):
                          + f'" fill="{color}" fill-opacity="0.15" stroke="none"/>')
             parts.append('<polyline points="' + " ".join(f"{sx(t):.1f},{sy(m):.1f}" for t, m, _ in points)
                          + f'" fill="none" stroke="{color}" stroke-width="1.5"/>')
+            if method in final_only:
+                t, m, sd = points[0]
+                parts.append(f'<line x1="{sx(t):.1f}" y1="{sy(m + sd):.1f}" x2="{sx(t):.1f}" y2="{sy(m - sd):.1f}" '
+                             f'stroke="{color}"/>')
+                parts.append(f'<circle cx="{sx(t):.1f}" cy="{sy(m):.1f}" r="3" fill="{color}"/>')
+            label = f"{method} (final only)" if method in final_only else method
             parts.append(f'<text x="{x0 + width - margin - 100}" y="{40 + 13 * position}" fill="{color}">'
-                         f'{method}</text>')
+                         f'{label}</text>')
     parts.append("</svg>")
     with open(path, "w") as handle:
         handle.write("\n".join(parts) + "\n")
