@@ -12,9 +12,10 @@ import MixupRunner
 /// 128, 35 epochs of the unlabelled set (≈ 16,000 steps), and evaluation of an EMA copy (decay 0.999) of the weights
 /// with BatchNorm statistics re-estimated on 10,000 clean training images. `--strategy manifold` or `--strategy
 /// cutmix` swaps the mixing inside ICT, MixMatch or pseudo-labelling (manifold ICT / MixMatch mix hidden states);
-/// `--sharpen T` sharpens ICT's teacher targets, `--vat-weight` / `--vat-epsilon` / `--entropy-weight` add or tune
-/// VAT and its entropy term, `--confidence P` sets the pseudo-label threshold; every recipe takes `--pixel-noise S`
-/// (the pixel noise's σ, 0: none) and `--top-bn` (a BatchNorm on the logits). The defaults are the table's settings.
+/// `--sharpen T` sharpens ICT's teacher targets, `--vat-weight` / `--vat-epsilon` / `--entropy-weight` /
+/// `--balance-weight` add or tune VAT, its entropy term and a class-balance term, `--confidence P` sets the
+/// pseudo-label threshold; every recipe takes `--pixel-noise S` (the pixel noise's σ, 0: none) and `--top-bn` (a
+/// BatchNorm on the logits). The defaults are the table's settings.
 enum SemiSupervisedRecipes {
     /// The Ladder MLP used by every semi-supervised MNIST recipe.
     @Sendable static func model(_ generator: inout SeededGenerator) -> any MixableModel {
@@ -118,17 +119,26 @@ enum SemiSupervisedRecipes {
     static func ramp(_ maximum: Double) -> RampUp { RampUp(maximum: maximum, fractionOfRun: 0.3) }
 
     /// VAT (ε from `--vat-epsilon`, default 2; ξ = 0.1, one power iteration) with `weight`, plus entropy minimisation
-    /// with weight from `--entropy-weight` (default 1; 0 leaves the term out) — Miyato et al.'s "VAT + EntMin" — as
-    /// terms to add to any objective.
+    /// with weight from `--entropy-weight` (default 1; 0 leaves the term out) — Miyato et al.'s "VAT + EntMin" — and
+    /// class balance with weight from `--balance-weight` (default 0: none), as terms to add to any objective.
     static func vatTerms(weight: Double = 1, options: RunOptions) throws -> [(
         term: any ConsistencyTerm, weight: RampUp
     )] {
         let entropyWeight = try entropyWeightFlag.number(
             in: options.recipeFlags, default: 1, expected: "a non-negative number"
         ) { $0 >= 0 }
+        let balanceWeight = try balanceWeightFlag.number(
+            in: options.recipeFlags, default: 0, expected: "a non-negative number"
+        ) { $0 >= 0 }
         return [(term: try vatTerm(options), weight: ramp(weight))]
             + (entropyWeight > 0 ? [(term: EntropyMinimizationTerm(), weight: ramp(entropyWeight))] : [])
+            + (balanceWeight > 0 ? [(term: try ClassBalanceTerm(), weight: ramp(balanceWeight))] : [])
     }
+
+    /// `--balance-weight W` of the VAT recipes: the class-balance term's maximum weight (default 0: none).
+    static let balanceWeightFlag = RecipeFlag(
+        name: "balance-weight", valueName: "W",
+        help: "maximum weight of a class-balance term, KL(mean prediction ‖ uniform), beside VAT (default 0: none)")
 
     /// `--entropy-weight W` of the VAT recipes: the entropy-minimisation term's maximum weight (default 1; 0: none).
     static let entropyWeightFlag = RecipeFlag(
@@ -284,7 +294,7 @@ enum SemiSupervisedRecipes {
                             terms: vatTerms(weight: options.unlabelledWeight ?? 1, options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [vatEpsilonFlag, entropyWeightFlag]),
+                flags: [vatEpsilonFlag, entropyWeightFlag, balanceWeightFlag]),
             Recipe(
                 name: "mnist-ict-vat",
                 summary: "MNIST --labels N: ICT + VAT + entropy minimisation in one objective (each term ramped)",
@@ -299,7 +309,7 @@ enum SemiSupervisedRecipes {
                             terms: vatTerms(options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [sharpenFlag, vatEpsilonFlag, entropyWeightFlag]),
+                flags: [sharpenFlag, vatEpsilonFlag, entropyWeightFlag, balanceWeightFlag]),
         ].map { withSharedFlags($0, trainerAugmentation: $0.name != "mnist-mixmatch") }
     }
 }

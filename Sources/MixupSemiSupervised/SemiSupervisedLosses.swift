@@ -1,3 +1,4 @@
+import Foundation
 import MixupNN
 import MixupTensor
 
@@ -45,5 +46,19 @@ public enum SemiSupervisedLosses {
         let logP = logits.logSoftmax()
         let batch = Float(max(logits.shape[0], 1))
         return -(logP.exp() * logP).sum().scaled(by: 1 / batch)
+    }
+
+    /// KL(p̄ ‖ π) = Σ_c p̄_c (log p̄_c − log π_c), with p̄ the batch mean of softmax(logits): how far the average
+    /// prediction is from the class distribution π (`prior`, positive, summing to 1); differentiable through `logits`.
+    /// With a uniform π it is log C − H(p̄). A 1e-8 shift inside the logarithm keeps it, and its gradient (which
+    /// pushes an emptied class back), finite when a class vanishes from the predictions.
+    ///
+    /// - Precondition: `logits` is `[batch, classes]` with batch > 0 and `prior.count == classes`.
+    public static func classBalance(logits: Tensor, prior: [Float]) -> Tensor {
+        precondition(logits.rank == 2 && logits.shape[0] > 0, "class balance: logits \(logits.shape)")
+        precondition(prior.count == logits.shape[1], "class balance: \(prior.count) prior classes, \(logits.shape)")
+        let logPrior = Tensor(shape: [prior.count], scalars: prior.map { Foundation.log($0) })
+        let mean = logits.softmax().mean(alongAxes: [0])
+        return (mean * ((mean + 1e-8).log() - logPrior)).sum()
     }
 }

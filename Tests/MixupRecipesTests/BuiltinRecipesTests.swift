@@ -263,6 +263,24 @@ import Testing
         }
     }
 
+    /// `--balance-weight W` adds a class-balance term with ramp maximum W beside VAT in both VAT recipes (none without
+    /// it, or with 0); bad values are refused, named.
+    @Test(arguments: ["mnist-vat", "mnist-ict-vat"])
+    func balanceWeightFlag(name: String) throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+        func balanceWeights(_ flags: [String]) throws -> [Double] {
+            let options = try RecipeCommand.parse(flags, recipeFlags: recipe.flags)
+            let terms = try #require(Self.combinedTerms(try recipe.objective(recipe.regularizer, options)))
+            return terms.filter { $0.term is ClassBalanceTerm }.map(\.weight.maximum)
+        }
+        #expect(try balanceWeights([]) == [])
+        #expect(try balanceWeights(["--balance-weight", "0.5"]) == [0.5])
+        #expect(try balanceWeights(["--balance-weight", "0"]) == [])
+        Self.expectRefused(flag: "balance-weight", values: ["-0.1", "inf", "some"]) {
+            _ = try recipe.objective(recipe.regularizer, $0)
+        }
+    }
+
     /// `--top-bn` gives every semi-supervised recipe's Ladder MLP a BatchNorm on its logits (two more parameters and
     /// two more buffers per class); without it the network is the plain Ladder MLP.
     @Test func topBatchNormFlagBuildsTheModel() throws {
