@@ -127,18 +127,16 @@ enum SemiSupervisedRecipes {
         let entropyWeight = try entropyWeightFlag.number(
             in: options.recipeFlags, default: 1, expected: "a non-negative number"
         ) { $0 >= 0 }
-        let balanceWeight = try balanceWeightFlag.number(
-            in: options.recipeFlags, default: 0, expected: "a non-negative number"
-        ) { $0 >= 0 }
         return [(term: try vatTerm(options), weight: ramp(weight))]
             + (entropyWeight > 0 ? [(term: EntropyMinimizationTerm(), weight: ramp(entropyWeight))] : [])
-            + (balanceWeight > 0 ? [(term: try ClassBalanceTerm(), weight: ramp(balanceWeight))] : [])
+            + (try balanceTerms(options))
     }
 
-    /// `--balance-weight W` of the VAT recipes: the class-balance term's maximum weight (default 0: none).
+    /// `--balance-weight W` of every semi-supervised recipe but the baseline: the class-balance term's maximum weight
+    /// (default 0: none).
     static let balanceWeightFlag = RecipeFlag(
         name: "balance-weight", valueName: "W",
-        help: "maximum weight of a class-balance term, KL(mean prediction ‖ uniform), beside VAT (default 0: none)")
+        help: "add a class-balance term, KL(mean prediction ‖ uniform), ramped to this weight (default 0: none)")
 
     /// `--entropy-weight W` of the VAT recipes: the entropy-minimisation term's maximum weight (default 1; 0: none).
     static let entropyWeightFlag = RecipeFlag(
@@ -166,30 +164,40 @@ enum SemiSupervisedRecipes {
         name: "vat-epsilon", valueName: "E",
         help: "VAT's perturbation radius ε, per-sample L2 norm on [0, 1] pixels (default 2)")
 
-    /// `objective` plus a VAT term (ε from `--vat-epsilon`, ξ = 0.1, weight ramped to `--vat-weight W`) when
-    /// `--vat-weight` is given and positive; otherwise `objective` itself. `--vat-epsilon` without `--vat-weight`
-    /// is refused rather than ignored, and a bad `--vat-epsilon` is refused even with `--vat-weight 0`.
-    static func withVAT(_ objective: any TrainingObjective, options: RunOptions) throws -> any TrainingObjective {
-        guard options.recipeFlags["vat-weight"] != nil else {
-            if let epsilon = options.recipeFlags["vat-epsilon"] {
-                throw RunnerError.invalidValue(
-                    flag: "--vat-epsilon", value: epsilon, expected: "--vat-weight W as well (VAT is off without it)")
-            }
-            return objective
+    /// `objective` plus the terms its flags add: a VAT term (ε from `--vat-epsilon`, ξ = 0.1, weight ramped to
+    /// `--vat-weight W`) when `--vat-weight` is given and positive, and a class-balance term (weight ramped to
+    /// `--balance-weight W`) when that is positive; `objective` itself when neither is. `--vat-epsilon` without
+    /// `--vat-weight` is refused rather than ignored, and a bad `--vat-epsilon` is refused even with `--vat-weight 0`.
+    static func withAddedTerms(_ objective: any TrainingObjective, options: RunOptions) throws -> any TrainingObjective
+    {
+        var terms: [(term: any ConsistencyTerm, weight: RampUp)] = []
+        if options.recipeFlags["vat-weight"] != nil {
+            let weight = try vatWeightFlag.number(
+                in: options.recipeFlags, default: 0, expected: "a non-negative number"
+            ) { $0 >= 0 }
+            let term = try vatTerm(options)  // validates --vat-epsilon even when the weight turns VAT off
+            if weight > 0 { terms.append((term: term, weight: ramp(weight))) }
+        } else if let epsilon = options.recipeFlags["vat-epsilon"] {
+            throw RunnerError.invalidValue(
+                flag: "--vat-epsilon", value: epsilon, expected: "--vat-weight W as well (VAT is off without it)")
         }
-        let weight = try vatWeightFlag.number(in: options.recipeFlags, default: 0, expected: "a non-negative number") {
-            $0 >= 0
-        }
-        let term = try vatTerm(options)  // validates --vat-epsilon even when the weight turns VAT off
-        guard weight > 0 else { return objective }
-        return CombinedObjective(base: objective, terms: [(term: term, weight: ramp(weight))])
+        terms += try balanceTerms(options)
+        return terms.isEmpty ? objective : CombinedObjective(base: objective, terms: terms)
     }
 
-    /// The flags that add VAT to the recipes built on another objective (ICT, MixMatch, Mean Teacher,
-    /// pseudo-labels).
-    static let addedVATFlags = [vatWeightFlag, vatEpsilonFlag]
+    /// The class-balance term of `--balance-weight W` (ramped to W), or none when W is 0 or the flag is absent.
+    static func balanceTerms(_ options: RunOptions) throws -> [(term: any ConsistencyTerm, weight: RampUp)] {
+        let weight = try balanceWeightFlag.number(
+            in: options.recipeFlags, default: 0, expected: "a non-negative number"
+        ) { $0 >= 0 }
+        return weight > 0 ? [(term: try ClassBalanceTerm(), weight: ramp(weight))] : []
+    }
 
-    /// `--vat-weight W`: adds VAT to a recipe built on another objective (see ``withVAT(_:options:)``).
+    /// The flags that add terms to the recipes built on another objective (ICT, MixMatch, Mean Teacher,
+    /// pseudo-labels): VAT and class balance.
+    static let addedTermFlags = [vatWeightFlag, vatEpsilonFlag, balanceWeightFlag]
+
+    /// `--vat-weight W`: adds VAT to a recipe built on another objective (see ``withAddedTerms(_:options:)``).
     static let vatWeightFlag = RecipeFlag(
         name: "vat-weight", valueName: "W",
         help: "add a VAT term (no entropy term) with this maximum weight, ramped like the unlabelled loss")
@@ -224,14 +232,14 @@ enum SemiSupervisedRecipes {
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
-                        withVAT(
+                        withAddedTerms(
                             ICTObjective(
                                 mixing: regularizer, teacherDecay: 0.999,
                                 consistencyWeight: ramp(options.unlabelledWeight ?? 10),
                                 targetTemperature: try ictTemperature(options.recipeFlags)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [sharpenFlag] + addedVATFlags),
+                flags: [sharpenFlag] + addedTermFlags),
             Recipe(
                 name: "mnist-mixmatch",
                 summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
@@ -239,7 +247,7 @@ enum SemiSupervisedRecipes {
                 objective: { regularizer, options in
                     let views = try noise(options)
                     return try evaluatingEMA(
-                        withVAT(
+                        withAddedTerms(
                             MixMatchObjective(
                                 mixing: regularizer, augmentationCount: 2, temperature: 0.5,
                                 unlabelledWeight: ramp(options.unlabelledWeight ?? 75), originalDominant: true,
@@ -253,14 +261,14 @@ enum SemiSupervisedRecipes {
                     RecipeFlag(
                         name: "distribution-alignment", valueName: nil,
                         help: "align label guesses to the balanced class marginal (ReMixMatch)")
-                ] + addedVATFlags),
+                ] + addedTermFlags),
             Recipe(
                 name: "mnist-pseudolabel",
                 summary: "MNIST --labels N: confident (≥ 0.95) soft pseudo-labels with mixup (Arazo et al. 2020)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
                 objective: { regularizer, options in
                     try evaluatingEMA(
-                        withVAT(
+                        withAddedTerms(
                             PseudoLabelObjective(
                                 mixing: regularizer,
                                 confidenceThreshold: Float(
@@ -270,19 +278,19 @@ enum SemiSupervisedRecipes {
                                 unlabelledWeight: ramp(options.unlabelledWeight ?? 1)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [confidenceFlag] + addedVATFlags),
+                flags: [confidenceFlag] + addedTermFlags),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
                 objective: { regularizer, options in
                     try evaluatingEMA(
-                        withVAT(
+                        withAddedTerms(
                             MeanTeacherObjective(
                                 teacherDecay: 0.999, consistencyWeight: ramp(options.unlabelledWeight ?? 10),
                                 supervised: regularizer, perturbation: try noise(options)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: addedVATFlags),
+                flags: addedTermFlags),
             Recipe(
                 name: "mnist-vat",
                 summary: "MNIST --labels N: virtual adversarial training + entropy minimisation (Miyato et al. 2018)",

@@ -263,18 +263,27 @@ import Testing
         }
     }
 
-    /// `--balance-weight W` adds a class-balance term with ramp maximum W beside VAT in both VAT recipes (none without
-    /// it, or with 0); bad values are refused, named.
-    @Test(arguments: ["mnist-vat", "mnist-ict-vat"])
+    /// `--balance-weight W` adds a class-balance term with ramp maximum W to every semi-supervised recipe (none
+    /// without it, or with 0), beside VAT where there is one; bad values are refused, named.
+    @Test(arguments: [
+        "mnist-vat", "mnist-ict-vat", "mnist-ict", "mnist-mixmatch", "mnist-meanteacher", "mnist-pseudolabel",
+    ])
     func balanceWeightFlag(name: String) throws {
         let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
         func balanceWeights(_ flags: [String]) throws -> [Double] {
             let options = try RecipeCommand.parse(flags, recipeFlags: recipe.flags)
-            let terms = try #require(Self.combinedTerms(try recipe.objective(recipe.regularizer, options)))
+            let terms = Self.combinedTerms(try recipe.objective(recipe.regularizer, options)) ?? []
             return terms.filter { $0.term is ClassBalanceTerm }.map(\.weight.maximum)
         }
         #expect(try balanceWeights([]) == [])
         #expect(try balanceWeights(["--balance-weight", "0.5"]) == [0.5])
+        // Beside VAT added by flag, both terms are there.
+        if recipe.flags.contains(where: { $0.name == "vat-weight" }) {
+            let options = try RecipeCommand.parse(
+                ["--balance-weight", "2", "--vat-weight", "1"], recipeFlags: recipe.flags)
+            let terms = try #require(Self.combinedTerms(try recipe.objective(recipe.regularizer, options)))
+            #expect(terms.map(\.term.name) == ["vat", "balance"] && terms.map(\.weight.maximum) == [1, 2])
+        }
         #expect(try balanceWeights(["--balance-weight", "0"]) == [])
         Self.expectRefused(flag: "balance-weight", values: ["-0.1", "inf", "some"]) {
             _ = try recipe.objective(recipe.regularizer, $0)
