@@ -44,7 +44,11 @@ import Testing
                     mixing: try .mixup(alpha: 0.75), augmentationCount: 2, temperature: 0.5, unlabelledWeight: ramp,
                     originalDominant: true, augmentation: noise)
             ),
-            ("ict", ICTObjective(mixing: try .mixup(alpha: 1), teacherDecay: 0.99, consistencyWeight: ramp)),
+            (
+                "ict",
+                ICTObjective(
+                    mixing: try .mixup(alpha: 1), teacherDecay: 0.99, consistencyWeight: ramp, targetTemperature: 0.5)
+            ),
             ("mean-teacher", MeanTeacherObjective(teacherDecay: 0.99, consistencyWeight: ramp, perturbation: noise)),
             (
                 "pseudo-label",
@@ -79,7 +83,12 @@ import Testing
     /// mean accuracy gains over supervised-only of 0.042 (MixMatch), 0.029 (pseudo-labels), 0.019 (VAT), 0.006 (ICT),
     /// 0.004 (Mean Teacher), and every method loses on at least one draw — MixMatch too (draw 22: 0.830 against
     /// 0.880); with 1,000 steps the gains are 0.032, 0.020, −0.005, −0.003, 0.018. So MixMatch's win on the two draws
-    /// below is not a property of every draw either.
+    /// below is not a property of every draw either. Session 25 (2026-12-07), the same eight draws: with ICT's teacher
+    /// targets sharpened (T = 0.5, as the recipe now does) ICT's mean gain is 0.021 (4 of 8 draws won by > 0.03, still
+    /// losing on draw 11: 0.825 against 0.822); adding a ``ClassBalanceTerm`` (weight 1, ramped) to each objective
+    /// makes VAT + entropy win on all eight (mean gain 0.092, smallest 0.052) and leaves the others about where they
+    /// were (MixMatch 0.051, ICT 0.025, Mean Teacher 0.008, pseudo-labels 0.024) — but the VAT recipe does not use it:
+    /// on 100-label MNIST it did not stop VAT's late degradation (see the semi-supervised results).
     static let knownToLose: Set<String> = ["ict", "mean-teacher", "pseudo-label", "vat"]
 
     /// Each semi-supervised method with 8 labels (4 per class) against the same network trained on those 8 labels
