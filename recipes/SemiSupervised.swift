@@ -14,7 +14,8 @@ import MixupRunner
 /// cutmix` swaps the mixing inside ICT, MixMatch or pseudo-labelling (manifold ICT / MixMatch mix hidden states);
 /// `--sharpen T` sets the temperature of ICT's teacher targets (`mnist-ict`: 0.5; `mnist-ict-vat`: 1, unsharpened),
 /// `--vat-weight` / `--vat-epsilon` / `--entropy-weight` / `--balance-weight` add or tune VAT, its entropy term and a
-/// class-balance term, `--confidence P` sets the pseudo-label threshold; every recipe takes `--pixel-noise S` (the
+/// class-balance term, `--confidence P` sets the pseudo-label threshold and `mnist-pseudolabel`'s `--sharpen T` its
+/// targets' temperature (0: hard labels); every recipe takes `--pixel-noise S` (the
 /// pixel noise's σ, 0: none) and `--top-bn` (a BatchNorm on the logits). The defaults are the table's settings.
 enum SemiSupervisedRecipes {
     /// The Ladder MLP used by every semi-supervised MNIST recipe.
@@ -216,6 +217,23 @@ enum SemiSupervisedRecipes {
                 + (temperature.map { "\($0); 1: not sharpened)" } ?? "1: not sharpened)"))
     }
 
+    /// `--sharpen T` of `mnist-pseudolabel`: the pseudo-labels' temperature, T = 0 for one-hot (hard) labels.
+    static let pseudoLabelSharpenFlag = RecipeFlag(
+        name: "sharpen", valueName: "T",
+        help: "sharpen the pseudo-labels with temperature T in [0, 1] (0: one-hot, hard labels; default 1: the "
+            + "predicted probabilities)")
+
+    /// The pseudo-label temperature of `--sharpen T` (`nil` for T = 1, the predicted probabilities; 0: hard labels).
+    ///
+    /// - Throws: `RunnerError.invalidValue` for a T outside [0, 1].
+    static func pseudoLabelTemperature(_ flags: [String: String]) throws -> Float? {
+        let value = Float(
+            try pseudoLabelSharpenFlag.number(in: flags, default: 1, expected: "a temperature in [0, 1]") {
+                (0...1).contains($0)
+            })
+        return value == 1 ? nil : value
+    }
+
     /// `mnist-ict`'s teacher-target temperature: 0.5 (MixMatch's T), chosen over unsharpened targets on the
     /// validation split (seeds 0 and 1: 11.9% and 8.0% against 12.6% and 10.3%; see the semi-supervised results).
     static let defaultICTTemperature: Float = 0.5
@@ -288,10 +306,11 @@ enum SemiSupervisedRecipes {
                                     try confidenceFlag.number(
                                         in: options.recipeFlags, default: 0.95, expected: "a probability in [0, 1]"
                                     ) { (0...1).contains($0) }),
-                                unlabelledWeight: ramp(options.unlabelledWeight ?? 1)), options: options))
+                                unlabelledWeight: ramp(options.unlabelledWeight ?? 1),
+                                targetTemperature: try pseudoLabelTemperature(options.recipeFlags)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [confidenceFlag] + addedTermFlags),
+                flags: [confidenceFlag, pseudoLabelSharpenFlag] + addedTermFlags),
             Recipe(
                 name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
                 data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,

@@ -7,6 +7,11 @@ import MixupTraining
 /// Semi-Supervised Learning"): the model's own soft predictions on unlabelled samples (without gradients) become
 /// their targets; labelled and pseudo-labelled samples are concatenated and mixed by the recipe's `Regularizer`,
 /// which is what keeps the model from confirming its own mistakes. The pseudo-labelled part is weighted by a ramp.
+///
+/// ``targetTemperature`` chooses what the targets are: the predicted probabilities themselves (`nil`, Arazo et al.),
+/// the one-hot top class (`0`, the hard pseudo-labels of Lee, ICML 2013 workshop, "Pseudo-Label: The Simple and
+/// Efficient Semi-Supervised Learning Method"), or the probabilities sharpened with temperature T (`p^(1/T)`,
+/// renormalised, as MixMatch's label guesses).
 public final class PseudoLabelObjective: TrainingObjective {
     /// Mixes the concatenated labelled + pseudo-labelled batch.
     public let mixing: Regularizer
@@ -14,23 +19,51 @@ public final class PseudoLabelObjective: TrainingObjective {
     public let confidenceThreshold: Float
     /// The weight of pseudo-labelled samples by step.
     public let unlabelledWeight: SigmoidRampUp
+    /// The targets' temperature: `nil` for the predicted probabilities, `0` for one-hot (hard) pseudo-labels, T > 0
+    /// for the probabilities sharpened with temperature T.
+    public let targetTemperature: Float?
 
     /// Creates the objective.
     ///
-    /// - Throws: `TrainingError.invalidConfiguration(_:)` if the threshold is outside [0, 1].
-    public init(mixing: Regularizer, confidenceThreshold: Float = 0, unlabelledWeight: SigmoidRampUp)
-        throws(TrainingError)
-    {
+    /// - Parameters:
+    ///   - mixing: the regularizer mixing the concatenated labelled + pseudo-labelled batch (e.g. `.mixup(alpha: 1)`).
+    ///   - confidenceThreshold: keep unlabelled samples whose top predicted probability reaches this, in [0, 1].
+    ///   - unlabelledWeight: the weight of pseudo-labelled samples by step.
+    ///   - targetTemperature: `nil` (default) for soft targets, `0` for hard (one-hot) pseudo-labels, T > 0 to sharpen.
+    /// - Throws: `TrainingError.invalidConfiguration(_:)` if the threshold is outside [0, 1] or the temperature is
+    ///   negative or not a finite number, naming the value.
+    public init(
+        mixing: Regularizer, confidenceThreshold: Float = 0, unlabelledWeight: SigmoidRampUp,
+        targetTemperature: Float? = nil
+    ) throws(TrainingError) {
         guard confidenceThreshold >= 0 && confidenceThreshold <= 1 else {
             throw .invalidConfiguration(
                 "pseudo-label confidence threshold must be in [0, 1], got \(confidenceThreshold)")
         }
+        if let temperature = targetTemperature, !(temperature >= 0 && temperature.isFinite) {
+            throw .invalidConfiguration(
+                "pseudo-label target temperature must be 0 (hard labels) or positive, got \(temperature)")
+        }
         self.mixing = mixing
         self.confidenceThreshold = confidenceThreshold
         self.unlabelledWeight = unlabelledWeight
+        self.targetTemperature = targetTemperature
     }
 
-    public var name: String { "pseudo-label-\(mixing.name)" }
+    /// `pseudo-label-<mixing>`, with `-hard` for one-hot targets or `-sharpened<T>` for sharpened ones.
+    public var name: String {
+        let targets = targetTemperature.map { $0 == 0 ? "-hard" : "-sharpened\($0)" } ?? ""
+        return "pseudo-label-\(mixing.name)" + targets
+    }
+
+    /// The targets of the kept rows of `probabilities` (`[kept, classes]`), as ``targetTemperature`` says.
+    func targets(_ probabilities: Tensor) -> Tensor {
+        switch targetTemperature {
+        case nil: probabilities
+        case 0: Tensor.oneHot(probabilities.argmax(alongAxis: 1), classCount: probabilities.shape[1])
+        case let temperature?: probabilities.sharpened(temperature: temperature)
+        }
+    }
 
     public func loss(
         model: any MixableModel, batch: TrainingBatch, context: inout ForwardContext,
@@ -49,7 +82,8 @@ public final class PseudoLabelObjective: TrainingObjective {
         let labelledCount = batch.inputs.shape[0]
         let inputs = kept.isEmpty ? batch.inputs : Tensor.concatenate([batch.inputs, unlabelled.gathering(rows: kept)])
         let targets =
-            kept.isEmpty ? batch.targets : Tensor.concatenate([batch.targets, probabilities.gathering(rows: kept)])
+            kept.isEmpty
+            ? batch.targets : Tensor.concatenate([batch.targets, self.targets(probabilities.gathering(rows: kept))])
         let mixed: MixedForward
         do {
             mixed = try mixing.forward(

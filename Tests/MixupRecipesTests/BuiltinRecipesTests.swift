@@ -323,6 +323,24 @@ import Testing
         }
     }
 
+    /// `mnist-pseudolabel`'s `--sharpen T` reaches the pseudo-labels' temperature (none without it or for T = 1; 0:
+    /// hard labels); values outside [0, 1] are refused, named.
+    @Test func sharpenFlagSetsThePseudoLabelTargets() throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == "mnist-pseudolabel" })
+        func temperature(_ flags: [String]) throws -> Float?? {
+            let options = try RecipeCommand.parse(flags, recipeFlags: recipe.flags)
+            let objective = try recipe.objective(recipe.regularizer, options)
+            return ((objective as? EMAEvaluatedObjective)?.base as? PseudoLabelObjective).map(\.targetTemperature)
+        }
+        #expect(try temperature([]) == .some(nil))
+        #expect(try temperature(["--sharpen", "1"]) == .some(nil))
+        #expect(try temperature(["--sharpen", "0"]) == 0)
+        #expect(try temperature(["--sharpen", "0.5"]) == 0.5)
+        Self.expectRefused(flag: "sharpen", values: ["2", "-0.1", "nan", "sure"]) {
+            _ = try recipe.objective(recipe.regularizer, $0)
+        }
+    }
+
     /// `--sharpen T` reaches ICT's target temperature in both ICT recipes (without it: 0.5 for `mnist-ict`, chosen on
     /// validation, and none for `mnist-ict-vat`; `--sharpen 1`: none); values outside (0, 1] are refused, named;
     /// recipes without ICT do not take the flag.
