@@ -306,7 +306,7 @@ import Testing
         #expect(recipes.count == 7, "the seven semi-supervised recipes")
     }
 
-    /// `--confidence P` reaches the pseudo-labelling threshold (0.95 without it); values outside [0, 1] are refused,
+    /// `--confidence P` reaches the pseudo-labelling threshold (0.8 without it); values outside [0, 1] are refused,
     /// named.
     @Test func confidenceFlagSetsThePseudoLabelThreshold() throws {
         let recipe = try #require(BuiltinRecipes.all.first { $0.name == "mnist-pseudolabel" })
@@ -315,7 +315,7 @@ import Testing
             let objective = try recipe.objective(recipe.regularizer, options)
             return ((objective as? EMAEvaluatedObjective)?.base as? PseudoLabelObjective)?.confidenceThreshold
         }
-        #expect(try threshold([]) == 0.95)
+        #expect(try threshold([]) == 0.8)
         #expect(try threshold(["--confidence", "0"]) == 0)
         #expect(try threshold(["--confidence", "0.5"]) == 0.5)
         Self.expectRefused(flag: "confidence", values: ["2", "-0.1", "nan", "sure"]) {
@@ -323,8 +323,8 @@ import Testing
         }
     }
 
-    /// `mnist-pseudolabel`'s `--sharpen T` reaches the pseudo-labels' temperature (none without it or for T = 1; 0:
-    /// hard labels); values outside [0, 1] are refused, named.
+    /// `mnist-pseudolabel`'s `--sharpen T` reaches the pseudo-labels' temperature (0, hard labels, without it; none
+    /// for T = 1); values outside [0, 1] are refused, named.
     @Test func sharpenFlagSetsThePseudoLabelTargets() throws {
         let recipe = try #require(BuiltinRecipes.all.first { $0.name == "mnist-pseudolabel" })
         func temperature(_ flags: [String]) throws -> Float?? {
@@ -332,7 +332,7 @@ import Testing
             let objective = try recipe.objective(recipe.regularizer, options)
             return ((objective as? EMAEvaluatedObjective)?.base as? PseudoLabelObjective).map(\.targetTemperature)
         }
-        #expect(try temperature([]) == .some(nil))
+        #expect(try temperature([]) == 0)
         #expect(try temperature(["--sharpen", "1"]) == .some(nil))
         #expect(try temperature(["--sharpen", "0"]) == 0)
         #expect(try temperature(["--sharpen", "0.5"]) == 0.5)
