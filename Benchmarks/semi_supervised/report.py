@@ -5,7 +5,9 @@ Usage: report.py OUT   (OUT holds one folder per method, each a `mixup sweep` fo
 
 Writes OUT/table.md — per method and label count: the FINAL test error (mean ± sample std over seeds, no ± for a
 single seed, and each seed's), the validation error on the 1,000 held-out training images, and the wall time per
-run — and OUT/error_vs_time.svg: test error against wall-clock seconds, one curve per method (mean over seeds, band
+run, and, for every method beside supervised-only, its paired difference from supervised-only on the same seeds (each
+seed draws the same labelled subset for every method): the mean difference in points with a 95% t-interval over the
+shared seeds and on how many of them the method was lower — and OUT/error_vs_time.svg: test error against wall-clock seconds, one curve per method (mean over seeds, band
 ± std), one panel per label count; a method whose runs kept no per-epoch curve is one marker at its mean final error
 and wall time ("final only").
 Only the standard library is used.
@@ -56,6 +58,26 @@ def mean_std(values):
     return mean, std
 
 
+# Two-sided 95% critical values of Student's t by degrees of freedom (1–10); normal beyond.
+T_95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
+
+
+def paired(runs, baseline):
+    """The paired difference of `runs` from `baseline` runs (lists of summaries) over the seeds both have, as text."""
+    reference = {s["seed"]: s["test_error"] for s in baseline}
+    differences = [100 * (s["test_error"] - reference[s["seed"]]) for s in runs if s["seed"] in reference]
+    if not differences:
+        return "—"
+    mean = statistics.fmean(differences)
+    lower = sum(1 for d in differences if d < 0)
+    text = f"{mean:+.2f}"
+    if len(differences) > 1:
+        half = (T_95[len(differences) - 2] if len(differences) - 1 <= len(T_95) else 1.96) * statistics.stdev(
+            differences) / math.sqrt(len(differences))
+        text += f" [{mean - half:+.2f}, {mean + half:+.2f}]"
+    return text + f", lower on {lower}/{len(differences)}"
+
+
 def percent(pair):
     if pair is None:
         return "—"
@@ -72,8 +94,8 @@ def main(out):
             results.setdefault(key, []).append((summary, curve))
     label_counts = sorted({labels for (_, labels) in results if labels is not None})
     lines = ["| method | labels | test error % (final) | validation error % | wall time per run (s) | seeds | "
-             "test error % per seed | weights |",
-             "|---|---|---|---|---|---|---|---|"]
+             "test error % per seed | vs supervised, same seeds (points, 95% CI) | weights |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for method in methods:
         for labels in label_counts:
             runs = sorted(results.get((method, labels), []), key=lambda run: run[0]["seed"])
@@ -86,8 +108,10 @@ def main(out):
             seeds = ",".join(str(s["seed"]) for s, _ in runs)
             weights = runs[0][0].get("evaluated_weights", "final")
             wall = "—" if seconds is None else f"{seconds[0]:.0f}" + ("" if seconds[1] is None else f" ± {seconds[1]:.0f}")
+            baseline = [s for s, _ in results.get(("supervised", labels), [])]
+            versus = "—" if method == "supervised" else paired([s for s, _ in runs], baseline)
             lines.append(f"| {method} | {labels} | {percent(test)} | {percent(validation)} | {wall} | {seeds} | "
-                         f"{per_seed} | {weights} |")
+                         f"{per_seed} | {versus} | {weights} |")
     with open(os.path.join(out, "table.md"), "w") as handle:
         handle.write("\n".join(lines) + "\n")
     print("\n".join(lines))
