@@ -21,7 +21,12 @@ import Testing
             try RecipeCommand.execute(recipe, options: options)
         }
 
-        let summaryLine = try #require(output.split(separator: "\n").last { $0.hasPrefix("{\"") })
+        // The capture redirects the process's standard output, so tests of other modules running at the same time can
+        // print JSON lines into it too: take this run's summary, the line naming this run's folder.
+        let summaryLine = try #require(
+            output.split(separator: "\n").last {
+                $0.hasPrefix("{\"") && $0.contains("\"output\":\"\(root)\"")
+            })
         #expect(String(decoding: try Self.file(root, "summary.json"), as: UTF8.self) == summaryLine + "\n")
         let info = String(decoding: try Self.file(root, "run-info.json"), as: UTF8.self)
         #expect(info.contains("\"name\" : \"seed\"") && info.contains("\"value\" : \"4\""))
