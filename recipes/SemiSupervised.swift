@@ -228,14 +228,17 @@ enum SemiSupervisedRecipes {
         help: "sharpen the pseudo-labels with temperature T in [0, 1] (default 0: one-hot, hard labels; 1: the "
             + "predicted probabilities)")
 
-    /// The pseudo-label temperature of `--sharpen T` (default 0, hard labels; `nil` for T = 1, the predicted
-    /// probabilities).
+    /// The temperature of a `--sharpen T` flag: `default` without the flag, `nil` for T = 1 (not sharpened), else T —
+    /// which must be in (0, 1], or [0, 1] when `allowsZero` (T = 0: one-hot labels).
     ///
-    /// - Throws: `RunnerError.invalidValue` for a T outside [0, 1].
-    static func pseudoLabelTemperature(_ flags: [String: String]) throws -> Float? {
+    /// - Throws: `RunnerError.invalidValue` for a T outside that range, naming it.
+    static func temperature(
+        _ flag: RecipeFlag, in flags: [String: String], default temperature: Float?, allowsZero: Bool = false
+    ) throws -> Float? {
+        guard flags[flag.name] != nil else { return temperature }
         let value = Float(
-            try pseudoLabelSharpenFlag.number(in: flags, default: 0, expected: "a temperature in [0, 1]") {
-                (0...1).contains($0)
+            try flag.number(in: flags, default: 1, expected: "a temperature in \(allowsZero ? "[" : "(")0, 1]") {
+                ($0 > 0 || (allowsZero && $0 == 0)) && $0 <= 1
             })
         return value == 1 ? nil : value
     }
@@ -247,12 +250,7 @@ enum SemiSupervisedRecipes {
     /// The ICT target temperature of `--sharpen T` (0 < T ≤ 1; `nil` for T = 1, no sharpening), or `default`
     /// without the flag.
     static func ictTemperature(_ flags: [String: String], default temperature: Float?) throws -> Float? {
-        guard flags["sharpen"] != nil else { return temperature }
-        let value = Float(
-            try sharpenFlag(default: temperature).number(in: flags, default: 1, expected: "a temperature in (0, 1]") {
-                $0 > 0 && $0 <= 1
-            })
-        return value == 1 ? nil : value
+        try Self.temperature(sharpenFlag(default: temperature), in: flags, default: temperature)
     }
 
     static var all: [Recipe] {
@@ -314,7 +312,9 @@ enum SemiSupervisedRecipes {
                                         expected: "a probability in [0, 1]"
                                     ) { (0...1).contains($0) }),
                                 unlabelledWeight: ramp(options.unlabelledWeight ?? 1),
-                                targetTemperature: try pseudoLabelTemperature(options.recipeFlags)), options: options))
+                                targetTemperature: try temperature(
+                                    pseudoLabelSharpenFlag, in: options.recipeFlags, default: 0, allowsZero: true)),
+                            options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
                 flags: [confidenceFlag, pseudoLabelSharpenFlag] + addedTermFlags),

@@ -8,8 +8,8 @@ single seed, and each seed's), the validation error on the 1,000 held-out traini
 run, and, for every method beside supervised-only, its paired difference from supervised-only on the same seeds (each
 seed draws the same labelled subset for every method): the mean difference in points with a 95% t-interval over the
 shared seeds and on how many of them the method was lower — and OUT/error_vs_time.svg: test error against
-wall-clock seconds, one curve per method (mean over seeds, band ± std), one panel per label count; a method whose runs kept no per-epoch curve is one marker at its mean final error
-and wall time ("final only").
+wall-clock seconds, one curve per method (mean over seeds, band ± std), one panel per label count; a method whose
+runs kept no per-epoch curve is one marker at its mean final error and wall time ("final only").
 Only the standard library is used.
 """
 import json
