@@ -15,8 +15,9 @@ import MixupRunner
 /// `--sharpen T` sets the temperature of ICT's teacher targets (`mnist-ict`: 0.5; `mnist-ict-vat`: 1, unsharpened),
 /// `--vat-weight` / `--vat-epsilon` / `--entropy-weight` / `--balance-weight` add or tune VAT, its entropy term and a
 /// class-balance term, `--confidence P` sets the pseudo-label threshold and `mnist-pseudolabel`'s `--sharpen T` its
-/// targets' temperature (0: hard labels); every recipe takes `--pixel-noise S` (the
-/// pixel noise's σ, 0: none) and `--top-bn` (a BatchNorm on the logits). The defaults are the table's settings.
+/// targets' temperature (0: hard labels); every recipe takes `--pixel-noise S` (the pixel noise's σ, 0: none),
+/// `--hidden-noise S` (noise after every hidden layer, default 0) and `--top-bn` (a BatchNorm on the logits). The
+/// defaults are the table's settings.
 enum SemiSupervisedRecipes {
     /// The Ladder MLP used by every semi-supervised MNIST recipe.
     @Sendable static func model(_ generator: inout SeededGenerator) -> any MixableModel {
@@ -60,17 +61,40 @@ enum SemiSupervisedRecipes {
         name: "top-bn", valueName: nil,
         help: "add a BatchNorm on the logits of the Ladder MLP (as the VAT authors' MNIST networks have)")
 
-    /// The Ladder MLP, with a BatchNorm on the logits when `flags` has `--top-bn`.
-    @Sendable static func model(flags: [String: String], _ generator: inout SeededGenerator) -> any MixableModel {
-        Models.ladderMLP(topBatchNorm: flags[topBatchNormFlag.name] != nil, using: &generator)
+    /// `--hidden-noise S` of every semi-supervised recipe: Gaussian noise of σ S after every hidden ReLU of the Ladder
+    /// MLP, in training only (`Models.ladderMLP(hiddenNoise:)`; Salimans et al. 2016 use 0.5 in their PI-MNIST
+    /// discriminator). Default 0: none.
+    static let hiddenNoiseFlag = RecipeFlag(
+        name: "hidden-noise", valueName: "S",
+        help: "σ of Gaussian noise after every hidden layer of the MLP, in training only (default 0: none)")
+
+    /// The σ of `--hidden-noise` in `flags` (0 without it).
+    ///
+    /// - Throws: `RunnerError.invalidValue` for a σ that is negative or not a finite number.
+    static func hiddenNoise(_ flags: [String: String]) throws -> Float {
+        Float(
+            try hiddenNoiseFlag.number(in: flags, default: 0, expected: "a non-negative number") {
+                $0 >= 0 && Float($0).isFinite
+            })
     }
 
-    /// `recipe` with the flags every semi-supervised recipe shares (``pixelNoiseFlag``, ``topBatchNormFlag``), its
-    /// model built by ``model(flags:_:)`` and, when `trainerAugmentation`, the pixel noise of the run's options as the
-    /// trainer's augmentation.
+    /// The Ladder MLP, with a BatchNorm on the logits when `flags` has `--top-bn` and hidden noise of σ
+    /// `--hidden-noise`.
+    ///
+    /// - Throws: `RunnerError.invalidValue` for a bad `--hidden-noise`.
+    @Sendable static func model(flags: [String: String], _ generator: inout SeededGenerator) throws
+        -> any MixableModel
+    {
+        Models.ladderMLP(
+            hiddenNoise: try hiddenNoise(flags), topBatchNorm: flags[topBatchNormFlag.name] != nil, using: &generator)
+    }
+
+    /// `recipe` with the flags every semi-supervised recipe shares (``pixelNoiseFlag``, ``hiddenNoiseFlag``,
+    /// ``topBatchNormFlag``), its model built by ``model(flags:_:)`` and, when `trainerAugmentation`, the pixel noise
+    /// of the run's options as the trainer's augmentation.
     static func withSharedFlags(_ recipe: Recipe, trainerAugmentation: Bool = true) -> Recipe {
         var recipe = recipe
-        recipe.flags.insert(contentsOf: [pixelNoiseFlag, topBatchNormFlag], at: 0)
+        recipe.flags.insert(contentsOf: [pixelNoiseFlag, hiddenNoiseFlag, topBatchNormFlag], at: 0)
         recipe.configuredModel = model(flags:_:)
         if trainerAugmentation { recipe.configuredAugmentation = trainerNoise }
         return recipe
