@@ -306,6 +306,40 @@ import Testing
         #expect(recipes.count == 7, "the seven semi-supervised recipes")
     }
 
+    /// `--hidden-noise S` puts Gaussian noise after every hidden layer of each semi-supervised recipe's Ladder MLP in
+    /// training only: evaluation equals the plain network built from the same seed, training does not, and the spread
+    /// of the logits grows with σ; bad values are refused, named.
+    @Test func hiddenNoiseFlagBuildsTheModel() throws {
+        let recipes = BuiltinRecipes.all.filter { recipe in recipe.flags.contains { $0.name == "hidden-noise" } }
+        #expect(recipes.count == 7, "the seven semi-supervised recipes")
+        var inputGenerator = SeededGenerator(seed: 4)
+        let input = Tensor.uniform([16, 1, 28, 28], using: &inputGenerator)
+        for recipe in recipes {
+            let build = try #require(recipe.configuredModel, "\(recipe.name)")
+            func model(_ flags: [String]) throws -> any MixableModel {
+                var generator = SeededGenerator(seed: 1)
+                return try build(try RecipeCommand.parse(flags, recipeFlags: recipe.flags).recipeFlags, &generator)
+            }
+            func output(_ model: any MixableModel, training: Bool) -> [Float] {
+                var context = ForwardContext(isTraining: training, generator: SeededGenerator(seed: 2))
+                return model(input, context: &context).scalars
+            }
+            let plain = try model([]), noisy = try model(["--hidden-noise", "0.5"])
+            #expect(noisy.parameterCount == plain.parameterCount, "\(recipe.name)")
+            #expect(output(noisy, training: false) == output(plain, training: false), "\(recipe.name)")
+            func spread(_ model: any MixableModel) -> Double {
+                zip(output(model, training: true), output(plain, training: true))
+                    .map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +)
+            }
+            let small = spread(try model(["--hidden-noise", "0.1"])), large = spread(noisy)
+            #expect(small > 0 && large > 4 * small, "\(recipe.name): \(small), \(large)")
+            Self.expectRefused(flag: "hidden-noise", values: ["-0.1", "nan", "inf", "loud"]) { options in
+                var generator = SeededGenerator(seed: 1)
+                _ = try build(options.recipeFlags, &generator)
+            }
+        }
+    }
+
     /// `--confidence P` reaches the pseudo-labelling threshold (0.8 without it); values outside [0, 1] are refused,
     /// named.
     @Test func confidenceFlagSetsThePseudoLabelThreshold() throws {
