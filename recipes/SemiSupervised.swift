@@ -39,10 +39,18 @@ enum SemiSupervisedRecipes {
     ///
     /// - Throws: `RunnerError.invalidValue` for a σ that is negative or not a finite number.
     static func pixelNoise(_ options: RunOptions) throws -> Float {
+        try standardDeviation(pixelNoiseFlag, in: options.recipeFlags, default: defaultPixelNoise)
+    }
+
+    /// The σ of a noise flag (`--pixel-noise`, `--hidden-noise`) in `flags`, or `default` without it.
+    ///
+    /// - Throws: `RunnerError.invalidValue` for a σ that is negative or not a finite number, naming it.
+    static func standardDeviation(_ flag: RecipeFlag, in flags: [String: String], default sigma: Float) throws -> Float
+    {
         Float(
-            try pixelNoiseFlag.number(
-                in: options.recipeFlags, default: Double(defaultPixelNoise), expected: "a non-negative number"
-            ) { $0 >= 0 && Float($0).isFinite })
+            try flag.number(in: flags, default: Double(sigma), expected: "a non-negative number") {
+                $0 >= 0 && Float($0).isFinite
+            })
     }
 
     /// Gaussian pixel noise with σ from `--pixel-noise`, the identity for σ = 0.
@@ -72,10 +80,7 @@ enum SemiSupervisedRecipes {
     ///
     /// - Throws: `RunnerError.invalidValue` for a σ that is negative or not a finite number.
     static func hiddenNoise(_ flags: [String: String]) throws -> Float {
-        Float(
-            try hiddenNoiseFlag.number(in: flags, default: 0, expected: "a non-negative number") {
-                $0 >= 0 && Float($0).isFinite
-            })
+        try standardDeviation(hiddenNoiseFlag, in: flags, default: 0)
     }
 
     /// The Ladder MLP, with a BatchNorm on the logits when `flags` has `--top-bn` and hidden noise of σ
