@@ -166,10 +166,13 @@ import Testing
         #expect((0...1).contains(error) && nll > 0 && nll.isFinite && seconds >= 0)
         #expect(summary.results.count == 1 && summary.results[0].testError == error, "one strategy, one result")
 
-        // The summary is printed as one JSON line.
-        let line = try #require(
-            output.split(separator: "\n").first { $0.hasPrefix("{") && $0.contains("\"recipe\":\"tiny\"") })
-        let printed = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        // The summary is printed as one JSON line. Standard output is process-wide, so a test in another suite that
+        // runs a recipe at the same time can print its own summary into the capture: pick this run's line by its
+        // output folder, which no other test shares.
+        let summaries = output.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let printed = try #require(summaries.first { $0["output"] as? String == directory })
         #expect((printed["test_error"] as? NSNumber)?.doubleValue == error)
         #expect(output.contains("strategy") && output.contains("test error"), "the results table is printed")
 
