@@ -1,6 +1,7 @@
 import Foundation
 import MixupRecipes
 import Testing
+import _MixupTestSupport
 
 /// Smoke runs of every built-in recipe: a few optimizer steps on a few samples, in a temporary output folder.
 @Suite struct BuiltinRecipesTests {
@@ -94,19 +95,10 @@ import Testing
         #expect(BuiltinRecipes.all.allSatisfy { !$0.summary.isEmpty })
 
         // `mixup list` output, captured from standard output.
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("mixupkit-list-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        fflush(nil)
-        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let saved = dup(STDOUT_FILENO)
-        dup2(file, STDOUT_FILENO)
-        close(file)
-        let code = RecipeCommand.run(arguments: ["list"], recipes: BuiltinRecipes.all)
-        fflush(nil)
-        dup2(saved, STDOUT_FILENO)
-        close(saved)
+        let (code, output) = StandardOutputCapture.capturing {
+            RecipeCommand.run(arguments: ["list"], recipes: BuiltinRecipes.all)
+        }
         #expect(code == 0)
-        let output = try String(contentsOfFile: path, encoding: .utf8)
         for recipe in BuiltinRecipes.all {
             #expect(
                 output.contains(recipe.name + " ") && output.contains(recipe.summary),

@@ -1,5 +1,6 @@
 import Foundation
 import MixupRunner
+import _MixupTestSupport
 
 /// Recipes, folders and output capture shared by the runner tests.
 enum RunnerFixtures {
@@ -31,33 +32,9 @@ enum RunnerFixtures {
         return path
     }
 
-    private static let captureLock = NSLock()
-
-    /// Runs `body` with standard output redirected to a file and returns what was written. Other tests printing at the
-    /// same time land in the capture too, so callers check for what they expect rather than for exact text.
+    /// Runs `body` with standard output redirected and returns what was written (see `StandardOutputCapture`).
     static func capturingStandardOutput<T>(_ body: () throws -> T) rethrows -> (result: T, output: String) {
-        captureLock.lock()
-        defer { captureLock.unlock() }
-        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("mixupkit-stdout-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        fflush(nil)
-        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let saved = dup(STDOUT_FILENO)
-        dup2(file, STDOUT_FILENO)
-        close(file)
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            fflush(nil)
-            dup2(saved, STDOUT_FILENO)
-            close(saved)
-            throw error
-        }
-        fflush(nil)
-        dup2(saved, STDOUT_FILENO)
-        close(saved)
-        return (result, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+        try StandardOutputCapture.capturing(body)
     }
 
     /// Options for a quiet run into `directory`.
