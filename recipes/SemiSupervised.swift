@@ -12,7 +12,8 @@ import MixupRunner
 /// 128, 35 epochs of the unlabelled set (≈ 16,000 steps), and evaluation of an EMA copy (decay 0.999) of the weights
 /// with BatchNorm statistics re-estimated on 10,000 clean training images. `--strategy manifold` or `--strategy
 /// cutmix` swaps the mixing inside ICT, MixMatch or pseudo-labelling (manifold ICT / MixMatch mix hidden states);
-/// `--sharpen T` sets the temperature of ICT's teacher targets (`mnist-ict`: 0.5; `mnist-ict-vat`: 1, unsharpened),
+/// `--sharpen T` sets the temperature of ICT's teacher targets (`mnist-ict`: 0.5; `mnist-ict-vat`: 1, unsharpened) and
+/// of MixMatch's label guesses (0.5), `--ramp F` the fraction of the run over which unlabelled-loss weights rise (0.3),
 /// `--vat-weight` / `--vat-epsilon` / `--entropy-weight` / `--balance-weight` add or tune VAT, its entropy term and a
 /// class-balance term, `--confidence P` sets the pseudo-label threshold and `mnist-pseudolabel`'s `--sharpen T` its
 /// targets' temperature (0: hard labels); every recipe takes `--pixel-noise S` (the pixel noise's σ, 0: none),
@@ -95,11 +96,12 @@ enum SemiSupervisedRecipes {
     }
 
     /// `recipe` with the flags every semi-supervised recipe shares (``pixelNoiseFlag``, ``hiddenNoiseFlag``,
-    /// ``topBatchNormFlag``), its model built by ``model(flags:_:)`` and, when `trainerAugmentation`, the pixel noise
-    /// of the run's options as the trainer's augmentation.
-    static func withSharedFlags(_ recipe: Recipe, trainerAugmentation: Bool = true) -> Recipe {
+    /// ``topBatchNormFlag``, and ``rampFlag`` when `ramped`), its model built by ``model(flags:_:)`` and, when
+    /// `trainerAugmentation`, the pixel noise of the run's options as the trainer's augmentation.
+    static func withSharedFlags(_ recipe: Recipe, trainerAugmentation: Bool = true, ramped: Bool = true) -> Recipe {
         var recipe = recipe
-        recipe.flags.insert(contentsOf: [pixelNoiseFlag, hiddenNoiseFlag, topBatchNormFlag], at: 0)
+        recipe.flags.insert(
+            contentsOf: [pixelNoiseFlag, hiddenNoiseFlag, topBatchNormFlag] + (ramped ? [rampFlag] : []), at: 0)
         recipe.configuredModel = model(flags:_:)
         if trainerAugmentation { recipe.configuredAugmentation = trainerNoise }
         return recipe
@@ -145,8 +147,26 @@ enum SemiSupervisedRecipes {
         try EMAEvaluatedObjective(wrapping: objective, decay: 0.999, batchNormSamples: 10_000)
     }
 
-    /// The consistency ramp: exp(−5(1 − t)²) over the first 30 % of the run.
-    static func ramp(_ maximum: Double) -> RampUp { RampUp(maximum: maximum, fractionOfRun: 0.3) }
+    /// The default length of the consistency ramp, as a fraction of the run.
+    static let defaultRampFraction = 0.3
+
+    /// `--ramp F` of every semi-supervised recipe but the baseline: the fraction of the run over which every
+    /// unlabelled-loss weight rises to its maximum.
+    static let rampFlag = RecipeFlag(
+        name: "ramp", valueName: "F",
+        help: "fraction of the run over which every unlabelled-loss weight ramps up as exp(−5(1 − t)²), in [0, 1] "
+            + "(default 0.3; 0: full weight from the first step)")
+
+    /// The consistency ramp to `maximum`: exp(−5(1 − t)²) over the first `--ramp F` of the run (default
+    /// ``defaultRampFraction``).
+    ///
+    /// - Throws: `RunnerError.invalidValue` for an F outside [0, 1], naming it.
+    static func ramp(_ maximum: Double, _ options: RunOptions) throws -> RampUp {
+        let fraction = try rampFlag.number(
+            in: options.recipeFlags, default: defaultRampFraction, expected: "a fraction in [0, 1]"
+        ) { $0 >= 0 && $0 <= 1 }
+        return RampUp(maximum: maximum, fractionOfRun: fraction)
+    }
 
     /// VAT (ε from `--vat-epsilon`, default 2; ξ = 0.1, one power iteration) with `weight`, plus entropy minimisation
     /// with weight from `--entropy-weight` (default 1; 0 leaves the term out) — Miyato et al.'s "VAT + EntMin" — and
@@ -157,8 +177,8 @@ enum SemiSupervisedRecipes {
         let entropyWeight = try entropyWeightFlag.number(
             in: options.recipeFlags, default: 1, expected: "a non-negative number"
         ) { $0 >= 0 }
-        return [(term: try vatTerm(options), weight: ramp(weight))]
-            + (entropyWeight > 0 ? [(term: EntropyMinimizationTerm(), weight: ramp(entropyWeight))] : [])
+        return [(term: try vatTerm(options), weight: try ramp(weight, options))]
+            + (entropyWeight > 0 ? [(term: EntropyMinimizationTerm(), weight: try ramp(entropyWeight, options))] : [])
             + (try balanceTerms(options))
     }
 
@@ -206,7 +226,7 @@ enum SemiSupervisedRecipes {
                 in: options.recipeFlags, default: 0, expected: "a non-negative number"
             ) { $0 >= 0 }
             let term = try vatTerm(options)  // validates --vat-epsilon even when the weight turns VAT off
-            if weight > 0 { terms.append((term: term, weight: ramp(weight))) }
+            if weight > 0 { terms.append((term: term, weight: try ramp(weight, options))) }
         } else if let epsilon = options.recipeFlags["vat-epsilon"] {
             throw RunnerError.invalidValue(
                 flag: "--vat-epsilon", value: epsilon, expected: "--vat-weight W as well (VAT is off without it)")
@@ -220,7 +240,7 @@ enum SemiSupervisedRecipes {
         let weight = try balanceWeightFlag.number(
             in: options.recipeFlags, default: 0, expected: "a non-negative number"
         ) { $0 >= 0 }
-        return weight > 0 ? [(term: try ClassBalanceTerm(), weight: ramp(weight))] : []
+        return weight > 0 ? [(term: try ClassBalanceTerm(), weight: try ramp(weight, options))] : []
     }
 
     /// The flags that add terms to the recipes built on another objective (ICT, MixMatch, Mean Teacher,
@@ -282,6 +302,14 @@ enum SemiSupervisedRecipes {
         try Self.temperature(sharpenFlag(default: temperature), in: flags, default: temperature)
     }
 
+    /// `mnist-mixmatch`'s label-guess temperature: MixMatch's T = 0.5.
+    static let defaultMixMatchTemperature: Float = 0.5
+
+    /// `--sharpen T` of `mnist-mixmatch`: the temperature of the label guesses.
+    static let mixMatchSharpenFlag = RecipeFlag(
+        name: "sharpen", valueName: "T",
+        help: "sharpen MixMatch's label guesses with temperature T (0 < T ≤ 1) (default 0.5; 1: not sharpened)")
+
     static var all: [Recipe] {
         [
             Recipe(
@@ -298,7 +326,7 @@ enum SemiSupervisedRecipes {
                         withAddedTerms(
                             ICTObjective(
                                 mixing: regularizer, teacherDecay: 0.999,
-                                consistencyWeight: ramp(options.unlabelledWeight ?? 10),
+                                consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
                                 targetTemperature: try ictTemperature(
                                     options.recipeFlags, default: defaultICTTemperature)), options: options))
                 },
@@ -313,8 +341,12 @@ enum SemiSupervisedRecipes {
                     return try evaluatingEMA(
                         withAddedTerms(
                             MixMatchObjective(
-                                mixing: regularizer, augmentationCount: 2, temperature: 0.5,
-                                unlabelledWeight: ramp(options.unlabelledWeight ?? 75), originalDominant: true,
+                                mixing: regularizer, augmentationCount: 2,
+                                temperature: try temperature(
+                                    mixMatchSharpenFlag, in: options.recipeFlags, default: defaultMixMatchTemperature)
+                                    ?? 1,
+                                unlabelledWeight: try ramp(options.unlabelledWeight ?? 75, options),
+                                originalDominant: true,
                                 augmentation: views, labelledAugmentation: views,
                                 distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
                                     ? nil : DistributionAlignment(uniformOver: 10)), options: options))
@@ -322,9 +354,10 @@ enum SemiSupervisedRecipes {
                 // The objective draws every view's noise itself, from the clean batch.
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
                 flags: [
+                    mixMatchSharpenFlag,
                     RecipeFlag(
                         name: "distribution-alignment", valueName: nil,
-                        help: "align label guesses to the balanced class marginal (ReMixMatch)")
+                        help: "align label guesses to the balanced class marginal (ReMixMatch)"),
                 ] + addedTermFlags),
             Recipe(
                 name: "mnist-pseudolabel",
@@ -340,7 +373,7 @@ enum SemiSupervisedRecipes {
                                         in: options.recipeFlags, default: defaultPseudoLabelConfidence,
                                         expected: "a probability in [0, 1]"
                                     ) { (0...1).contains($0) }),
-                                unlabelledWeight: ramp(options.unlabelledWeight ?? 1),
+                                unlabelledWeight: try ramp(options.unlabelledWeight ?? 1, options),
                                 targetTemperature: try temperature(
                                     pseudoLabelSharpenFlag, in: options.recipeFlags, default: 0, allowsZero: true)),
                             options: options))
@@ -354,7 +387,8 @@ enum SemiSupervisedRecipes {
                     try evaluatingEMA(
                         withAddedTerms(
                             MeanTeacherObjective(
-                                teacherDecay: 0.999, consistencyWeight: ramp(options.unlabelledWeight ?? 10),
+                                teacherDecay: 0.999,
+                                consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
                                 supervised: regularizer, perturbation: try noise(options)), options: options))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
@@ -380,12 +414,15 @@ enum SemiSupervisedRecipes {
                         CombinedObjective(
                             base: ICTObjective(
                                 mixing: regularizer, teacherDecay: 0.999,
-                                consistencyWeight: ramp(options.unlabelledWeight ?? 10),
+                                consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
                                 targetTemperature: try ictTemperature(options.recipeFlags, default: nil)),
                             terms: vatTerms(options: options)))
                 },
                 optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
                 flags: [sharpenFlag(default: nil), vatEpsilonFlag, entropyWeightFlag, balanceWeightFlag]),
-        ].map { withSharedFlags($0, trainerAugmentation: $0.name != "mnist-mixmatch") }
+        ].map {
+            withSharedFlags(
+                $0, trainerAugmentation: $0.name != "mnist-mixmatch", ramped: $0.name != "mnist-supervised")
+        }
     }
 }

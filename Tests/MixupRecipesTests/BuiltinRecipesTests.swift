@@ -386,9 +386,63 @@ import _MixupTestSupport
         Self.expectRefused(flag: "sharpen", values: ["0", "-0.5", "1.5", "nan", "warm"]) {
             _ = try recipe.objective(recipe.regularizer, $0)
         }
-        let mixmatch = try #require(BuiltinRecipes.all.first { $0.name == "mnist-mixmatch" })
+        let meanTeacher = try #require(BuiltinRecipes.all.first { $0.name == "mnist-meanteacher" })
         #expect(throws: RunnerError.self) {
-            _ = try RecipeCommand.parse(["--sharpen", "0.5"], recipeFlags: mixmatch.flags)
+            _ = try RecipeCommand.parse(["--sharpen", "0.5"], recipeFlags: meanTeacher.flags)
+        }
+    }
+
+    /// `mnist-mixmatch`'s `--sharpen T` reaches the label guesses' temperature (0.5 without it; T = 1 leaves them
+    /// unsharpened); values outside (0, 1] are refused, named.
+    @Test func sharpenFlagSetsMixMatchTemperature() throws {
+        let recipe = try #require(BuiltinRecipes.all.first { $0.name == "mnist-mixmatch" })
+        func temperature(_ flags: [String]) throws -> Float? {
+            let options = try RecipeCommand.parse(flags, recipeFlags: recipe.flags)
+            let objective = try recipe.objective(recipe.regularizer, options)
+            return ((objective as? EMAEvaluatedObjective)?.base as? MixMatchObjective)?.temperature
+        }
+        #expect(try temperature([]) == 0.5)
+        #expect(try temperature(["--sharpen", "0.25"]) == 0.25)
+        #expect(try temperature(["--sharpen", "1"]) == 1)
+        Self.expectRefused(flag: "sharpen", values: ["0", "-0.5", "1.5", "nan", "cold"]) {
+            _ = try recipe.objective(recipe.regularizer, $0)
+        }
+    }
+
+    /// Every ramp inside `value` (an objective, its terms and their fields), found by reflection.
+    static func ramps(in value: Any) -> [RampUp] {
+        if let ramp = value as? RampUp { return [ramp] }
+        return Mirror(reflecting: value).children.flatMap { ramps(in: $0.value) }
+    }
+
+    /// `--ramp F` sets the length of every unlabelled-loss weight's ramp — the recipe's own loss and every added term
+    /// (VAT, entropy, class balance) — in every semi-supervised recipe (0.3 of the run without it); values outside
+    /// [0, 1] are refused, named; the supervised baseline, with no unlabelled loss, does not take the flag.
+    @Test func rampFlagSetsEveryUnlabelledWeight() throws {
+        let names = [
+            "mnist-ict", "mnist-mixmatch", "mnist-pseudolabel", "mnist-meanteacher", "mnist-vat", "mnist-ict-vat",
+        ]
+        for name in names {
+            let recipe = try #require(BuiltinRecipes.all.first { $0.name == name })
+            let extra = recipe.flags.contains { $0.name == "vat-weight" } ? ["--vat-weight", "1"] : []
+            func lengths(_ flags: [String]) throws -> [RampUp.Length] {
+                let options = try RecipeCommand.parse(
+                    flags + extra + ["--balance-weight", "1"], recipeFlags: recipe.flags)
+                return Self.ramps(in: try recipe.objective(recipe.regularizer, options)).map(\.rampLength)
+            }
+            let byDefault = try lengths([])
+            #expect(byDefault.count >= 3, "\(name): the loss, VAT or entropy, and balance are ramped: \(byDefault)")
+            #expect(byDefault.allSatisfy { $0 == .fractionOfRun(0.3) }, "\(name): \(byDefault)")
+            let half = try lengths(["--ramp", "0.5"])
+            #expect(half.count == byDefault.count && half.allSatisfy { $0 == .fractionOfRun(0.5) }, "\(name)")
+            #expect(try lengths(["--ramp", "0"]).allSatisfy { $0 == .fractionOfRun(0) }, "\(name)")
+            Self.expectRefused(flag: "ramp", values: ["-0.1", "1.5", "nan", "soon"]) {
+                _ = try recipe.objective(recipe.regularizer, $0)
+            }
+        }
+        let supervised = try #require(BuiltinRecipes.all.first { $0.name == "mnist-supervised" })
+        #expect(throws: RunnerError.self) {
+            _ = try RecipeCommand.parse(["--ramp", "0.5"], recipeFlags: supervised.flags)
         }
     }
 
