@@ -312,117 +312,128 @@ enum SemiSupervisedRecipes {
 
     static var all: [Recipe] {
         [
-            Recipe(
-                name: "mnist-supervised", summary: "MNIST, Ladder MLP on the --labels labelled images only (baseline)",
-                data: labelledOnly, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
-                objective: { regularizer, _ in try evaluatingEMA(SupervisedObjective(regularizer: regularizer)) },
-                optimizer: optimizer, schedule: schedule, epochs: 2000, batchSize: 100, evaluationInterval: 200),
-            Recipe(
-                name: "mnist-ict",
-                summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled, EMA teacher)",
-                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
-                objective: { regularizer, options in
-                    try evaluatingEMA(
-                        withAddedTerms(
-                            ICTObjective(
-                                mixing: regularizer, teacherDecay: 0.999,
-                                consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
-                                targetTemperature: try ictTemperature(
-                                    options.recipeFlags, default: defaultICTTemperature)), options: options))
-                },
-                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [sharpenFlag(default: defaultICTTemperature)] + addedTermFlags),
-            Recipe(
-                name: "mnist-mixmatch",
-                summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
-                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 0.75) },
-                objective: { regularizer, options in
-                    let views = try noise(options)
-                    return try evaluatingEMA(
-                        withAddedTerms(
-                            MixMatchObjective(
-                                mixing: regularizer, augmentationCount: 2,
-                                temperature: try temperature(
-                                    mixMatchSharpenFlag, in: options.recipeFlags, default: defaultMixMatchTemperature)
-                                    ?? 1,
-                                unlabelledWeight: try ramp(options.unlabelledWeight ?? 75, options),
-                                originalDominant: true,
-                                augmentation: views, labelledAugmentation: views,
-                                distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
-                                    ? nil : DistributionAlignment(uniformOver: 10)), options: options))
-                },
-                // The objective draws every view's noise itself, from the clean batch.
-                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [
-                    mixMatchSharpenFlag,
-                    RecipeFlag(
-                        name: "distribution-alignment", valueName: nil,
-                        help: "align label guesses to the balanced class marginal (ReMixMatch)"),
-                ] + addedTermFlags),
-            Recipe(
-                name: "mnist-pseudolabel",
-                summary: "MNIST --labels N: hard pseudo-labels (top p ≥ 0.8, Lee 2013) with mixup (Arazo et al. 2020)",
-                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
-                objective: { regularizer, options in
-                    try evaluatingEMA(
-                        withAddedTerms(
-                            PseudoLabelObjective(
-                                mixing: regularizer,
-                                confidenceThreshold: Float(
-                                    try confidenceFlag.number(
-                                        in: options.recipeFlags, default: defaultPseudoLabelConfidence,
-                                        expected: "a probability in [0, 1]"
-                                    ) { (0...1).contains($0) }),
-                                unlabelledWeight: try ramp(options.unlabelledWeight ?? 1, options),
-                                targetTemperature: try temperature(
-                                    pseudoLabelSharpenFlag, in: options.recipeFlags, default: 0, allowsZero: true)),
-                            options: options))
-                },
-                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [confidenceFlag, pseudoLabelSharpenFlag] + addedTermFlags),
-            Recipe(
-                name: "mnist-meanteacher", summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
-                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
-                objective: { regularizer, options in
-                    try evaluatingEMA(
-                        withAddedTerms(
-                            MeanTeacherObjective(
-                                teacherDecay: 0.999,
-                                consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
-                                supervised: regularizer, perturbation: try noise(options)), options: options))
-                },
-                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: addedTermFlags),
-            Recipe(
-                name: "mnist-vat",
-                summary: "MNIST --labels N: virtual adversarial training + entropy minimisation (Miyato et al. 2018)",
-                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
-                objective: { regularizer, options in
-                    try evaluatingEMA(
-                        CombinedObjective(
-                            base: SupervisedObjective(regularizer: regularizer),
-                            terms: vatTerms(weight: options.unlabelledWeight ?? 1, options: options)))
-                },
-                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [vatEpsilonFlag, entropyWeightFlag, balanceWeightFlag]),
-            Recipe(
-                name: "mnist-ict-vat",
-                summary: "MNIST --labels N: ICT + VAT + entropy minimisation in one objective (each term ramped)",
-                data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
-                objective: { regularizer, options in
-                    try evaluatingEMA(
-                        CombinedObjective(
-                            base: ICTObjective(
-                                mixing: regularizer, teacherDecay: 0.999,
-                                consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
-                                targetTemperature: try ictTemperature(options.recipeFlags, default: nil)),
-                            terms: vatTerms(options: options)))
-                },
-                optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
-                flags: [sharpenFlag(default: nil), vatEpsilonFlag, entropyWeightFlag, balanceWeightFlag]),
-        ].map {
             withSharedFlags(
-                $0, trainerAugmentation: $0.name != "mnist-mixmatch", ramped: $0.name != "mnist-supervised")
-        }
+                Recipe(
+                    name: "mnist-supervised",
+                    summary: "MNIST, Ladder MLP on the --labels labelled images only (baseline)",
+                    data: labelledOnly, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
+                    objective: { regularizer, _ in try evaluatingEMA(SupervisedObjective(regularizer: regularizer)) },
+                    optimizer: optimizer, schedule: schedule, epochs: 2000, batchSize: 100, evaluationInterval: 200),
+                ramped: false),
+            withSharedFlags(
+                Recipe(
+                    name: "mnist-ict",
+                    summary: "MNIST --labels N: Interpolation Consistency Training (mixup of unlabelled, EMA teacher)",
+                    data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
+                    objective: { regularizer, options in
+                        try evaluatingEMA(
+                            withAddedTerms(
+                                ICTObjective(
+                                    mixing: regularizer, teacherDecay: 0.999,
+                                    consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
+                                    targetTemperature: try ictTemperature(
+                                        options.recipeFlags, default: defaultICTTemperature)), options: options))
+                    },
+                    optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
+                    flags: [sharpenFlag(default: defaultICTTemperature)] + addedTermFlags)),
+            withSharedFlags(
+                Recipe(
+                    name: "mnist-mixmatch",
+                    summary: "MNIST --labels N: MixMatch (K=2 views with σ=0.3 noise, T=0.5, λ′=max(λ,1−λ), weight 75)",
+                    data: data, model: model, sampleShape: [1, 28, 28],
+                    regularizer: .builtin { try .mixup(alpha: 0.75) },
+                    objective: { regularizer, options in
+                        let views = try noise(options)
+                        return try evaluatingEMA(
+                            withAddedTerms(
+                                MixMatchObjective(
+                                    mixing: regularizer, augmentationCount: 2,
+                                    temperature: try temperature(
+                                        mixMatchSharpenFlag, in: options.recipeFlags,
+                                        default: defaultMixMatchTemperature)
+                                        ?? 1,
+                                    unlabelledWeight: try ramp(options.unlabelledWeight ?? 75, options),
+                                    originalDominant: true,
+                                    augmentation: views, labelledAugmentation: views,
+                                    distributionAlignment: options.recipeFlags["distribution-alignment"] == nil
+                                        ? nil : DistributionAlignment(uniformOver: 10)), options: options))
+                    },
+                    // The objective draws every view's noise itself, from the clean batch.
+                    optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
+                    flags: [
+                        mixMatchSharpenFlag,
+                        RecipeFlag(
+                            name: "distribution-alignment", valueName: nil,
+                            help: "align label guesses to the balanced class marginal (ReMixMatch)"),
+                    ] + addedTermFlags), trainerAugmentation: false),
+            withSharedFlags(
+                Recipe(
+                    name: "mnist-pseudolabel",
+                    summary:
+                        "MNIST --labels N: hard pseudo-labels (top p ≥ 0.8, Lee 2013) with mixup (Arazo et al. 2020)",
+                    data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
+                    objective: { regularizer, options in
+                        try evaluatingEMA(
+                            withAddedTerms(
+                                PseudoLabelObjective(
+                                    mixing: regularizer,
+                                    confidenceThreshold: Float(
+                                        try confidenceFlag.number(
+                                            in: options.recipeFlags, default: defaultPseudoLabelConfidence,
+                                            expected: "a probability in [0, 1]"
+                                        ) { (0...1).contains($0) }),
+                                    unlabelledWeight: try ramp(options.unlabelledWeight ?? 1, options),
+                                    targetTemperature: try temperature(
+                                        pseudoLabelSharpenFlag, in: options.recipeFlags, default: 0, allowsZero: true)),
+                                options: options))
+                    },
+                    optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
+                    flags: [confidenceFlag, pseudoLabelSharpenFlag] + addedTermFlags)),
+            withSharedFlags(
+                Recipe(
+                    name: "mnist-meanteacher",
+                    summary: "MNIST --labels N: Mean Teacher baseline (noise consistency, EMA)",
+                    data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
+                    objective: { regularizer, options in
+                        try evaluatingEMA(
+                            withAddedTerms(
+                                MeanTeacherObjective(
+                                    teacherDecay: 0.999,
+                                    consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
+                                    supervised: regularizer, perturbation: try noise(options)), options: options))
+                    },
+                    optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
+                    flags: addedTermFlags)),
+            withSharedFlags(
+                Recipe(
+                    name: "mnist-vat",
+                    summary:
+                        "MNIST --labels N: virtual adversarial training + entropy minimisation (Miyato et al. 2018)",
+                    data: data, model: model, sampleShape: [1, 28, 28], regularizer: .erm,
+                    objective: { regularizer, options in
+                        try evaluatingEMA(
+                            CombinedObjective(
+                                base: SupervisedObjective(regularizer: regularizer),
+                                terms: vatTerms(weight: options.unlabelledWeight ?? 1, options: options)))
+                    },
+                    optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
+                    flags: [vatEpsilonFlag, entropyWeightFlag, balanceWeightFlag])),
+            withSharedFlags(
+                Recipe(
+                    name: "mnist-ict-vat",
+                    summary: "MNIST --labels N: ICT + VAT + entropy minimisation in one objective (each term ramped)",
+                    data: data, model: model, sampleShape: [1, 28, 28], regularizer: .builtin { try .mixup(alpha: 1) },
+                    objective: { regularizer, options in
+                        try evaluatingEMA(
+                            CombinedObjective(
+                                base: ICTObjective(
+                                    mixing: regularizer, teacherDecay: 0.999,
+                                    consistencyWeight: try ramp(options.unlabelledWeight ?? 10, options),
+                                    targetTemperature: try ictTemperature(options.recipeFlags, default: nil)),
+                                terms: vatTerms(options: options)))
+                    },
+                    optimizer: optimizer, schedule: schedule, epochs: epochs, batchSize: 100, unlabelledBatchSize: 128,
+                    flags: [sharpenFlag(default: nil), vatEpsilonFlag, entropyWeightFlag, balanceWeightFlag])),
+        ]
     }
 }
