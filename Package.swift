@@ -76,6 +76,8 @@ let package = Package(
             .target(name: "MixupRecipes", dependencies: ["MixupRunner"], path: "recipes"),
             .executableTarget(name: "MixupCLI", dependencies: ["MixupRecipes"]),
             .executableTarget(name: "mixbench", dependencies: ["MixupKit"], path: "Benchmarks/mixbench"),
+            // Writes a semi-supervised recipe's labelled and validation images for an outside reference run.
+            .executableTarget(name: "splitdump", dependencies: ["MixupRecipes"], path: "Benchmarks/splitdump"),
             // The public property checks for mixers (labels sum to 1, realised fractions, determinism, gradients).
             .target(name: "MixupKitTestSupport", dependencies: ["MixupKit"]),
             // Shared test helpers (tolerance asserts, finite-difference gradient checks).
