@@ -14,7 +14,8 @@ MNIST training file by content, and the unlabelled set is every other training i
 
 Usage: python mixmatch_reference.py --split PREFIX --mnist ../shared/data/mnist [--steps 16000] [--seed 0]
        [--threads 2]
-Prints one JSON line: test and validation error of the final EMA weights, seconds, steps.
+Prints one JSON line: test and validation error of the final EMA weights, seconds, steps, and the test confusion
+matrix (rows: true class, columns: predicted).
 """
 import argparse
 import gzip
@@ -73,6 +74,16 @@ def error(model, x, y):
     with torch.no_grad():
         wrong = sum((model(x[i : i + 1000]).argmax(1) != y[i : i + 1000]).sum().item() for i in range(0, len(x), 1000))
     return wrong / len(x)
+
+
+def confusion(model, x, y):
+    """Counts[true][predicted] over (x, y)."""
+    model.eval()
+    with torch.no_grad():
+        predicted = torch.cat([model(x[i : i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
+    counts = torch.zeros(10, 10, dtype=torch.long)
+    counts.index_put_((y, predicted), torch.ones_like(y), accumulate=True)
+    return counts.tolist()
 
 
 def reestimate_batchnorm(model, x):
@@ -178,7 +189,8 @@ def main():
     reestimate_batchnorm(teacher, clean)
     print(json.dumps({"split": args.split, "steps": args.steps, "seed": args.seed, "threads": args.threads,
                       "seconds": round(time.time() - start, 1), "test_error": error(teacher, x_test, y_test),
-                      "validation_error": error(teacher, x_validation, y_validation), "torch": torch.__version__}))
+                      "validation_error": error(teacher, x_validation, y_validation), "torch": torch.__version__,
+                      "test_confusion": confusion(teacher, x_test, y_test)}))
 
 
 if __name__ == "__main__":
