@@ -14,6 +14,7 @@ import MixupRecipes
 enum SplitDumpError: Error, CustomStringConvertible {
     case usage(String)
     case notSemiSupervised(recipe: String)
+    case cannotWrite(path: String, reason: String)
 
     var description: String {
         switch self {
@@ -21,6 +22,8 @@ enum SplitDumpError: Error, CustomStringConvertible {
             "\(message)\nusage: splitdump --seed S --labels L --out PREFIX [--recipe NAME] [--data DIR]"
         case .notSemiSupervised(let recipe):
             "recipe '\(recipe)' has no labelled/unlabelled/validation split (use an MNIST semi-supervised recipe)"
+        case .cannotWrite(let path, let reason):
+            "cannot write '\(path)': \(reason)"
         }
     }
 }
@@ -68,8 +71,14 @@ do {
     guard let unlabelled = data.unlabelled, let validation = data.validation else {
         throw SplitDumpError.notSemiSupervised(recipe: name)
     }
-    try records(data.train).write(to: URL(fileURLWithPath: prefix + "-labelled.bin"))
-    try records(validation).write(to: URL(fileURLWithPath: prefix + "-validation.bin"))
+    for (dataset, suffix) in [(data.train, "-labelled.bin"), (validation, "-validation.bin")] {
+        let path = prefix + suffix
+        do {
+            try records(dataset).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw SplitDumpError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+        }
+    }
     print(
         #"{"recipe":"\#(name)","seed":\#(seed),"labelled":\#(data.train.count),"#
             + #""validation":\#(validation.count),"unlabelled":\#(unlabelled.count)}"#)
