@@ -69,20 +69,21 @@ def ladder_mlp():
     return nn.Sequential(*layers, nn.Linear(widths[-1], 10))
 
 
-def error(model, x, y):
+def predict(model, x):
+    """Predicted classes of `x` in evaluation mode, in batches of 1,000."""
     model.eval()
     with torch.no_grad():
-        wrong = sum((model(x[i : i + 1000]).argmax(1) != y[i : i + 1000]).sum().item() for i in range(0, len(x), 1000))
-    return wrong / len(x)
+        return torch.cat([model(x[i : i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
+
+
+def error(model, x, y):
+    return (predict(model, x) != y).sum().item() / len(x)
 
 
 def confusion(model, x, y):
     """Counts[true][predicted] over (x, y)."""
-    model.eval()
-    with torch.no_grad():
-        predicted = torch.cat([model(x[i : i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
     counts = torch.zeros(10, 10, dtype=torch.long)
-    counts.index_put_((y, predicted), torch.ones_like(y), accumulate=True)
+    counts.index_put_((y, predict(model, x)), torch.ones_like(y), accumulate=True)
     return counts.tolist()
 
 
